@@ -1,0 +1,1 @@
+"""Inset: the innovation project lifecycle tracker for children's services."""

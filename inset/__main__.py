@@ -1,0 +1,3 @@
+from inset.cli import main
+
+raise SystemExit(main())

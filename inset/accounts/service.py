@@ -1,0 +1,220 @@
+"""Accounts, passwords and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session
+
+from inset.access import Actor, require_staff
+from inset.accounts.models import Account, ApiToken, Role, TokenScope
+from inset.audit import service as audit
+from inset.db import NAME_LENGTH, utcnow
+from inset.errors import Duplicate, Forbidden, Invalid, NotFound, Unauthenticated
+from inset.organisations.service import get_organisation
+from inset.validation import required_text
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_PREFIX = "inset_"
+MAX_TOKEN_DAYS = 3650
+MIN_PASSWORD_LENGTH = 12
+
+_hasher = PasswordHasher()
+# Verified when the email is unknown, so that timing does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def normalise_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if not EMAIL.match(cleaned) or len(cleaned) > 320:
+        raise Invalid("email is not a valid email address", ("email",))
+    return cleaned
+
+
+def create_account(
+    *,
+    session: Session,
+    actor: Actor,
+    email: str,
+    name: str,
+    organisation_id: int,
+    role: Role,
+    password: str | None = None,
+) -> Account:
+    require_staff(actor, "create accounts")
+    email = normalise_email(email)
+    name = required_text(name, "name", limit=NAME_LENGTH)
+    get_organisation(session=session, organisation_id=organisation_id)
+    if session.scalars(sa.select(Account.id).where(Account.email == email)).first():
+        raise Duplicate(f"an account with email {email} already exists", ("email",))
+    account = Account(email=email, name=name, organisation_id=organisation_id, role=role)
+    if password is not None:
+        account.password_hash = hash_password(password)
+    session.add(account)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="account.create",
+        entity=account,
+        organisation_id=organisation_id,
+        changes=audit.created(account, ["email", "name", "organisation_id", "role"]),
+    )
+    return account
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"a password needs at least {MIN_PASSWORD_LENGTH} characters", ("password",)
+        )
+    return _hasher.hash(password)
+
+
+def verify_password(*, session: Session, email: str, password: str) -> Account | None:
+    """The account when the password is right; None for any failure, in the same time."""
+    account = session.scalars(
+        sa.select(Account).where(
+            Account.email == email.strip().lower(), Account.archived_at.is_(None)  # type: ignore[union-attr]
+        )
+    ).first()
+    stored = account.password_hash if account and account.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return account if stored is not _DUMMY_HASH else None
+
+
+def actor_for(account: Account, token: ApiToken | None = None) -> Actor:
+    return Actor(
+        account_id=account.id,
+        organisation_id=account.organisation_id,
+        role=account.role,
+        token_id=token.id if token else None,
+        scope=token.scope if token else None,
+    )
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_token(
+    *,
+    session: Session,
+    actor: Actor,
+    name: str,
+    scope: TokenScope,
+    expires_in_days: int | None = None,
+    account_id: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for the actor's own account (STAFF may name another account).
+
+    Returns the stored token and its secret; the secret is not kept and cannot be shown
+    again. A read-only token cannot mint a token that writes.
+    """
+    if actor.is_anonymous:
+        raise Forbidden("sign in to create API tokens")
+    if actor.scope is TokenScope.READ and scope is not TokenScope.READ:
+        raise Forbidden("a read-only token cannot create a token that writes", ("scope",))
+    owner_id = account_id if account_id is not None else actor.account_id
+    if owner_id != actor.account_id:
+        require_staff(actor, "create tokens for other accounts")
+    if owner_id is None or session.get(Account, owner_id) is None:
+        raise NotFound("account", ("account_id",))
+    name = required_text(name, "name", limit=NAME_LENGTH)
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise Invalid(f"expiresInDays must be from 1 to {MAX_TOKEN_DAYS}", ("expires_in_days",))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        account_id=owner_id,
+        name=name,
+        scope=scope,
+        secret_hash=_digest(secret),
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    session.add(token)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="api_token.create",
+        entity=token,
+        organisation_id=actor.organisation_id,
+        changes=audit.created(token, ["account_id", "name", "scope", "expires_at"]),
+    )
+    return token, secret
+
+
+def revoke_api_token(*, session: Session, actor: Actor, token_id: int) -> ApiToken:
+    if actor.is_anonymous:
+        raise Forbidden("sign in to revoke API tokens")
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.account_id != actor.account_id and not actor.is_staff):
+        raise NotFound("API token", ("token_id",))
+    if token.account_id != actor.account_id:
+        require_staff(actor, "revoke other accounts' tokens")
+    else:
+        require_writer_or_self(actor)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="api_token.revoke",
+            entity=token,
+            organisation_id=actor.organisation_id,
+            changes={"revoked": (False, True)},
+        )
+    return token
+
+
+def require_writer_or_self(actor: Actor) -> None:
+    """Anyone may revoke their own tokens, except with a read-only token."""
+    if actor.scope is TokenScope.READ:
+        raise Forbidden("this API token may only read; use a read_write token")
+
+
+def authenticate_token(*, session: Session, secret: str) -> Actor:
+    """The actor behind a bearer secret. Raises Unauthenticated with the reason."""
+    token = session.scalars(
+        sa.select(ApiToken).where(ApiToken.secret_hash == _digest(secret.strip()))
+    ).first()
+    if token is None:
+        raise Unauthenticated("the API token is not valid")
+    now = utcnow()
+    if token.revoked_at is not None:
+        raise Unauthenticated("the API token was revoked")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise Unauthenticated("the API token has expired")
+    account = session.get(Account, token.account_id)
+    if account is None or account.archived_at is not None:
+        raise Unauthenticated("the API token's account is closed")
+    # Recorded at most once a minute, so that reads do not turn into a write each time.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        session.execute(
+            sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+        )
+        session.commit()
+    return actor_for(account, token)
+
+
+def account_actor(*, session: Session, account_id: int) -> Actor | None:
+    account = session.get(Account, account_id)
+    if account is None or account.archived_at is not None:
+        return None
+    return actor_for(account)
+
+
+def find_account(*, session: Session, email: str) -> Account | None:
+    return session.scalars(sa.select(Account).where(Account.email == email.strip().lower())).first()
+
+

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from inset.accounts import models
+from inset.db import pk
+from inset.graphql.context import Info
+from inset.graphql.errors import UserError
+from inset.graphql.relay import Node
+from inset.organisations.loaders import organisation_by_id
+from inset.organisations.types import Organisation
+
+Role = strawberry.enum(models.Role)
+TokenScope = strawberry.enum(models.TokenScope)
+
+
+@strawberry.type
+class Account(Node):
+    pk: strawberry.Private[int]
+    organisation_pk: strawberry.Private[int]
+    private_email: strawberry.Private[str]
+    name: str
+    role: Role
+
+    @classmethod
+    def from_model(cls, row: models.Account) -> Account:
+        return cls(
+            pk=pk(row),
+            organisation_pk=row.organisation_id,
+            private_email=row.email,
+            name=row.name,
+            role=row.role,
+        )
+
+    @strawberry.field(description="Shown to the account itself and to staff; null to others.")
+    def email(self, info: Info) -> str | None:
+        actor = info.context.actor
+        return self.private_email if actor.is_staff or actor.account_id == self.pk else None
+
+    @strawberry.field
+    async def organisation(self, info: Info) -> Organisation:
+        row = await info.context.loaders.load(organisation_by_id, self.organisation_pk)
+        return Organisation.from_model(row)
+
+
+@strawberry.type
+class ApiToken(Node):
+    pk: strawberry.Private[int]
+    name: str
+    scope: TokenScope
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked: bool
+
+    @classmethod
+    def from_model(cls, row: models.ApiToken) -> ApiToken:
+        return cls(
+            pk=pk(row),
+            name=row.name,
+            scope=row.scope,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            last_used_at=row.last_used_at,
+            revoked=row.revoked_at is not None,
+        )
+
+
+@strawberry.input
+class CreateAccountInput:
+    email: str
+    name: str
+    organisation_id: strawberry.ID
+    role: Role
+
+
+@strawberry.type
+class AccountPayload:
+    account: Account | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class CreateApiTokenInput:
+    name: str
+    scope: TokenScope
+    expires_in_days: int | None = None
+
+
+@strawberry.type
+class CreateApiTokenPayload:
+    token: ApiToken | None
+    secret: str | None = strawberry.field(description="Shown once, never again.")
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class RevokeApiTokenInput:
+    token_id: strawberry.ID
+
+
+@strawberry.type
+class RevokeApiTokenPayload:
+    token: ApiToken | None
+    user_errors: list[UserError]

@@ -1,0 +1,1 @@
+"""Archiving: records are hidden from lists and kept, never deleted."""

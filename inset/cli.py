@@ -1,0 +1,254 @@
+"""The `inset` command line (DESIGN.md section 9).
+
+Each command prints its result on stdout (an id or secret alone on the last line) and,
+when it fails, one line on stderr and a non-zero exit; the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from inset.config import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+class CommandError(Exception):
+    """A failure to report in one line."""
+
+
+def _engine(settings: Settings) -> Any:
+    from inset.db import create_db_engine
+
+    return create_db_engine(settings.database_url)
+
+
+def _require_head(settings: Settings) -> None:
+    from inset.migrate import current_revision, head_revision
+
+    current = current_revision(settings.database_url)
+    if current != head_revision(settings.database_url):
+        raise CommandError(
+            f"the database is at revision {current}, not the latest; run `inset db upgrade`"
+        )
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from inset.app import create_app
+    from inset.migrate import upgrade
+
+    if args.demo:
+        upgrade(settings.database_url)
+        from inset.seed import is_empty, load_seeds
+
+        engine = _engine(settings)
+        if is_empty(engine):
+            summary = load_seeds(engine, Path(args.seeds))
+            print(f"loaded the demo portfolio: {summary}")
+        else:
+            print("the database already has data: demo seeds not loaded")
+        engine.dispose()
+    else:
+        _require_head(settings)
+    print(f"Inset listening on http://{args.host}:{args.port} (GraphQL at /graphql)", flush=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.migrate import upgrade
+
+    print(upgrade(settings.database_url))
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.seed import load_seeds
+
+    _require_head(settings)
+    engine = _engine(settings)
+    try:
+        print(f"loaded {load_seeds(engine, Path(args.path))}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _in_transaction(settings: Settings, work: Callable[[Any], Any]) -> Any:
+    from inset.db import transaction
+    from inset.errors import DomainError
+
+    _require_head(settings)
+    engine = _engine(settings)
+    try:
+        with transaction(engine) as session:
+            return work(session)
+    except DomainError as error:
+        raise CommandError(error.message) from None
+    finally:
+        engine.dispose()
+
+
+def cmd_org_create(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.access import SYSTEM
+    from inset.ids import to_global_id
+    from inset.organisations import service
+    from inset.organisations.models import OrganisationKind
+
+    kind = _choice(OrganisationKind, args.kind, "--kind")
+    org = _in_transaction(
+        settings,
+        lambda session: service.create_organisation(
+            session=session, actor=SYSTEM, name=args.name, kind=kind, region=args.region
+        ),
+    )
+    print(f"created organisation {org.name}")
+    print(to_global_id("Organisation", org.id))
+    return 0
+
+
+def cmd_account_create(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.access import SYSTEM
+    from inset.accounts import service
+    from inset.accounts.models import Role
+    from inset.ids import pk_of
+    from inset.organisations.service import find_by_name
+
+    role = _choice(Role, args.role, "--role")
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+
+    def work(session: Any) -> Any:
+        org_id = pk_of(args.org, "Organisation")
+        if org_id is None:
+            org = find_by_name(session=session, name=args.org)
+            if org is None:
+                raise CommandError(f"no organisation has the id or exact name {args.org!r}")
+            org_id = org.id
+        return service.create_account(
+            session=session,
+            actor=SYSTEM,
+            email=args.email,
+            name=args.name,
+            organisation_id=org_id,
+            role=role,
+            password=password,
+        )
+
+    account = _in_transaction(settings, work)
+    print(f"created account {account.email} ({account.role.value})")
+    from inset.ids import to_global_id
+
+    print(to_global_id("Account", account.id))
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.access import SYSTEM
+    from inset.accounts import service
+    from inset.accounts.models import TokenScope
+
+    scope = _choice(TokenScope, args.scope.replace("-", "_"), "--scope")
+
+    def work(session: Any) -> str:
+        account = service.find_account(session=session, email=args.email)
+        if account is None:
+            raise CommandError(f"no account has the email {args.email!r}")
+        _, secret = service.create_api_token(
+            session=session,
+            actor=SYSTEM,
+            name=args.name,
+            scope=scope,
+            expires_in_days=args.expires_days,
+            account_id=account.id,
+        )
+        return secret
+
+    secret = _in_transaction(settings, work)
+    print("API token created; it is shown only this once:", file=sys.stderr)
+    print(secret)
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.graphql.schema import build_schema
+
+    print(build_schema().as_str())
+    return 0
+
+
+def _choice(enum_class: Any, value: str, option: str) -> Any:
+    try:
+        return enum_class[value.upper()]
+    except KeyError:
+        allowed = ", ".join(m.name for m in enum_class)
+        raise CommandError(f"{option} must be one of {allowed}, not {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inset", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="migrate and load seeds/ when empty")
+    serve.add_argument("--seeds", default="seeds", help=argparse.SUPPRESS)
+    serve.set_defaults(handler=cmd_serve)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
+
+    seed = commands.add_parser("seed", help="load seed data through the services")
+    seed.add_argument("--path", default="seeds")
+    seed.set_defaults(handler=cmd_seed)
+
+    org = commands.add_parser("org").add_subparsers(dest="org", required=True)
+    org_create = org.add_parser("create", help="create an organisation")
+    org_create.add_argument("--name", required=True)
+    org_create.add_argument("--kind", required=True)
+    org_create.add_argument("--region")
+    org_create.set_defaults(handler=cmd_org_create)
+
+    account = commands.add_parser("account").add_subparsers(dest="account", required=True)
+    account_create = account.add_parser("create", help="create an account")
+    account_create.add_argument("--email", required=True)
+    account_create.add_argument("--name", required=True)
+    account_create.add_argument("--org", required=True, help="global id or exact name")
+    account_create.add_argument("--role", required=True)
+    account_create.add_argument("--password-stdin", action="store_true")
+    account_create.set_defaults(handler=cmd_account_create)
+
+    token = commands.add_parser("token").add_subparsers(dest="token", required=True)
+    token_create = token.add_parser("create", help="create an API token")
+    token_create.add_argument("--email", required=True)
+    token_create.add_argument("--scope", required=True, help="read or read_write")
+    token_create.add_argument("--name", default="API token")
+    token_create.add_argument("--expires-days", type=int)
+    token_create.set_defaults(handler=cmd_token_create)
+
+    export_schema = commands.add_parser("export-schema", help="print the GraphQL schema")
+    export_schema.set_defaults(handler=cmd_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings.from_env()
+        handler: Handler = args.handler
+        return handler(args, settings)
+    except CommandError as error:
+        print(f"inset: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # one line for the operator; details only with logging
+        logging.getLogger("inset").debug("command failed", exc_info=True)
+        print(f"inset: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
+        return 1

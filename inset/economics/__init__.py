@@ -1,0 +1,1 @@
+"""Costs, benefits and the cost-benefit figures derived from them."""

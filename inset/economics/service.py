@@ -1,0 +1,331 @@
+"""Costs and benefits of a project, and the figures worked out from them (DESIGN.md section 3).
+
+Money arrives as `Decimal` pounds and is stored as whole pence; shares (deadweight,
+attribution) arrive as `Decimal` fractions and are stored as basis points. Both stay exact
+integers in SQL, and `economics_for` turns them back into the Decimals `calc` works on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from inset.access import Actor
+from inset.audit import service as audit
+from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
+from inset.economics import calc
+from inset.economics.models import Benefit, BenefitKind, Cost, CostCategory
+from inset.errors import Invalid, NotFound, Required
+from inset.projects.models import Visibility
+from inset.projects.service import get_project_for_write, touch
+from inset.validation import in_range, no_personal_data, required_text, text
+
+CURRENCY = "GBP"
+MAX_AMOUNT = Decimal("10000000000")  # £10bn: far above any project, below any overflow
+SOURCE_LENGTH = 500  # funding_source and beneficiary columns
+
+R = TypeVar("R", Cost, Benefit)
+
+_PENNY = Decimal("0.01")
+_BASIS_POINT = Decimal("0.0001")
+
+COST_FIELDS = [
+    "category",
+    "description",
+    "amount_pence",
+    "currency",
+    "recurring",
+    "period_start",
+    "period_end",
+    "stage",
+    "funding_source",
+    "confidence",
+]
+BENEFIT_FIELDS = [
+    "kind",
+    "description",
+    "amount_pence",
+    "currency",
+    "beneficiary",
+    "period_start",
+    "period_end",
+    "deadweight_bp",
+    "attribution_bp",
+    "confidence",
+    "stage",
+]
+
+
+def _gbp(currency: str) -> None:
+    # The path names the currency inside the MoneyInput, where the API takes it.
+    if currency != CURRENCY:
+        raise Invalid(
+            f"Inset records money in GBP; {currency!r} is not accepted", ("amount", "currency")
+        )
+
+
+def _pence(amount: Decimal) -> int:
+    """Whole pence of a positive amount of pounds.
+
+    Trailing zeros are fine ("12.500" is 1250p); a fraction of a penny is refused, not
+    rounded, because a silently changed figure is worse than a question.
+    """
+    field = ("amount", "amount")
+    if not amount.is_finite():
+        raise Invalid("amount must be a number of pounds, such as 12500.00", field)
+    if amount <= 0:
+        raise Invalid("amount must be more than zero", field)
+    if amount >= MAX_AMOUNT:
+        raise Invalid(f"amount must be below £{MAX_AMOUNT:,.2f}", field)
+    if amount != amount.quantize(_PENNY):
+        raise Invalid("amount must be in pounds and pence: at most 2 decimal places", field)
+    return int(amount.quantize(_PENNY).scaleb(2))
+
+
+def _basis_points(share: Decimal, field: str) -> int:
+    """A share from 0 to 1 as basis points: 0.25 -> 2500."""
+    if not share.is_finite() or not 0 <= share <= 1:
+        raise Invalid(f"{field} must be a share from 0 to 1, such as 0.25", (field,))
+    if share != share.quantize(_BASIS_POINT):
+        raise Invalid(f"{field} has at most 4 decimal places (0.0001 is one basis point)", (field,))
+    return int(share.quantize(_BASIS_POINT).scaleb(4))
+
+
+def _period(period_start: date | None, period_end: date | None) -> None:
+    if period_start is not None and period_end is not None and period_end < period_start:
+        raise Invalid(
+            f"period_end ({period_end}) is before period_start ({period_start})", ("period_end",)
+        )
+
+
+def record_cost(
+    *,
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    category: CostCategory,
+    description: str,
+    amount: Decimal,
+    currency: str = CURRENCY,
+    recurring: bool = False,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    funding_source: str | None = None,
+    confidence: int,
+) -> Cost:
+    """A cost line at the project's current stage.
+
+    `amount` is pounds over the whole period (not a rate), more than 0, to the penny.
+    `confidence` is the grade 1 (audited, local data) .. 6 (expert guess) that sets the
+    optimism bias. `recurring` is descriptive: the figures count `amount` once.
+    """
+    project = get_project_for_write(session=session, actor=actor, project_id=project_id)
+    cleaned = required_text(description, "description", limit=TEXT_LENGTH)
+    source = text(funding_source, "funding_source", limit=SOURCE_LENGTH, required=False)
+    _gbp(currency)
+    pence = _pence(amount)
+    in_range(confidence, "confidence", 1, 6)
+    _period(period_start, period_end)
+    no_personal_data(
+        {"description": cleaned, "funding_source": source},
+        public=project.visibility is Visibility.PUBLIC,
+    )
+    cost = Cost(
+        project_id=project_id,
+        category=category,
+        description=cleaned,
+        amount_pence=pence,
+        currency=CURRENCY,
+        recurring=recurring,
+        period_start=period_start,
+        period_end=period_end,
+        stage=project.stage,
+        funding_source=source,
+        confidence=confidence,
+        recorded_by_id=actor.account_id,
+    )
+    session.add(cost)
+    session.flush()
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="cost.record",
+        entity=cost,
+        organisation_id=project.lead_organisation_id,
+        changes=audit.created(cost, COST_FIELDS),
+    )
+    return cost
+
+
+def record_benefit(
+    *,
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    kind: BenefitKind,
+    description: str,
+    amount: Decimal | None,
+    currency: str = CURRENCY,
+    beneficiary: str | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    deadweight: Decimal = Decimal("0"),
+    attribution: Decimal = Decimal("1"),
+    confidence: int,
+) -> Benefit:
+    """A benefit line at the project's current stage.
+
+    `amount` is pounds over the whole period, or None for a benefit described but not yet
+    monetised (it counts as zero). `deadweight` is the share that would have happened
+    anyway and `attribution` the share of the rest this project caused, each 0..1 to 4
+    decimal places. A FISCAL benefit must name its `beneficiary`, the public body that
+    gains the cashable saving.
+    """
+    project = get_project_for_write(session=session, actor=actor, project_id=project_id)
+    cleaned = required_text(description, "description", limit=TEXT_LENGTH)
+    body = text(beneficiary, "beneficiary", limit=SOURCE_LENGTH, required=False)
+    if kind is BenefitKind.FISCAL and body is None:
+        raise Required(
+            ("beneficiary",), "a FISCAL benefit needs its beneficiary: the public body that gains"
+        )
+    _gbp(currency)
+    pence = None if amount is None else _pence(amount)
+    deadweight_bp = _basis_points(deadweight, "deadweight")
+    attribution_bp = _basis_points(attribution, "attribution")
+    in_range(confidence, "confidence", 1, 6)
+    _period(period_start, period_end)
+    no_personal_data(
+        {"description": cleaned, "beneficiary": body},
+        public=project.visibility is Visibility.PUBLIC,
+    )
+    benefit = Benefit(
+        project_id=project_id,
+        kind=kind,
+        description=cleaned,
+        amount_pence=pence,
+        currency=CURRENCY,
+        beneficiary=body,
+        period_start=period_start,
+        period_end=period_end,
+        deadweight_bp=deadweight_bp,
+        attribution_bp=attribution_bp,
+        confidence=confidence,
+        stage=project.stage,
+        recorded_by_id=actor.account_id,
+    )
+    session.add(benefit)
+    session.flush()
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="benefit.record",
+        entity=benefit,
+        organisation_id=project.lead_organisation_id,
+        changes=audit.created(benefit, BENEFIT_FIELDS),
+    )
+    return benefit
+
+
+def _archive(*, session: Session, actor: Actor, row: R | None, what: str, reason: str) -> R:
+    """Archives a live row of a project the actor may change; the reason goes to the audit."""
+    if row is None or row.archived_at is not None:
+        raise NotFound(what, ("id",))
+    # NOT_FOUND for a row of a project the actor may not read, like the row itself.
+    project = get_project_for_write(
+        session=session, actor=actor, project_id=row.project_id, field="id"
+    )
+    cleaned = required_text(reason, "reason", limit=NAME_LENGTH)
+    no_personal_data({"reason": cleaned}, public=False)
+    row.archived_at = utcnow()
+    session.add(row)
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action=f"{what}.archive",
+        entity=row,
+        organisation_id=project.lead_organisation_id,
+        changes={"archived_at": (None, row.archived_at), "reason": (None, cleaned)},
+    )
+    return row
+
+
+def archive_cost(*, session: Session, actor: Actor, cost_id: int, reason: str) -> Cost:
+    """Hides the cost from lists and figures; the row and its history are kept."""
+    cost = session.get(Cost, cost_id)
+    return _archive(session=session, actor=actor, row=cost, what="cost", reason=reason)
+
+
+def archive_benefit(*, session: Session, actor: Actor, benefit_id: int, reason: str) -> Benefit:
+    """Hides the benefit from lists and figures; the row and its history are kept."""
+    benefit = session.get(Benefit, benefit_id)
+    return _archive(session=session, actor=actor, row=benefit, what="benefit", reason=reason)
+
+
+def live_costs() -> sa.Select[Cost]:
+    """Costs not archived. Callers narrow it to projects the viewer may read."""
+    return sa.select(Cost).where(Cost.archived_at.is_(None))  # type: ignore[union-attr]
+
+
+def live_benefits() -> sa.Select[Benefit]:
+    """Benefits not archived. Callers narrow it to projects the viewer may read."""
+    return sa.select(Benefit).where(Benefit.archived_at.is_(None))  # type: ignore[union-attr]
+
+
+def pounds(pence: int) -> Decimal:
+    """1250000 -> Decimal("12500.00"), exactly."""
+    return Decimal(pence).scaleb(-2)
+
+
+def share(basis_points: int) -> Decimal:
+    """2500 -> Decimal("0.2500"), exactly."""
+    return Decimal(basis_points).scaleb(-4)
+
+
+def cost_line(cost: Cost) -> calc.CostLine:
+    return calc.CostLine(amount=pounds(cost.amount_pence), confidence=cost.confidence)
+
+
+def benefit_line(benefit: Benefit) -> calc.BenefitLine:
+    return calc.BenefitLine(
+        amount=None if benefit.amount_pence is None else pounds(benefit.amount_pence),
+        kind=benefit.kind.value,
+        deadweight=share(benefit.deadweight_bp),
+        attribution=share(benefit.attribution_bp),
+        confidence=benefit.confidence,
+        period_start=benefit.period_start,
+        period_end=benefit.period_end,
+    )
+
+
+def adjusted_cost_of(cost: Cost, *, optimism_bias: Sequence[Decimal]) -> Decimal:
+    """Pounds to the penny after optimism bias: what the line adds to the total cost."""
+    return calc.adjusted_cost(cost_line(cost), optimism_bias)
+
+
+def adjusted_benefit_of(benefit: Benefit, *, optimism_bias: Sequence[Decimal]) -> Decimal | None:
+    """Pounds to the penny after deadweight, attribution and optimism bias; None unmonetised."""
+    return calc.adjusted_benefit(benefit_line(benefit), optimism_bias)
+
+
+def economics_for(
+    *,
+    costs: list[Cost],
+    benefits: list[Benefit],
+    project_start: date,
+    optimism_bias: Sequence[Decimal],
+) -> calc.Economics:
+    """The project's figures from its live lines (the caller leaves archived ones out)."""
+    return calc.compute_economics(
+        costs=[cost_line(c) for c in costs],
+        benefits=[benefit_line(b) for b in benefits],
+        project_start=project_start,
+        optimism_bias=optimism_bias,
+    )

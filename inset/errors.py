@@ -1,0 +1,111 @@
+"""Domain errors: expected failures that mutations report as `userErrors`.
+
+Services raise these; the GraphQL layer maps each to one `UserError` and rolls the
+transaction back, so a user error never leaves a half-written change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    CONFLICT = "CONFLICT"
+    GATE_NOT_MET = "GATE_NOT_MET"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    PERSONAL_DATA = "PERSONAL_DATA"
+    DUPLICATE = "DUPLICATE"
+
+
+class DomainError(Exception):
+    """One expected failure.
+
+    `field` is the path within the mutation's input in the service's own names, e.g.
+    `("title",)` or `("lesson", "body")`; the API shows it as `["input", "title"]`.
+    """
+
+    def __init__(self, code: ErrorCode, message: str, field: tuple[str, ...] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class Invalid(DomainError):
+    def __init__(self, message: str, field: tuple[str, ...] | None = None):
+        super().__init__(ErrorCode.INVALID, message, field)
+
+
+class Required(DomainError):
+    def __init__(self, field: tuple[str, ...], message: str | None = None):
+        super().__init__(ErrorCode.REQUIRED, message or f"{field[-1]} is required", field)
+
+
+class TooLong(DomainError):
+    def __init__(self, field: tuple[str, ...], limit: int):
+        super().__init__(ErrorCode.TOO_LONG, f"{field[-1]} is longer than {limit} characters", field)
+
+
+class NotFound(DomainError):
+    def __init__(self, what: str, field: tuple[str, ...] | None = None):
+        super().__init__(ErrorCode.NOT_FOUND, f"{what} not found", field)
+
+
+class Forbidden(DomainError):
+    def __init__(self, message: str, field: tuple[str, ...] | None = None):
+        super().__init__(ErrorCode.FORBIDDEN, message, field)
+
+
+class Conflict(DomainError):
+    def __init__(self, what: str, current_version: int, expected_version: int):
+        super().__init__(
+            ErrorCode.CONFLICT,
+            f"{what} was changed by someone else: it is at version {current_version}, "
+            f"not {expected_version}. Reload it and try again.",
+            ("expected_version",),
+        )
+        self.current_version = current_version
+
+
+class GateNotMet(DomainError):
+    def __init__(self, unmet: list[str]):
+        super().__init__(
+            ErrorCode.GATE_NOT_MET,
+            "the gate's mandatory criteria are not met: " + ", ".join(unmet),
+            ("decision",),
+        )
+        self.unmet = unmet
+
+
+class InvalidTransition(DomainError):
+    def __init__(self, message: str, field: tuple[str, ...] | None = ("decision",)):
+        super().__init__(ErrorCode.INVALID_TRANSITION, message, field)
+
+
+class PersonalData(DomainError):
+    def __init__(self, field: tuple[str, ...], kind: str):
+        super().__init__(
+            ErrorCode.PERSONAL_DATA,
+            f"{field[-1]} looks like it contains {kind}; Inset must not hold personal data "
+            "about children or families, so nothing was saved",
+            field,
+        )
+        self.kind = kind
+
+
+class Duplicate(DomainError):
+    def __init__(self, message: str, field: tuple[str, ...] | None = None):
+        super().__init__(ErrorCode.DUPLICATE, message, field)
+
+
+class Unauthenticated(Exception):
+    """Not a user error: a GraphQL error with `extensions.code = UNAUTHENTICATED`."""
+
+
+class AccessDenied(Exception):
+    """Not a user error: a GraphQL error with `extensions.code = FORBIDDEN`."""

@@ -1,0 +1,40 @@
+"""The one typed context every resolver receives as `info.context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+from strawberry.types import Info as StrawberryInfo
+
+from inset.access import Actor
+from inset.config import Settings
+
+if TYPE_CHECKING:
+    from inset.graphql.loaders import Loaders
+
+
+@dataclass
+class Context:
+    session: Session
+    actor: Actor
+    settings: Settings
+    request_id: str
+    loaders: Loaders = field(init=False)
+    response_cookies: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reset_loaders()
+
+    def reset_loaders(self) -> None:
+        """Fresh loaders after each mutation, so no later field reads a cached old row."""
+        from inset.graphql.loaders import Loaders
+
+        self.loaders = Loaders(self)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+Info = StrawberryInfo[Context, None]

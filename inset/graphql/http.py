@@ -1,0 +1,421 @@
+"""The GraphQL endpoint, by the GraphQL over HTTP specification.
+
+https://graphql.github.io/graphql-over-http/draft/ : POST with a JSON body, GET for
+queries only, responses as `application/graphql-response+json` (with its status codes)
+or, for clients that accept only that, `application/json` (status 200 for any
+well-formed request). Every response carries the request id, in the `X-Request-ID`
+header and in `extensions.requestId`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import functools
+import json
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+import anyio.to_thread
+import strawberry
+from graphql import DocumentNode, GraphQLError, get_operation_ast, validate
+from graphql import OperationType as Operation
+from graphql.validation import specified_rules
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
+
+from inset.config import Settings
+from inset.errors import AccessDenied, Unauthenticated
+from inset.graphql.limits import check_limits, parse_query
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+MAX_BODY_BYTES = 1_000_000
+DOCUMENT_CACHE_SIZE = 256
+
+logger = logging.getLogger("inset.graphql")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The document the endpoint has checked, for `_UsePreparedDocument` to hand to strawberry.
+_PREPARED: ContextVar[DocumentNode | None] = ContextVar("inset_prepared", default=None)
+# Passed to strawberry as well, so that no path through it runs a mutation for a GET.
+_GET_OPERATIONS = frozenset({OperationType.QUERY})
+_POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+ContextT = TypeVar("ContextT", bound=_Closable)
+
+
+class _HTTPError(Exception):
+    """A request refused before it is a GraphQL request: it never reaches the schema."""
+
+    def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+@dataclass(frozen=True)
+class _Params:
+    query: str
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None
+
+
+@dataclass
+class _Outcome:
+    payload: dict[str, Any]
+    status: int | None = None  # fixed whatever the media type: 401, 403, 405...
+    headers: dict[str, str] = field(default_factory=dict)
+    internal: bool = False  # no data for want of a working server, not of a good request
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    document: DocumentNode | None
+    errors: list[GraphQLError]  # parse or validation errors; read-only once cached
+
+
+class GraphQLEndpoint(Generic[ContextT]):
+    """An ASGI app serving one strawberry schema at one path.
+
+    Route it with `Route(path, endpoint)` and no `methods`, so that every method reaches
+    it and it answers 405 with the right `Allow` header itself.
+    """
+
+    def __init__(
+        self,
+        *,
+        schema: strawberry.Schema,
+        context_factory: Callable[[Request, str], ContextT],
+        settings: Settings,
+        graphiql_html: str | None = None,
+    ) -> None:
+        # A shallow copy whose first extension feeds strawberry our checked document,
+        # so the caller's schema object stays untouched.
+        self._schema = copy.copy(schema)
+        self._schema.extensions = (_UsePreparedDocument, *schema.extensions)
+        self._context_factory = context_factory
+        self._settings = settings
+        self._graphiql_html = graphiql_html
+        # Parsing and validating cost about as much as running a small query, and
+        # clients send the same few documents again and again.
+        self._prepare = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            raise TypeError("GraphQLEndpoint serves HTTP requests only")
+        request = Request(scope, receive)
+        given = request.headers.get("x-request-id", "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        response = await self._respond(request, request_id)
+        response.headers["X-Request-ID"] = request_id
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request, request_id: str) -> Response:
+        accept = request.headers.get("accept", "")
+        media = _negotiate(accept)
+        try:
+            if request.method not in ("GET", "POST"):
+                raise _HTTPError(405, "METHOD_NOT_ALLOWED", "Use GET or POST.", Allow="GET, POST")
+            browsing = request.method == "GET" and "query" not in request.query_params
+            if browsing and self._graphiql_html is not None and _accepts(accept, "text/html"):
+                return HTMLResponse(self._graphiql_html)
+            if media is None:
+                raise _HTTPError(406, "NOT_ACCEPTABLE", f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
+            if request.method == "GET":
+                if len(request.query_params.multi_items()) > len(request.query_params):
+                    raise _HTTPError(400, "BAD_REQUEST", "Each parameter may appear only once.")
+                params = _params(request.query_params, from_url=True)
+            else:
+                params = _params(await _json_body(request), from_url=False)
+        except _HTTPError as error:
+            outcome = _Outcome(_error_payload(error.message, error.code), error.status)
+            outcome.headers.update(error.headers)
+            return _encode(outcome, media or JSON, request_id)
+        # The whole execution runs in a worker thread: resolvers call a sync SQLAlchemy
+        # session, which must not block the event loop, while strawberry's DataLoaders
+        # need an event loop to batch on, so the thread runs one of its own.
+        return await anyio.to_thread.run_sync(self._in_thread, params, request, request_id, media)
+
+    def _in_thread(
+        self, params: _Params, request: Request, request_id: str, media: str
+    ) -> Response:
+        try:
+            outcome = _thread_loop().run_until_complete(self._run(params, request, request_id))
+            return _encode(outcome, media, request_id)
+        except Unauthenticated as error:
+            payload = _error_payload(str(error), "UNAUTHENTICATED")
+            outcome = _Outcome(payload, 401, {"WWW-Authenticate": "Bearer"})
+        except AccessDenied as error:
+            outcome = _Outcome(_error_payload(str(error), "FORBIDDEN"), 403)
+        except Exception:
+            logger.exception("request %s failed", request_id, extra={"request_id": request_id})
+            outcome = _Outcome({"errors": [_internal_error(request_id)]}, internal=True)
+        return _encode(outcome, media, request_id)
+
+    async def _run(self, params: _Params, request: Request, request_id: str) -> _Outcome:
+        prepared = self._prepare(params.query)
+        if prepared.document is None:
+            return _Outcome(
+                {"errors": [_format(e, "GRAPHQL_PARSE_FAILED") for e in prepared.errors]}
+            )
+        operation = get_operation_ast(prepared.document, params.operation_name)
+        get = request.method == "GET"
+        if get and operation is not None and operation.operation is not Operation.QUERY:
+            message = f"A {operation.operation.value} must be sent with POST."
+            return _Outcome(_error_payload(message, "METHOD_NOT_ALLOWED"), 405, {"Allow": "POST"})
+        if prepared.errors:
+            return _Outcome(
+                {"errors": [_format(e, "GRAPHQL_VALIDATION_FAILED") for e in prepared.errors]}
+            )
+        if operation is None or operation.operation is Operation.SUBSCRIPTION:
+            if operation is not None:
+                message = "Subscriptions are not served over HTTP."
+            elif params.operation_name:
+                message = f"No operation named '{params.operation_name}' in the document."
+            else:
+                message = "The document holds several operations: name the one to run."
+            return _Outcome(_error_payload(message, "OPERATION_RESOLUTION_FAILURE"))
+        limit = check_limits(
+            prepared.document,
+            schema=self._schema._schema,
+            variables=params.variables,
+            operation_name=params.operation_name,
+            settings=self._settings,
+        )
+        if limit is not None:
+            return _Outcome({"errors": [limit.formatted]})
+        # Only a request known to be acceptable gets as far as authentication, the
+        # first database work.
+        context = self._context_factory(request, request_id)
+        token = _PREPARED.set(prepared.document)
+        try:
+            result = await self._schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=_GET_OPERATIONS if get else _POST_OPERATIONS,
+                operation_extensions=params.extensions,
+            )
+        finally:
+            _PREPARED.reset(token)
+            context.close()
+        payload: dict[str, Any] = {}
+        # No data and no error on a field means a request error (variable coercion),
+        # for which the specification wants no data entry.
+        if result.data is not None or any(e.path is not None for e in result.errors or ()):
+            payload["data"] = result.data
+        if errors := [_mask(error, request_id) for error in result.errors or ()]:
+            payload["errors"] = errors
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        return _Outcome(payload, internal=all(_is_internal(e) for e in errors))
+
+    def _parse_and_validate(self, query: str) -> _Prepared:
+        try:
+            document = parse_query(query, max_tokens=self._settings.max_tokens)
+        except GraphQLError as error:
+            return _Prepared(None, [error])
+        try:
+            errors = validate_document(self._schema._schema, document, tuple(specified_rules))
+        except RecursionError:
+            message = "The query is nested too deeply to validate."
+            errors = [GraphQLError(message, extensions={"code": "QUERY_TOO_DEEP"})]
+        if self._schema.config.disable_field_suggestions:
+            for each in errors:
+                self._schema.remove_field_suggestion(each)
+        return _Prepared(document, errors)
+
+
+class _UsePreparedDocument(SchemaExtension):
+    """Hands strawberry the document the endpoint has parsed, validated and checked."""
+
+    def on_parse(self) -> Iterator[None]:
+        if (document := _PREPARED.get()) is not None:
+            self.execution_context.graphql_document = document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and document is _PREPARED.get():
+            # Left to check: only the rules that other extensions have added.
+            extra = [rule for rule in context.validation_rules if rule not in specified_rules]
+            errors = validate(context.schema._schema, document, extra) if extra else []
+            context.pre_execution_errors = errors
+        yield
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    """The worker thread's event loop: made by its first request, reused by the next."""
+    owner: _LoopOwner | None = getattr(_threads, "owner", None)
+    if owner is None:
+        owner = _threads.owner = _LoopOwner()
+    return owner.loop
+
+
+class _LoopOwner:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self) -> None:
+        # Runs as the thread ends and its locals go; an unclosed loop would leak its
+        # selector and warn.
+        self.loop.close()
+
+
+_threads = threading.local()
+
+
+async def _json_body(request: Request) -> Any:
+    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+    charset = parameters.strip().lower().removeprefix("charset=").strip('"')
+    if media_type.strip().lower() != JSON or charset not in ("", "utf-8"):
+        raise _HTTPError(415, "UNSUPPORTED_MEDIA_TYPE", f"Send the body as {JSON} in UTF-8.")
+    too_large = _HTTPError(413, "PAYLOAD_TOO_LARGE", f"The body is over {MAX_BODY_BYTES} bytes.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise too_large
+    try:
+        return json.loads(body.decode("utf-8"))
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        raise _HTTPError(400, "BAD_REQUEST", "The body is not valid JSON.") from None
+
+
+def _params(data: Any, *, from_url: bool) -> _Params:
+    """The GraphQL-over-HTTP request in a JSON body or a URL; null means absent."""
+    if not isinstance(data, Mapping):
+        raise _HTTPError(400, "BAD_REQUEST", "The body must be a JSON object, not a batch.")
+    query, name = data.get("query"), data.get("operationName") or None  # "" is absent
+    if not isinstance(query, str):
+        raise _HTTPError(400, "BAD_REQUEST", "`query` must be a string holding the document.")
+    if not isinstance(name, str | None):
+        raise _HTTPError(400, "BAD_REQUEST", "`operationName` must be a string.")
+    maps: list[dict[str, Any] | None] = []
+    for key in ("variables", "extensions"):
+        value = data.get(key) or None
+        if from_url and value is not None:
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise _HTTPError(400, "BAD_REQUEST", f"`{key}` is not valid JSON.") from None
+        if not isinstance(value, dict | None):
+            raise _HTTPError(400, "BAD_REQUEST", f"`{key}` must be an object.")
+        maps.append(value or None)
+    return _Params(query, name, *maps)
+
+
+def _negotiate(accept: str) -> str | None:
+    """The media type to answer in, by RFC 9110; None when neither is acceptable.
+
+    No Accept header (or `*/*`) means `application/graphql-response+json`, the
+    specification's default since 2025. Between equal weights the more specific range
+    wins, then the earlier: `application/json, */*` means `application/json`.
+    """
+    if not accept.strip():
+        return GRAPHQL_RESPONSE
+    ranges = [_media_range(item) for item in accept.split(",")]
+    best: tuple[float, int, int, int] = (0.0, 0, 0, 0)
+    chosen = None
+    for preference, offered in enumerate((GRAPHQL_RESPONSE, JSON)):
+        matches = [
+            (specificity, -position, q)
+            for position, (media_range, q) in enumerate(ranges)
+            if (specificity := _specificity(media_range, offered))
+        ]
+        if matches:
+            specificity, position, q = max(matches)  # the most specific range sets q
+            if (key := (q, specificity, position, -preference)) > best and q > 0:
+                best, chosen = key, offered
+    return chosen
+
+
+def _accepts(accept: str, media_type: str) -> bool:
+    return any(r == media_type and q > 0 for r, q in map(_media_range, accept.split(",")))
+
+
+def _media_range(item: str) -> tuple[str, float]:
+    media_range, *parameters = (part.strip().lower() for part in item.split(";"))
+    weights = [p.removeprefix("q=") for p in parameters if p.startswith("q=")]
+    try:
+        return media_range, float(weights[0]) if weights else 1.0
+    except ValueError:
+        return media_range, 0.0  # a malformed weight: ignore the range rather than guess
+
+
+def _specificity(media_range: str, offered: str) -> int:
+    if media_range == offered:
+        return 3
+    return 2 if media_range == offered.split("/")[0] + "/*" else int(media_range == "*/*")
+
+
+def _error_payload(message: str, code: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def _format(error: GraphQLError, code: str) -> dict[str, Any]:
+    """A request error, given `code` unless it names its own."""
+    formatted = dict(error.formatted)
+    if "code" not in (error.extensions or {}):
+        formatted["extensions"] = {**(error.extensions or {}), "code": code}
+    return formatted
+
+
+def _mask(error: GraphQLError, request_id: str) -> dict[str, Any]:
+    """An execution error as the client sees it: internal ones masked and logged."""
+    original = error.original_error
+    if isinstance(original, Unauthenticated | AccessDenied):
+        code = "UNAUTHENTICATED" if isinstance(original, Unauthenticated) else "FORBIDDEN"
+        return {**error.formatted, "message": str(original), "extensions": {"code": code}}
+    if original is None or isinstance(original, GraphQLError):
+        # Without a path it is a request error, from coercing the variables.
+        return _format(error, "BAD_USER_INPUT") if error.path is None else dict(error.formatted)
+    logger.error(
+        "internal error at %s in request %s",
+        ".".join(map(str, error.path or ())) or "(request)",
+        request_id,
+        exc_info=(type(original), original, original.__traceback__),
+        extra={"request_id": request_id},
+    )
+    return {**error.formatted, **_internal_error(request_id)}
+
+
+def _internal_error(request_id: str) -> dict[str, Any]:
+    extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    return {"message": "Internal server error", "extensions": extensions}
+
+
+def _is_internal(formatted: Mapping[str, Any]) -> bool:
+    return bool(formatted.get("extensions", {}).get("code") == "INTERNAL_SERVER_ERROR")
+
+
+def _encode(outcome: _Outcome, media: str, request_id: str) -> Response:
+    payload = outcome.payload
+    payload["extensions"] = {**payload.get("extensions", {}), "requestId": request_id}
+    # graphql-response+json: no data entry is a 4xx or 5xx; application/json wants 200
+    # for every well-formed request, the body alone telling what went wrong.
+    status = outcome.status or (
+        200 if "data" in payload or media == JSON else 500 if outcome.internal else 400
+    )
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return Response(body, status, outcome.headers, f"{media}; charset=utf-8")

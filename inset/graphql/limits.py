@@ -1,0 +1,305 @@
+"""Request limits: refuse an expensive query before any resolver, and so any SQL, runs.
+
+Each refusal is a `GraphQLError` whose `extensions.code` names the limit:
+`TOO_MANY_TOKENS`, `QUERY_TOO_DEEP`, `TOO_MANY_ALIASES`, `PAGE_SIZE` or `QUERY_TOO_LARGE`.
+The token limit applies while parsing (`parse_query`); the others need the parsed,
+validated document and, for page sizes, the request's variables (`check_limits`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    Node,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    get_operation_ast,
+    is_list_type,
+    parse,
+)
+from graphql.utilities import value_from_ast_untyped
+
+from inset.config import Settings
+
+TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+PAGE_SIZE = "PAGE_SIZE"
+QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+
+# What a connection returns when the client gives neither `first` nor `last`.
+DEFAULT_PAGE_SIZE = 20
+# The guessed length of a list field that takes no page size.
+PLAIN_LIST_SIZE = 10
+PAGE_ARGUMENTS = ("first", "last")
+
+
+def parse_query(query: str, *, max_tokens: int) -> DocumentNode:
+    """Parse a document, giving up as soon as it passes `max_tokens` tokens or comments.
+
+    Raises a `GraphQLError`: a syntax error as graphql-core words it, or `TOO_MANY_TOKENS`
+    (the parser stops there, so a megabyte of `{a a a ...}` costs no more than the limit),
+    or `QUERY_TOO_DEEP` when the nesting exhausts the parser's recursion.
+    """
+    try:
+        return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
+    except GraphQLError as error:
+        # graphql-core reports its own limits only through the message.
+        if "Document contains more than" in error.message:
+            raise _refusal(
+                TOO_MANY_TOKENS, f"The query has more than {max_tokens} tokens, the limit."
+            ) from None
+        if "Document is nested too deeply" in error.message:
+            raise _refusal(QUERY_TOO_DEEP, "The query is nested too deeply to parse.") from None
+        raise
+
+
+def check_limits(
+    document: DocumentNode,
+    *,
+    schema: GraphQLSchema,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+    settings: Settings,
+) -> GraphQLError | None:
+    """The first limit the operation breaks, or None; call it on a validated document.
+
+    Depth counts fields from the root: `{ me { name } }` is 2 deep. Introspection's
+    `ofType` does not count, as it follows type wrappers, not data.
+
+    Page sizes are the `first`/`last` arguments, written in the query or passed as
+    variables; each must be from 1 to `settings.max_page_size`.
+
+    Nodes estimate the objects the response may hold, in the manner of GitHub's node
+    limit: each field that takes `first`/`last` returns its page size (or 20 when both
+    are absent) times what its parent returns, and so does every other list of objects
+    with 10. The `edges`/`nodes` lists of a connection are its page, so they add
+    nothing. `projects(first: 50) { nodes { lessons(first: 10) { nodes { id } } } }`
+    estimates 50 + 50 * 10 = 550 nodes.
+    """
+    operation = get_operation_ast(document, operation_name)
+    root = schema.get_root_type(operation.operation) if operation else None
+    if operation is None or root is None:
+        return None  # validation and GetOperation() report these cases
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    walker = _Walker(schema, fragments, _variable_values(operation, variables), settings)
+    try:
+        cost = walker.selection_set(operation.selection_set, root, in_page=False, level=0)
+    except _RefusedError as refused:
+        return refused.error
+    except RecursionError:
+        return _refusal(QUERY_TOO_DEEP, "The query is nested too deeply to analyse.")
+    if cost.depth > settings.max_depth:
+        return _too_deep(cost.depth, settings.max_depth)
+    if cost.aliases > settings.max_aliases:
+        return _refusal(
+            TOO_MANY_ALIASES,
+            f"The query uses {cost.aliases} aliases; the limit is {settings.max_aliases}.",
+        )
+    if cost.nodes > settings.max_nodes:
+        return _refusal(
+            QUERY_TOO_LARGE,
+            f"The query could return more than {settings.max_nodes} nodes, the limit. "
+            "Ask for smaller pages or fewer nested lists.",
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class _Cost:
+    depth: int = 0
+    aliases: int = 0
+    nodes: int = 0
+
+
+_FREE = _Cost()
+
+
+class _RefusedError(Exception):
+    def __init__(self, error: GraphQLError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _refusal(code: str, message: str, nodes: Node | None = None) -> GraphQLError:
+    return GraphQLError(message, nodes, extensions={"code": code})
+
+
+def _too_deep(depth: int, limit: int) -> GraphQLError:
+    return _refusal(QUERY_TOO_DEEP, f"The query is {depth} levels deep; the limit is {limit}.")
+
+
+def _variable_values(
+    operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The request's variables, completed with the operation's defaults."""
+    values = dict(variables or {})
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in values and definition.default_value is not None:
+            values[name] = value_from_ast_untyped(definition.default_value)
+    return values
+
+
+class _Walker:
+    """Sums the cost of selection sets, each fragment once per way it is used."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+        settings: Settings,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.settings = settings
+        # Memoised, so a fragment spread many times in many fragments is walked once:
+        # otherwise a small document could make this walk itself exponential.
+        self.costs: dict[tuple[str, bool], _Cost] = {}
+        self.visiting: set[str] = set()
+        # Saturate the estimate just past the limit, so that the sums stay small ints.
+        self.cap = settings.max_nodes + 1
+
+    def selection_set(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        *,
+        in_page: bool,
+        level: int,
+    ) -> _Cost:
+        depth = aliases = nodes = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                cost = self.field(selection, parent, in_page=in_page, level=level)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                scope = self.schema.get_type(condition.name.value) if condition else parent
+                cost = self.selection_set(
+                    selection.selection_set, scope, in_page=in_page, level=level
+                )
+            elif isinstance(selection, FragmentSpreadNode):
+                cost = self.fragment(selection.name.value, in_page=in_page)
+            depth = max(depth, cost.depth)
+            aliases += cost.aliases
+            nodes = min(nodes + cost.nodes, self.cap)
+        return _Cost(depth, aliases, nodes)
+
+    def fragment(self, name: str, *, in_page: bool) -> _Cost:
+        key = (name, in_page)
+        if key in self.costs:
+            return self.costs[key]
+        definition = self.fragments.get(name)
+        if definition is None or name in self.visiting:
+            return _FREE  # validation refuses unknown and cyclic fragments
+        self.visiting.add(name)
+        try:
+            scope = self.schema.get_type(definition.type_condition.name.value)
+            cost = self.selection_set(definition.selection_set, scope, in_page=in_page, level=0)
+        finally:
+            self.visiting.discard(name)
+        self.costs[key] = cost
+        return cost
+
+    def field(
+        self, node: FieldNode, parent: GraphQLNamedType | None, *, in_page: bool, level: int
+    ) -> _Cost:
+        aliases = 1 if node.alias else 0
+        page = self.page_size(node)
+        name = node.name.value
+        field = _field_of(parent, name)
+        if field is None:
+            return _Cost(1, aliases, 0)  # __typename, or a field validation refused
+        returns_list = is_list_type(get_nullable_type(field.type))
+        takes_page = any(arg in field.args for arg in PAGE_ARGUMENTS)
+        if takes_page:
+            size = page if page is not None else _schema_default(field) or DEFAULT_PAGE_SIZE
+            own = size
+        elif returns_list and node.selection_set is not None and not in_page:
+            size = own = PLAIN_LIST_SIZE
+        else:
+            size, own = 1, 0
+        counts_level = not (name == "ofType" and getattr(parent, "name", "") == "__Type")
+        depth = level + 1 if counts_level else level
+        if depth > self.settings.max_depth:
+            # Stop here rather than walk the rest: the answer is already known.
+            raise _RefusedError(_too_deep(depth, self.settings.max_depth))
+        if node.selection_set is None:
+            return _Cost(1 if counts_level else 0, aliases, own)
+        child = self.selection_set(
+            node.selection_set,
+            get_named_type(field.type),
+            in_page=takes_page and not returns_list,
+            level=depth,
+        )
+        return _Cost(
+            child.depth + (1 if counts_level else 0),
+            aliases + child.aliases,
+            min(own + size * child.nodes, self.cap),
+        )
+
+    def page_size(self, node: FieldNode) -> int | None:
+        """The largest `first`/`last` given on the field; refuses one out of range."""
+        largest: int | None = None
+        for argument in node.arguments or ():
+            if argument.name.value not in PAGE_ARGUMENTS:
+                continue
+            value: Any
+            if isinstance(argument.value, VariableNode):
+                value = self.variables.get(argument.value.name.value)
+            elif isinstance(argument.value, IntValueNode):
+                value = int(argument.value.value)
+            else:
+                value = None  # null means absent; other literals fail validation
+            # Int coercion takes 5.0 as 5, so a float must not slip past the check.
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if not isinstance(value, int) or isinstance(value, bool):
+                continue  # not an Int: variable coercion refuses it with a clear message
+            limit = self.settings.max_page_size
+            if not 1 <= value <= limit:
+                raise _RefusedError(
+                    _refusal(
+                        PAGE_SIZE,
+                        f"`{argument.name.value}` on `{node.name.value}` is {value}; "
+                        f"a page holds from 1 to {limit} items.",
+                        argument,
+                    )
+                )
+            largest = value if largest is None else max(largest, value)
+        return largest
+
+
+def _field_of(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        return None  # a union selects only __typename directly
+    fields: dict[str, GraphQLField] = parent.fields
+    return fields.get(name)
+
+
+def _schema_default(field: GraphQLField) -> int | None:
+    defaults = [field.args[a].default_value for a in PAGE_ARGUMENTS if a in field.args]
+    ints = [d for d in defaults if isinstance(d, int) and not isinstance(d, bool)]
+    return max(ints) if ints else None

@@ -1,0 +1,114 @@
+"""Per-request DataLoaders: every relation is fetched in batches, once per request.
+
+Each domain's `loaders.py` defines factories `<result>_by_<key>(context)`; this registry
+makes one loader per factory per request, so `await context.loaders.load(
+project_by_id, 7)` batches with every other project lookup of that request. The SQL
+count of a request therefore follows the depth of the query, not the page size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from strawberry.dataloader import DataLoader
+
+from inset.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    count_by_parent,
+    fetch_pages_by_parent,
+)
+
+if TYPE_CHECKING:
+    from inset.graphql.context import Context
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+Factory = Callable[["Context"], DataLoader[Any, Any]]
+
+
+class Loaders:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._loaders: dict[Factory, DataLoader[Any, Any]] = {}
+
+    def get(self, factory: Callable[[Context], DataLoader[K, V]]) -> DataLoader[K, V]:
+        loader = self._loaders.get(factory)
+        if loader is None:
+            loader = self._loaders[factory] = factory(self._context)
+        return loader
+
+    async def load(self, factory: Callable[[Context], DataLoader[K, V]], key: K) -> V:
+        return await self.get(factory).load(key)
+
+    async def load_many(
+        self, factory: Callable[[Context], DataLoader[K, V]], keys: Sequence[K]
+    ) -> list[V]:
+        return await self.get(factory).load_many(keys)
+
+
+def rows_by_id(context: Context, stmt: sa.Select[Any], id_column: Any) -> DataLoader[int, Any]:
+    """Rows of `stmt` (already narrowed to what the viewer may read) by primary key."""
+
+    async def batch(ids: list[int]) -> list[Any]:
+        found = {row.id: row for row in context.session.scalars(stmt.where(id_column.in_(ids)))}
+        return [found.get(pk) for pk in ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def rows_by_parent(
+    context: Context, stmt: sa.Select[Any], parent_column: Any
+) -> DataLoader[int, list[Any]]:
+    """All rows of `stmt` for each parent id, in `stmt`'s order."""
+
+    async def batch(parent_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        parent_key = parent_column.key
+        for row in context.session.scalars(stmt.where(parent_column.in_(parent_ids))):
+            grouped[getattr(row, parent_key)].append(row)
+        return [grouped[pid] for pid in parent_ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def pages_by_parent(
+    context: Context,
+    stmt: sa.Select[Any],
+    entity: Any,
+    parent_column: Any,
+    keys: Sequence[SortKey],
+    keys_of: Callable[[Any], tuple[Any, ...]],
+) -> DataLoader[tuple[int, PageRequest], Page]:
+    """A page of a nested connection for each (parent id, page request) key.
+
+    Keys asking for the same page shape are answered by one windowed statement.
+    """
+
+    async def batch(keys_asked: list[tuple[int, PageRequest]]) -> list[Page]:
+        by_request: dict[PageRequest, list[int]] = defaultdict(list)
+        for parent_id, request in keys_asked:
+            by_request[request].append(parent_id)
+        pages: dict[tuple[int, PageRequest], Page] = {}
+        for request, parent_ids in by_request.items():
+            found = fetch_pages_by_parent(
+                context.session, stmt, entity, parent_column, parent_ids, keys, request, keys_of
+            )
+            pages.update({(pid, request): page for pid, page in found.items()})
+        return [pages[key] for key in keys_asked]
+
+    return DataLoader(load_fn=batch)
+
+
+def counts_by_parent(
+    context: Context, stmt: sa.Select[Any], parent_column: Any
+) -> DataLoader[int, int]:
+    async def batch(parent_ids: list[int]) -> list[int]:
+        found = count_by_parent(context.session, stmt, parent_column, parent_ids)
+        return [found[pid] for pid in parent_ids]
+
+    return DataLoader(load_fn=batch)

@@ -1,0 +1,53 @@
+"""The schema: every domain's Query and Mutation merged into one."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from inset.graphql.node import NodeQuery
+from inset.graphql.scalars import SCALAR_MAP
+
+
+def _query_types() -> tuple[type, ...]:
+    from inset.accounts.queries import AccountQuery
+    from inset.audit.queries import AuditQuery
+    from inset.lessons.queries import LessonQuery
+    from inset.organisations.queries import OrganisationQuery
+    from inset.projects.queries import ProjectQuery
+    from inset.themes.queries import ThemeQuery
+
+    return (NodeQuery, AccountQuery, OrganisationQuery, ProjectQuery, LessonQuery, ThemeQuery, AuditQuery)
+
+
+def _mutation_types() -> tuple[type, ...]:
+    from inset.accounts.mutations import AccountMutation
+    from inset.archive.mutations import ArchiveMutation
+    from inset.economics.mutations import EconomicsMutation
+    from inset.evidence.mutations import EvidenceMutation
+    from inset.gates.mutations import GateMutation
+    from inset.lessons.mutations import LessonMutation
+    from inset.organisations.mutations import OrganisationMutation
+    from inset.outcomes.mutations import OutcomeMutation
+    from inset.projects.mutations import ProjectMutation
+
+    return (
+        ProjectMutation,
+        GateMutation,
+        EvidenceMutation,
+        OutcomeMutation,
+        EconomicsMutation,
+        LessonMutation,
+        ArchiveMutation,
+        OrganisationMutation,
+        AccountMutation,
+    )
+
+
+def build_schema() -> strawberry.Schema:
+    query = merge_types("Query", _query_types())
+    mutation = merge_types("Mutation", _mutation_types())
+    return strawberry.Schema(
+        query=query, mutation=mutation, config=StrawberryConfig(scalar_map=SCALAR_MAP)
+    )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from inset.db import UTCDateTime, utcnow
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first result of a creating mutation sent with an `idempotencyKey`.
+
+    Keys belong to the account that sent them, so two partners cannot collide.
+    `input_hash` is the SHA-256 of the canonical JSON of the input without the key.
+    """
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (sa.UniqueConstraint("account_id", "key", name="uq_idempotency_account_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    key: str = Field(max_length=200)
+    mutation: str = Field(max_length=80)
+    input_hash: str = Field(max_length=64)
+    result_type: str = Field(max_length=40)
+    result_id: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,47 @@
+"""Alembic, driven from code: `inset db upgrade` and the tests use the same path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+from inset.db import normalise_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> str:
+    """Applies migrations up to `revision` and returns the revision reached."""
+    command.upgrade(alembic_config(url), revision)
+    return current_revision(url)
+
+
+def current_revision(url: str) -> str:
+    from inset.db import create_db_engine
+
+    engine = create_db_engine(url)
+    try:
+        return revision_of(engine) or "base"
+    finally:
+        engine.dispose()
+
+
+def revision_of(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(url: str) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()

@@ -1,0 +1,34 @@
+"""Every table, imported in one place so that SQLModel's metadata is complete."""
+
+from inset.accounts.models import Account, ApiToken, SignInAttempt
+from inset.audit.models import AuditEvent
+from inset.economics.models import Benefit, Cost
+from inset.evidence.models import Evidence
+from inset.gates.models import GateDecision
+from inset.idempotency.models import IdempotencyRecord
+from inset.lessons.models import Lesson, LessonBarrier
+from inset.organisations.models import Organisation
+from inset.outcomes.models import Observation, Outcome
+from inset.projects.models import Project, ProjectPartner, ProjectTheme
+from inset.themes.models import Theme
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "AuditEvent",
+    "Benefit",
+    "Cost",
+    "Evidence",
+    "GateDecision",
+    "IdempotencyRecord",
+    "Lesson",
+    "LessonBarrier",
+    "Observation",
+    "Organisation",
+    "Outcome",
+    "Project",
+    "ProjectPartner",
+    "ProjectTheme",
+    "SignInAttempt",
+    "Theme",
+]

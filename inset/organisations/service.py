@@ -1,0 +1,69 @@
+"""Member organisations: created by incubator staff."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from inset.audit import service as audit
+from inset.access import Actor, require_staff
+from inset.db import NAME_LENGTH
+from inset.errors import Duplicate, NotFound
+from inset.organisations.models import Organisation, OrganisationKind, Sector, kinds_in_sectors
+from inset.validation import required_text, text
+
+
+def create_organisation(
+    *, session: Session, actor: Actor, name: str, kind: OrganisationKind, region: str | None
+) -> Organisation:
+    require_staff(actor, "create organisations")
+    name = required_text(name, "name", limit=NAME_LENGTH)
+    if find_by_name(session=session, name=name) is not None:
+        raise Duplicate(f"an organisation called {name!r} already exists", ("name",))
+    organisation = Organisation(
+        name=name, kind=kind, region=text(region, "region", limit=NAME_LENGTH, required=False)
+    )
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="organisation.create",
+        entity=organisation,
+        organisation_id=organisation.id,
+        changes=audit.created(organisation, ["name", "kind", "region"]),
+    )
+    return organisation
+
+
+def find_by_name(*, session: Session, name: str) -> Organisation | None:
+    """Exact name, ignoring case and surrounding spaces."""
+    return session.scalars(
+        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.strip().lower())
+    ).first()
+
+
+def get_organisation(*, session: Session, organisation_id: int) -> Organisation:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or organisation.archived_at is not None:
+        raise NotFound("organisation", ("organisation_id",))
+    return organisation
+
+
+def organisation_list(
+    *,
+    kinds: list[OrganisationKind] | None = None,
+    sectors: list[Sector] | None = None,
+    regions: list[str] | None = None,
+    search: str | None = None,
+) -> sa.Select[tuple[Organisation]]:
+    """Live organisations matching every given condition (a list matches any of its values)."""
+    stmt = sa.select(Organisation).where(Organisation.archived_at.is_(None))  # type: ignore[union-attr]
+    if kinds or sectors:
+        wanted = list(kinds or []) + kinds_in_sectors(list(sectors or []))
+        stmt = stmt.where(Organisation.kind.in_(wanted))  # type: ignore[attr-defined]
+    if regions:
+        stmt = stmt.where(Organisation.region.in_(regions))  # type: ignore[union-attr]
+    if search and search.strip():
+        stmt = stmt.where(Organisation.name.icontains(search.strip(), autoescape=True))  # type: ignore[attr-defined]
+    return stmt

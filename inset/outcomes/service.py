@@ -1,0 +1,265 @@
+"""Outcomes: the measures a project wants to move, and their dated observations.
+
+DESIGN.md section 4: aggregate figures only ("children missing: 45 in July 2021, 24 in
+January 2022"), never a record about a child, so names, units and notes are checked for
+personal data like every other free text.
+
+Figures are exact decimals stored as NUMERIC(18, 4): at most 4 decimal places and 14
+digits before the point. They are stored rounded to those 4 places, so both databases
+hold the same digits, and shown by `plain()` as the number itself: "78.50" is stored as
+78.5000 and read back as "78.5", "100.0" as "100", never in exponent form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from inset.access import Actor, live_project
+from inset.audit import service as audit
+from inset.db import NAME_LENGTH, utcnow
+from inset.errors import Invalid, NotFound, Required
+from inset.outcomes.models import Observation, Outcome
+from inset.projects.models import Project, Visibility
+from inset.projects.service import get_project_for_write, touch
+from inset.validation import no_personal_data, required_text, text
+
+UNIT_LENGTH = 100
+NOTE_LENGTH = 2000
+REASON_LENGTH = 2000
+PLACES = Decimal("0.0001")
+LIMIT = Decimal(10) ** 14  # NUMERIC(18, 4): 14 digits before the point
+DEFINED = ["name", "unit", "higher_is_better", "baseline", "baseline_on", "target"]
+
+
+def figure(value: Decimal, field: str) -> Decimal:
+    """`value` as stored: finite, at most 4 decimal places, less than 10**14 in size.
+
+    Trailing zeros do not count as places ("78.50000" is 78.5); a fifth significant
+    place ("0.12345") is INVALID rather than silently rounded.
+    """
+    if not value.is_finite():
+        raise Invalid(f"{field} must be a finite number", (field,))
+    stored = value.quantize(PLACES) if abs(value) < LIMIT else None
+    if stored is None or abs(stored) >= LIMIT:
+        raise Invalid(f"{field} must be less than {LIMIT:,} in size", (field,))
+    if stored != value:
+        raise Invalid(f"{field} may have at most 4 decimal places", (field,))
+    return stored
+
+
+def plain(value: Decimal) -> Decimal:
+    """The number without trailing zeros and never in exponent form: 45.0000 -> 45."""
+    if value == 0:
+        return Decimal(0)
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal
+
+
+def _not_future(value: date | None, field: str) -> None:
+    if value is not None and value > utcnow().date():
+        raise Invalid(f"{field} cannot be in the future", (field,))
+
+
+def _public(project: Project) -> bool:
+    return project.visibility is Visibility.PUBLIC
+
+
+def define_outcome(
+    *,
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    name: str,
+    unit: str,
+    higher_is_better: bool,
+    baseline: Decimal | None = None,
+    baseline_on: date | None = None,
+    target: Decimal | None = None,
+) -> Outcome:
+    """A new measure for the project, e.g. name "children missing from care", unit
+    "children a month", lower is better, baseline 45 on 2021-07-31, target 20.
+
+    `baseline_on` (the date the baseline was measured, not in the future) needs a
+    `baseline`; a baseline may be given without its date.
+    """
+    project = get_project_for_write(session=session, actor=actor, project_id=project_id)
+    values = {
+        "name": required_text(name, "name", limit=NAME_LENGTH),
+        "unit": required_text(unit, "unit", limit=UNIT_LENGTH),
+    }
+    no_personal_data(values, public=_public(project))
+    stored_baseline = figure(baseline, "baseline") if baseline is not None else None
+    stored_target = figure(target, "target") if target is not None else None
+    if baseline_on is not None and baseline is None:
+        raise Required(("baseline",), "baseline is required when baseline_on is given")
+    _not_future(baseline_on, "baseline_on")
+    outcome = Outcome(
+        project_id=project_id,
+        higher_is_better=higher_is_better,
+        baseline=stored_baseline,
+        baseline_on=baseline_on,
+        target=stored_target,
+        **values,
+    )
+    session.add(outcome)
+    session.flush()
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="outcome.define",
+        entity=outcome,
+        organisation_id=project.lead_organisation_id,
+        changes={"project_id": (None, project_id), **audit.created(outcome, DEFINED)},
+    )
+    return outcome
+
+
+def _outcome_for_write(session: Session, actor: Actor, outcome_id: int, field: str) -> Outcome:
+    """The live outcome, its project locked, when the actor may change that project.
+
+    NOT_FOUND names the outcome: a project the actor may not read does not exist for them.
+    """
+    outcome = session.get(Outcome, outcome_id)
+    if outcome is None or outcome.archived_at is not None:
+        raise NotFound("outcome", (field,))
+    try:
+        get_project_for_write(
+            session=session, actor=actor, project_id=outcome.project_id, field=field
+        )
+    except NotFound:
+        raise NotFound("outcome", (field,)) from None
+    return outcome
+
+
+def observe_outcome(
+    *,
+    session: Session,
+    actor: Actor,
+    outcome_id: int,
+    value: Decimal,
+    observed_on: date,
+    note: str | None = None,
+) -> Observation:
+    """Adds a dated reading, e.g. 24 children missing in January 2022.
+
+    `observed_on` may not be in the future, nor before the outcome's `baseline_on`: the
+    baseline is the starting point that later readings are compared with, so an earlier
+    reading would be a better baseline, not an observation (define the outcome again).
+    Several readings on one day are kept in the order they were recorded.
+    """
+    outcome = _outcome_for_write(session, actor, outcome_id, "outcome_id")
+    project = session.get(Project, outcome.project_id)
+    if project is None:  # pragma: no cover - the foreign key guarantees it
+        raise NotFound("outcome", ("outcome_id",))
+    stored = figure(value, "value")
+    _not_future(observed_on, "observed_on")
+    if outcome.baseline_on is not None and observed_on < outcome.baseline_on:
+        raise Invalid(
+            f"observed_on cannot be before the baseline date ({outcome.baseline_on.isoformat()})",
+            ("observed_on",),
+        )
+    cleaned = text(note, "note", limit=NOTE_LENGTH, required=False)
+    no_personal_data({"note": cleaned}, public=_public(project))
+    observation = Observation(
+        outcome_id=outcome_id,
+        value=stored,
+        observed_on=observed_on,
+        note=cleaned,
+        recorded_by_id=actor.account_id,
+    )
+    session.add(observation)
+    session.flush()
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="outcome.observe",
+        entity=observation,
+        organisation_id=project.lead_organisation_id,
+        changes={
+            "outcome_id": (None, outcome_id),
+            **audit.created(observation, ["value", "observed_on", "note"]),
+        },
+    )
+    return observation
+
+
+def archive_outcome(*, session: Session, actor: Actor, outcome_id: int, reason: str) -> Outcome:
+    """Hides the outcome, with its observations, from lists and gate criteria; kept and
+    audited. A mistyped observation is corrected this way too: archive the outcome and
+    define it again (observations have no id of their own in the API)."""
+    outcome = _outcome_for_write(session, actor, outcome_id, "id")
+    project = session.get(Project, outcome.project_id)
+    if project is None:  # pragma: no cover - the foreign key guarantees it
+        raise NotFound("outcome", ("id",))
+    cleaned = required_text(reason, "reason", limit=REASON_LENGTH)
+    # The reason is kept in the audit log, which the lead organisation's members read.
+    no_personal_data({"reason": cleaned}, public=False)
+    outcome.archived_at = utcnow()
+    session.add(outcome)
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="outcome.archive",
+        entity=outcome,
+        organisation_id=project.lead_organisation_id,
+        changes={"archived_at": (None, outcome.archived_at), "reason": (None, cleaned)},
+    )
+    return outcome
+
+
+def live_outcomes() -> sa.Select[tuple[Outcome]]:
+    """Outcomes not archived, in the order they were defined. Callers narrow it to a
+    project already known to be readable."""
+    return (
+        sa.select(Outcome)
+        .where(Outcome.archived_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Outcome.created_at, Outcome.id)
+    )
+
+
+def readable_outcomes(actor: Actor) -> sa.Select[tuple[Outcome]]:
+    """Live outcomes of live projects the actor may read."""
+    return live_outcomes().join(Project, Project.id == Outcome.project_id).where(live_project(actor))
+
+
+def live_observations() -> sa.Select[tuple[Observation]]:
+    """Observations oldest first: by the day observed, then in the order recorded."""
+    return (
+        sa.select(Observation)
+        .where(Observation.archived_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Observation.observed_on, Observation.id)
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How an outcome stands against its baseline.
+
+    `latest` is the most recent reading (by date, then recording order); `change` is
+    latest - baseline; `improved` is true when the latest reading is better than the
+    baseline in the outcome's direction (equal is not better). Each is None when a
+    figure it needs is missing. Example: missing children, lower is better, baseline 45,
+    readings 30 then 24: latest 24, change -21, improved.
+    """
+
+    latest: Decimal | None
+    change: Decimal | None
+    improved: bool | None
+
+
+def progress(outcome: Outcome, observations: Sequence[Observation]) -> Progress:
+    """`observations` in the order of `live_observations()`."""
+    latest = observations[-1].value if observations else None
+    if latest is None or outcome.baseline is None:
+        return Progress(latest=latest, change=None, improved=None)
+    better = latest > outcome.baseline if outcome.higher_is_better else latest < outcome.baseline
+    return Progress(latest=latest, change=latest - outcome.baseline, improved=bool(better))

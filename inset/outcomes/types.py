@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from inset.db import pk
+from inset.graphql.context import Info
+from inset.graphql.errors import UserError
+from inset.graphql.relay import Node
+from inset.outcomes import models, service
+from inset.outcomes.loaders import observations_by_outcome, outcome_by_id
+
+DECIMALS = (
+    "Decimals read back as the number itself, without trailing zeros or an exponent: "
+    '"78.50" reads "78.5", "100.0" reads "100".'
+)
+
+
+@strawberry.type(description="A dated reading of an outcome: an aggregate figure, never about a child.")
+class Observation:
+    value: Decimal
+    observed_on: date
+    note: str | None
+
+    @classmethod
+    def from_model(cls, row: models.Observation) -> Observation:
+        return cls(value=service.plain(row.value), observed_on=row.observed_on, note=row.note)
+
+
+@strawberry.type(description="A measure the project wants to move. " + DECIMALS)
+class Outcome(Node):
+    row: strawberry.Private[models.Outcome]
+    name: str
+    unit: str
+    higher_is_better: bool
+    baseline: Decimal | None
+    baseline_on: date | None = strawberry.field(description="When the baseline was measured.")
+    target: Decimal | None
+
+    @property
+    def pk(self) -> int:
+        return pk(self.row)
+
+    @classmethod
+    def from_model(cls, row: models.Outcome) -> Outcome:
+        return cls(
+            row=row,
+            name=row.name,
+            unit=row.unit,
+            higher_is_better=row.higher_is_better,
+            baseline=service.plain(row.baseline) if row.baseline is not None else None,
+            baseline_on=row.baseline_on,
+            target=service.plain(row.target) if row.target is not None else None,
+        )
+
+    async def _progress(self, info: Info) -> service.Progress:
+        rows = await info.context.loaders.load(observations_by_outcome, self.pk)
+        return service.progress(self.row, rows)
+
+    @strawberry.field(description="Every observation, oldest first (by date, then as recorded).")
+    async def observations(self, info: Info) -> list[Observation]:
+        rows = await info.context.loaders.load(observations_by_outcome, self.pk)
+        return [Observation.from_model(r) for r in rows]
+
+    @strawberry.field(description="The most recent observation's value; null before the first.")
+    async def latest(self, info: Info) -> Decimal | None:
+        latest = (await self._progress(info)).latest
+        return service.plain(latest) if latest is not None else None
+
+    @strawberry.field(description="latest - baseline; null when either is missing.")
+    async def change(self, info: Info) -> Decimal | None:
+        change = (await self._progress(info)).change
+        return service.plain(change) if change is not None else None
+
+    @strawberry.field(
+        description="Whether latest is better than baseline, in the direction higherIsBetter "
+        "says; false when they are equal, null when either is missing."
+    )
+    async def improved(self, info: Info) -> bool | None:
+        return (await self._progress(info)).improved
+
+
+@strawberry.input
+class DefineOutcomeInput:
+    project_id: strawberry.ID
+    name: str
+    unit: str = strawberry.field(description='What is counted, e.g. "children" or "%".')
+    higher_is_better: bool
+    baseline: Decimal | None = strawberry.field(
+        default=None, description="At most 4 decimal places."
+    )
+    baseline_on: date | None = strawberry.field(
+        default=None, description="When the baseline was measured; not in the future."
+    )
+    target: Decimal | None = strawberry.field(default=None, description="At most 4 decimal places.")
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class ObserveOutcomeInput:
+    outcome_id: strawberry.ID
+    value: Decimal = strawberry.field(description="At most 4 decimal places.")
+    observed_on: date = strawberry.field(
+        description="Not in the future, nor before the outcome's baselineOn."
+    )
+    note: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class OutcomePayload:
+    outcome_pk: strawberry.Private[int | None]
+    user_errors: list[UserError]
+
+    @strawberry.field(description="The outcome, with its observations after the change.")
+    async def outcome(self, info: Info) -> Outcome | None:
+        if self.outcome_pk is None:
+            return None
+        row = await info.context.loaders.load(outcome_by_id, self.outcome_pk)
+        return Outcome.from_model(row) if row else None

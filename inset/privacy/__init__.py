@@ -1,0 +1,1 @@
+"""Keeping personal data about children and families out of Inset's free text."""

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlmodel import Session
+
+from inset.graphql.context import Info
+from inset.graphql.ids import decode_id
+from inset.graphql.transaction import run_mutation
+from inset.projects import models, service
+from inset.projects.types import (
+    CreateProjectInput,
+    Project,
+    ProjectPayload,
+    SetVisibilityInput,
+    UpdateProjectInput,
+)
+
+
+def _payload(result: models.Project | list[Any]) -> ProjectPayload:
+    if isinstance(result, list):
+        return ProjectPayload(project=None, user_errors=result)
+    return ProjectPayload(project=Project.from_model(result), user_errors=[])
+
+
+def _decoded(ids: list[strawberry.ID] | None, type_name: str, field: str) -> list[int] | None:
+    return None if ids is None else [decode_id(i, type_name, field) for i in ids]
+
+
+def _changes(input: UpdateProjectInput) -> dict[str, Any]:
+    """The fields the client sent, with ids decoded: left-out fields are not changes."""
+    sent = {
+        name: getattr(input, name)
+        for name in (*service.EDITABLE, "theme_ids", "partner_organisation_ids")
+        if getattr(input, name) is not strawberry.UNSET
+    }
+    if "theme_ids" in sent:
+        sent["theme_ids"] = _decoded(sent["theme_ids"], "Theme", "theme_ids")
+    if "partner_organisation_ids" in sent:
+        sent["partner_organisation_ids"] = _decoded(
+            sent["partner_organisation_ids"], "Organisation", "partner_organisation_ids"
+        )
+    if sent.get("lead_account_id") is not None:
+        sent["lead_account_id"] = decode_id(sent["lead_account_id"], "Account", "lead_account_id")
+    return sent
+
+
+@strawberry.type
+class ProjectMutation:
+    @strawberry.mutation(description="A new project at IDEA. Idempotent with idempotencyKey.")
+    def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
+        def work(session: Session) -> models.Project:
+            return service.create_project(
+                session=session,
+                actor=info.context.actor,
+                title=input.title,
+                summary=input.summary,
+                problem=input.problem,
+                theory_of_change=input.theory_of_change,
+                innovation_type=input.innovation_type,
+                theme_ids=_decoded(input.theme_ids, "Theme", "theme_ids"),
+                lead_organisation_id=decode_id(
+                    input.lead_organisation_id, "Organisation", "lead_organisation_id"
+                ),
+                partner_organisation_ids=_decoded(
+                    input.partner_organisation_ids, "Organisation", "partner_organisation_ids"
+                ),
+                visibility=input.visibility,
+                lead_account_id=(
+                    decode_id(input.lead_account_id, "Account", "lead_account_id")
+                    if input.lead_account_id
+                    else None
+                ),
+                started_on=input.started_on,
+            )
+
+        return _payload(
+            run_mutation(info, work, name="createProject", data=input, replay=models.Project)
+        )
+
+    @strawberry.mutation(description="Changes the fields sent; needs expectedVersion.")
+    def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
+        return _payload(
+            run_mutation(
+                info,
+                lambda session: service.update_project(
+                    session=session,
+                    actor=info.context.actor,
+                    project_id=decode_id(input.project_id, "Project", "project_id"),
+                    expected_version=input.expected_version,
+                    changes=_changes(input),
+                ),
+                name="updateProject",
+            )
+        )
+
+    @strawberry.mutation(description="Shares the project with its partners, members or everyone.")
+    def set_visibility(self, info: Info, input: SetVisibilityInput) -> ProjectPayload:
+        return _payload(
+            run_mutation(
+                info,
+                lambda session: service.set_visibility(
+                    session=session,
+                    actor=info.context.actor,
+                    project_id=decode_id(input.project_id, "Project", "project_id"),
+                    visibility=input.visibility,
+                    expected_version=input.expected_version,
+                ),
+                name="setVisibility",
+            )
+        )

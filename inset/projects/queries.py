@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import strawberry
+
+from inset.graphql.context import Info
+from inset.graphql.ids import ids_of
+from inset.graphql.relay import Connection, connection
+from inset.pagination import PageRequest, SortKey, count, fetch_page
+from inset.projects import models, service
+from inset.projects.types import OrderDirection, Project, ProjectFilter, ProjectOrder
+
+
+def _order(order: ProjectOrder | None) -> list[SortKey]:
+    order = order or ProjectOrder()
+    column = getattr(models.Project, order.field.value)
+    descending = order.direction is OrderDirection.DESC
+    return [SortKey(column, descending), SortKey(models.Project.id, descending)]
+
+
+async def list_projects(
+    info: Info,
+    *,
+    filter: ProjectFilter | None,
+    order: ProjectOrder | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    organisation_pk: int | None = None,
+) -> Connection[Project]:
+    f = filter or ProjectFilter()
+    organisations = ids_of(f.organisations, "Organisation")
+    stmt = service.project_list(
+        actor=info.context.actor,
+        stages=f.stages,
+        statuses=f.statuses,
+        theme_ids=ids_of(f.themes, "Theme"),
+        organisation_ids=organisations,
+        organisation_kinds=f.organisation_kinds,
+        sectors=f.sectors,
+        regions=f.regions,
+        innovation_types=f.innovation_types,
+        min_evidence_level=f.min_evidence_level,
+        visibility=f.visibility,
+        search=f.search,
+        updated_since=f.updated_since,
+        led_by=organisation_pk,
+    )
+    keys = _order(order)
+    session = info.context.session
+    page = fetch_page(
+        session,
+        stmt,
+        keys,
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
+        lambda row: tuple(getattr(row, k.column.key) for k in keys),
+    )
+
+    async def total() -> int:
+        return count(session, stmt)
+
+    return connection(page, Project.from_model, total)
+
+
+async def projects_of_organisation(
+    info: Info, organisation_pk: int, *, first: int | None, after: str | None
+) -> Connection[Project]:
+    return await list_projects(
+        info, filter=None, first=first, after=after, organisation_pk=organisation_pk
+    )
+
+
+@strawberry.type
+class ProjectQuery:
+    @strawberry.field(description="Projects you may read; newest change first by default.")
+    async def projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ProjectFilter | None = None,
+        order_by: ProjectOrder | None = None,
+    ) -> Connection[Project]:
+        return await list_projects(
+            info, filter=filter, order=order_by, first=first, after=after, last=last, before=before
+        )

@@ -1,0 +1,486 @@
+"""Projects: creating, editing, sharing, and the access rules every child record uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from inset.access import Actor, may_read_project, may_write_project, require_writer
+from inset.accounts.models import Account, Role
+from inset.audit import service as audit
+from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
+from inset.errors import Conflict, Forbidden, Invalid, NotFound
+from inset.evidence.levels import derive_evidence_level
+from inset.evidence.models import Evidence
+from inset.organisations.models import Organisation
+from inset.projects.models import (
+    InnovationType,
+    Project,
+    ProjectPartner,
+    ProjectStatus,
+    ProjectTheme,
+    Stage,
+    Visibility,
+)
+from inset.themes.service import existing_theme_ids
+from inset.validation import no_personal_data, required_text, text
+
+FREE_TEXT = ("title", "summary", "problem", "theory_of_change")
+EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on")
+
+
+def partner_ids(*, session: Session, project_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            sa.select(ProjectPartner.organisation_id).where(ProjectPartner.project_id == project_id)
+        )
+    )
+
+
+def theme_ids(*, session: Session, project_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(ProjectTheme.theme_id)
+            .where(ProjectTheme.project_id == project_id)
+            .order_by(ProjectTheme.theme_id)
+        )
+    )
+
+
+def get_readable_project(
+    *, session: Session, actor: Actor, project_id: int, field: str = "project_id"
+) -> Project:
+    """The project, or NOT_FOUND when it does not exist *for this actor*."""
+    project = session.get(Project, project_id)
+    if project is None or not may_read_project(
+        actor, project, partner_ids(session=session, project_id=project_id)
+    ):
+        raise NotFound("project", (field,))
+    return project
+
+
+def get_project_for_write(
+    *, session: Session, actor: Actor, project_id: int, field: str = "project_id"
+) -> Project:
+    """The project, locked for this transaction, when the actor may change it.
+
+    NOT_FOUND when the actor may not read it (it does not exist for them); FORBIDDEN
+    when they may read but not change it. Archived projects cannot be changed.
+    """
+    require_writer(actor)
+    project = session.scalars(
+        sa.select(Project).where(Project.id == project_id).with_for_update()
+    ).first()
+    partners = partner_ids(session=session, project_id=project_id)
+    if project is None or not may_read_project(actor, project, partners):
+        raise NotFound("project", (field,))
+    if project.archived_at is not None:
+        raise NotFound("project", (field,))
+    if not may_write_project(actor, project, partners):
+        raise Forbidden("only leads of the project's organisations, or staff, may change it", (field,))
+    return project
+
+
+def check_version(project: Project, expected_version: int) -> None:
+    if project.version != expected_version:
+        raise Conflict("the project", project.version, expected_version)
+
+
+def touch(*, session: Session, project: Project) -> None:
+    """Marks the project as changed (for `updatedSince`) without a new version.
+
+    Child records (evidence, costs, ...) do not bump the version: the version guards the
+    project's own fields and its stage, which is what edits and decisions are based on.
+    """
+    project.updated_at = utcnow()
+    session.add(project)
+
+
+def refresh_evidence_level(*, session: Session, project: Project) -> int:
+    """Recomputes the stored derived level from the project's live evidence."""
+    claims = session.execute(
+        sa.select(Evidence.level, Evidence.independent).where(
+            Evidence.project_id == project.id,
+            Evidence.archived_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).tuples()
+    project.evidence_level = derive_evidence_level(
+        has_theory_of_change=bool(project.theory_of_change),
+        stage=project.stage,
+        has_partner=bool(partner_ids(session=session, project_id=project.id or 0)),
+        claims=list(claims),
+    )
+    session.add(project)
+    return project.evidence_level
+
+
+def check_project_text(
+    values: Mapping[str, str | None], *, visibility: Visibility
+) -> None:
+    no_personal_data(values, public=visibility is Visibility.PUBLIC)
+
+
+def _clean_text(values: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "title":
+            cleaned[name] = required_text(value, name, limit=NAME_LENGTH)
+        elif name == "summary":
+            cleaned[name] = required_text(value, name, limit=TEXT_LENGTH)
+        else:
+            cleaned[name] = text(value, name, limit=TEXT_LENGTH, required=False)
+    return cleaned
+
+
+def _organisations_exist(session: Session, ids: list[int], field: str) -> list[int]:
+    unique = list(dict.fromkeys(ids))
+    found = set(
+        session.scalars(
+            sa.select(Organisation.id).where(
+                Organisation.id.in_(unique),  # type: ignore[union-attr]
+                Organisation.archived_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+    )
+    if len(found) != len(unique):
+        raise NotFound("organisation", (field,))
+    return unique
+
+
+def _check_lead_account(
+    session: Session, account_id: int | None, organisation_ids: set[int]
+) -> None:
+    if account_id is None:
+        return
+    account = session.get(Account, account_id)
+    if account is None or account.archived_at is not None:
+        raise NotFound("account", ("lead_account_id",))
+    if account.organisation_id not in organisation_ids or account.role is Role.MEMBER:
+        raise Invalid(
+            "the project lead must be a LEAD or STAFF account of the lead organisation "
+            "or of a partner",
+            ("lead_account_id",),
+        )
+
+
+def _set_links(
+    session: Session, project_id: int, partners: list[int] | None, themes: list[int] | None
+) -> None:
+    if partners is not None:
+        session.execute(sa.delete(ProjectPartner).where(ProjectPartner.project_id == project_id))
+        session.add_all(ProjectPartner(project_id=project_id, organisation_id=o) for o in partners)
+    if themes is not None:
+        session.execute(sa.delete(ProjectTheme).where(ProjectTheme.project_id == project_id))
+        session.add_all(ProjectTheme(project_id=project_id, theme_id=t) for t in themes)
+
+
+def create_project(
+    *,
+    session: Session,
+    actor: Actor,
+    title: str,
+    summary: str,
+    innovation_type: InnovationType,
+    lead_organisation_id: int,
+    problem: str | None = None,
+    theory_of_change: str | None = None,
+    theme_ids: list[int] | None = None,
+    partner_organisation_ids: list[int] | None = None,
+    visibility: Visibility = Visibility.PRIVATE,
+    lead_account_id: int | None = None,
+    started_on: date | None = None,
+) -> Project:
+    """A new project at IDEA, ACTIVE. A LEAD may create one only for their organisation
+    (as lead or as partner)."""
+    require_writer(actor)
+    values = _clean_text(
+        {"title": title, "summary": summary, "problem": problem, "theory_of_change": theory_of_change}
+    )
+    check_project_text(values, visibility=visibility)
+    [lead_org] = _organisations_exist(session, [lead_organisation_id], "lead_organisation_id")
+    partners = [
+        o
+        for o in _organisations_exist(
+            session, partner_organisation_ids or [], "partner_organisation_ids"
+        )
+        if o != lead_org
+    ]
+    if not actor.is_staff and actor.organisation_id not in {lead_org, *partners}:
+        raise Forbidden(
+            "a lead may create projects only for their own organisation, as lead or partner",
+            ("lead_organisation_id",),
+        )
+    themes = existing_theme_ids(session=session, theme_ids=theme_ids or [], field="theme_ids")
+    _check_lead_account(session, lead_account_id, {lead_org, *partners})
+    now = utcnow()
+    project = Project(
+        **values,
+        stage=Stage.IDEA,
+        status=ProjectStatus.ACTIVE,
+        visibility=visibility,
+        innovation_type=innovation_type,
+        lead_organisation_id=lead_org,
+        lead_account_id=lead_account_id,
+        started_on=started_on or now.date(),
+        stage_entered_at=now,
+        last_decision_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(project)
+    session.flush()
+    _set_links(session, project.id or 0, partners, themes)
+    session.flush()
+    refresh_evidence_level(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="project.create",
+        entity=project,
+        organisation_id=lead_org,
+        changes={
+            **audit.created(project, [*FREE_TEXT, "innovation_type", "visibility", "lead_organisation_id"]),
+            "partner_organisation_ids": (None, partners),
+            "theme_ids": (None, themes),
+        },
+    )
+    return project
+
+
+def update_project(
+    *,
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Project:
+    """Applies the given fields; fields not in `changes` stay as they are.
+
+    `changes` may hold any of EDITABLE plus `theme_ids` and `partner_organisation_ids`.
+    """
+    unknown = set(changes) - {*EDITABLE, "theme_ids", "partner_organisation_ids"}
+    if unknown:
+        raise Invalid(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
+    project = get_project_for_write(session=session, actor=actor, project_id=project_id)
+    check_version(project, expected_version)
+    values = _clean_text({k: v for k, v in changes.items() if k in FREE_TEXT})
+    check_project_text(values, visibility=project.visibility)
+    before: dict[str, Any] = {k: getattr(project, k) for k in EDITABLE if k in changes}
+    old_partners = sorted(partner_ids(session=session, project_id=project_id))
+    old_themes = theme_ids(session=session, project_id=project_id)
+    partners = themes = None
+    if changes.get("partner_organisation_ids") is not None:
+        partners = [
+            o
+            for o in _organisations_exist(
+                session, changes["partner_organisation_ids"], "partner_organisation_ids"
+            )
+            if o != project.lead_organisation_id
+        ]
+        if not actor.is_staff and actor.organisation_id not in {
+            project.lead_organisation_id,
+            *partners,
+        }:
+            raise Forbidden(
+                "a partner's lead cannot take their own organisation off the project",
+                ("partner_organisation_ids",),
+            )
+    if changes.get("theme_ids") is not None:
+        themes = existing_theme_ids(session=session, theme_ids=changes["theme_ids"], field="theme_ids")
+    for name in ("innovation_type", "started_on"):
+        if changes.get(name) is not None:
+            setattr(project, name, changes[name])
+    if "lead_account_id" in changes:
+        _check_lead_account(
+            session,
+            changes["lead_account_id"],
+            {project.lead_organisation_id, *(partners if partners is not None else old_partners)},
+        )
+        project.lead_account_id = changes["lead_account_id"]
+    for name, value in values.items():
+        setattr(project, name, value)
+    _set_links(session, project_id, partners, themes)
+    session.flush()
+    refresh_evidence_level(session=session, project=project)
+    diff = audit.diff(before, project)
+    if partners is not None and sorted(partners) != old_partners:
+        diff["partner_organisation_ids"] = (old_partners, sorted(partners))
+    if themes is not None and themes != old_themes:
+        diff["theme_ids"] = (old_themes, themes)
+    if diff:
+        project.version += 1
+        project.updated_at = utcnow()
+        session.add(project)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="project.update",
+            entity=project,
+            organisation_id=project.lead_organisation_id,
+            changes=diff,
+        )
+    return project
+
+
+def set_visibility(
+    *,
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    visibility: Visibility,
+    expected_version: int,
+) -> Project:
+    """Shares the project more or less widely.
+
+    Making it PUBLIC checks all its free text, and its records', for the personal data
+    that public text must not carry (emails, phone numbers, postcodes).
+    """
+    project = get_project_for_write(session=session, actor=actor, project_id=project_id)
+    check_version(project, expected_version)
+    if visibility is project.visibility:
+        return project
+    if visibility is Visibility.PUBLIC:
+        for field, value in public_text_of(session=session, project=project):
+            no_personal_data({field: value}, public=True)
+    before = project.visibility
+    project.visibility = visibility
+    project.version += 1
+    project.updated_at = utcnow()
+    session.add(project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="project.set_visibility",
+        entity=project,
+        organisation_id=project.lead_organisation_id,
+        changes={"visibility": (before, visibility)},
+    )
+    return project
+
+
+def public_text_of(*, session: Session, project: Project) -> list[tuple[str, str | None]]:
+    """(field, text) of everything that becomes readable when the project goes PUBLIC."""
+    from inset.economics.models import Benefit, Cost
+    from inset.lessons.models import Lesson
+    from inset.outcomes.models import Observation, Outcome
+
+    texts: list[tuple[str, str | None]] = [(f, getattr(project, f)) for f in FREE_TEXT]
+    children: list[tuple[Any, tuple[str, ...]]] = [
+        (Evidence, ("title", "summary", "reference")),
+        (Outcome, ("name", "unit")),
+        (Cost, ("description", "funding_source")),
+        (Benefit, ("description", "beneficiary")),
+        (Lesson, ("title", "body")),
+    ]
+    for model, fields in children:
+        rows = session.scalars(
+            sa.select(model).where(model.project_id == project.id, model.archived_at.is_(None))
+        )
+        for row in rows:
+            texts += [(f"visibility ({model.__name__.lower()} {f})", getattr(row, f)) for f in fields]
+    notes = session.scalars(
+        sa.select(Observation.note)
+        .join(Outcome, Outcome.id == Observation.outcome_id)
+        .where(Outcome.project_id == project.id)
+    )
+    texts += [("visibility (observation note)", note) for note in notes]
+    return texts
+
+
+def project_list(
+    *,
+    actor: Actor,
+    stages: list[Stage] | None = None,
+    statuses: list[ProjectStatus] | None = None,
+    theme_ids: list[int] | None = None,
+    organisation_ids: list[int] | None = None,
+    organisation_kinds: list[Any] | None = None,
+    sectors: list[Any] | None = None,
+    regions: list[str] | None = None,
+    innovation_types: list[InnovationType] | None = None,
+    min_evidence_level: int | None = None,
+    visibility: list[Visibility] | None = None,
+    search: str | None = None,
+    updated_since: Any = None,
+    led_by: int | None = None,
+) -> sa.Select[tuple[Project]]:
+    """The live projects the actor may read that match every given condition.
+
+    Each list matches any of its values; an empty or missing list does not filter.
+    """
+    from inset.access import live_project
+    from inset.organisations.models import kinds_in_sectors
+
+    stmt = sa.select(Project).where(live_project(actor))
+    conditions: list[Any] = []
+    if stages:
+        conditions.append(Project.stage.in_(stages))  # type: ignore[attr-defined]
+    if statuses:
+        conditions.append(Project.status.in_(statuses))  # type: ignore[attr-defined]
+    if innovation_types:
+        conditions.append(Project.innovation_type.in_(innovation_types))  # type: ignore[attr-defined]
+    if visibility:
+        conditions.append(Project.visibility.in_(visibility))  # type: ignore[attr-defined]
+    if led_by is not None:
+        conditions.append(Project.lead_organisation_id == led_by)
+    if min_evidence_level is not None:
+        conditions.append(Project.evidence_level >= min_evidence_level)
+    if updated_since is not None:
+        conditions.append(Project.updated_at >= updated_since)
+    if theme_ids:
+        conditions.append(
+            sa.exists().where(
+                ProjectTheme.project_id == Project.id,
+                ProjectTheme.theme_id.in_(theme_ids),  # type: ignore[attr-defined]
+            )
+        )
+    if organisation_ids:
+        conditions.append(
+            sa.or_(
+                Project.lead_organisation_id.in_(organisation_ids),  # type: ignore[attr-defined]
+                sa.exists().where(
+                    ProjectPartner.project_id == Project.id,
+                    ProjectPartner.organisation_id.in_(organisation_ids),  # type: ignore[attr-defined]
+                ),
+            )
+        )
+    if organisation_kinds or sectors or regions:
+        lead = sa.select(Organisation.id).where(Organisation.id == Project.lead_organisation_id)
+        if organisation_kinds or sectors:
+            kinds = list(organisation_kinds or []) + kinds_in_sectors(list(sectors or []))
+            lead = lead.where(Organisation.kind.in_(kinds))  # type: ignore[attr-defined]
+        if regions:
+            lead = lead.where(Organisation.region.in_(regions))  # type: ignore[union-attr]
+        conditions.append(lead.exists())
+    if search and search.strip():
+        words = search.strip()
+        conditions.append(
+            sa.or_(
+                Project.title.icontains(words, autoescape=True),  # type: ignore[attr-defined]
+                Project.summary.icontains(words, autoescape=True),  # type: ignore[attr-defined]
+            )
+        )
+    return stmt.where(*conditions)
+
+
+def archive_project(*, session: Session, actor: Actor, project_id: int, reason: str) -> Project:
+    """Hides the project and everything under it from every list; nothing is deleted."""
+    project = get_project_for_write(session=session, actor=actor, project_id=project_id, field="id")
+    project.archived_at = utcnow()
+    project.updated_at = project.archived_at
+    project.version += 1
+    session.add(project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="project.archive",
+        entity=project,
+        organisation_id=project.lead_organisation_id,
+        changes={"archived": (False, True), "reason": (None, reason)},
+    )
+    return project

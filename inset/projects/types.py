@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from inset.accounts.loaders import account_by_id
+from inset.accounts.types import Account
+from inset.db import pk, utcnow
+from inset.graphql.context import Info
+from inset.graphql.errors import UserError
+from inset.graphql.relay import Connection, Node
+from inset.organisations.loaders import organisation_by_id
+from inset.organisations.types import Organisation, OrganisationKind, Sector
+from inset.projects import models
+from inset.projects.loaders import partner_ids_by_project, theme_ids_by_project
+from inset.themes.loaders import theme_by_id
+from inset.themes.types import Theme
+
+if TYPE_CHECKING:
+    from inset.economics.types import Benefit, Cost, Economics
+    from inset.evidence.types import Evidence
+    from inset.gates.types import GateDecision, GateReadiness
+    from inset.lessons.types import Lesson
+    from inset.outcomes.types import Outcome
+
+Stage = strawberry.enum(models.Stage)
+ProjectStatus = strawberry.enum(models.ProjectStatus)
+Visibility = strawberry.enum(models.Visibility)
+InnovationType = strawberry.enum(models.InnovationType)
+
+
+@strawberry.type
+class Project(Node):
+    row: strawberry.Private[models.Project]
+    title: str
+    summary: str
+    problem: str | None
+    theory_of_change: str | None
+    stage: Stage
+    status: ProjectStatus
+    visibility: Visibility
+    innovation_type: InnovationType
+    evidence_level: int = strawberry.field(
+        description="0..5 on the Nesta Standards of Evidence, derived from the live evidence."
+    )
+    started_on: date = strawberry.field(description="Economics count years from this date.")
+    stage_entered_at: datetime
+    revisit_on: date | None = strawberry.field(description="When a project on hold is due a look.")
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @property
+    def pk(self) -> int:
+        return pk(self.row)
+
+    @classmethod
+    def from_model(cls, row: models.Project) -> Project:
+        return cls(
+            row=row,
+            title=row.title,
+            summary=row.summary,
+            problem=row.problem,
+            theory_of_change=row.theory_of_change,
+            stage=row.stage,
+            status=row.status,
+            visibility=row.visibility,
+            innovation_type=row.innovation_type,
+            evidence_level=row.evidence_level,
+            started_on=row.started_on,
+            stage_entered_at=row.stage_entered_at,
+            revisit_on=row.revisit_on,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            version=row.version,
+        )
+
+    @strawberry.field(description="Whole days since the project entered its current stage.")
+    def days_in_stage(self) -> int:
+        return (utcnow() - self.row.stage_entered_at).days
+
+    @strawberry.field
+    async def themes(self, info: Info) -> list[Theme]:
+        ids = await info.context.loaders.load(theme_ids_by_project, self.pk)
+        rows = await info.context.loaders.load_many(theme_by_id, ids)
+        return [Theme.from_model(r) for r in rows if r is not None]
+
+    @strawberry.field
+    async def lead_organisation(self, info: Info) -> Organisation:
+        row = await info.context.loaders.load(organisation_by_id, self.row.lead_organisation_id)
+        return Organisation.from_model(row)
+
+    @strawberry.field
+    async def partners(self, info: Info) -> list[Organisation]:
+        ids = await info.context.loaders.load(partner_ids_by_project, self.pk)
+        rows = await info.context.loaders.load_many(organisation_by_id, ids)
+        return [Organisation.from_model(r) for r in rows if r is not None]
+
+    @strawberry.field(description="The account leading the project, if one is named.")
+    async def lead(self, info: Info) -> Account | None:
+        if self.row.lead_account_id is None:
+            return None
+        row = await info.context.loaders.load(account_by_id, self.row.lead_account_id)
+        return Account.from_model(row) if row else None
+
+    @strawberry.field(description="The criteria of a gate, met or not. Default: the next stage.")
+    async def readiness(
+        self, info: Info, to_stage: Stage | None = None
+    ) -> Annotated[GateReadiness, strawberry.lazy("inset.gates.types")]:
+        from inset.gates.queries import readiness_of
+
+        return await readiness_of(info, self.row, to_stage)
+
+    @strawberry.field(description="Every gate decision, oldest first.")
+    async def decisions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[GateDecision, strawberry.lazy("inset.gates.types")]]:
+        from inset.gates.queries import decisions_of
+
+        return await decisions_of(info, self.pk, first=first, after=after)
+
+    @strawberry.field
+    async def evidence(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Evidence, strawberry.lazy("inset.evidence.types")]]:
+        from inset.evidence.queries import evidence_of
+
+        return await evidence_of(info, self.pk, first=first, after=after)
+
+    @strawberry.field
+    async def outcomes(
+        self, info: Info
+    ) -> list[Annotated[Outcome, strawberry.lazy("inset.outcomes.types")]]:
+        from inset.outcomes.queries import outcomes_of
+
+        return await outcomes_of(info, self.pk)
+
+    @strawberry.field
+    async def costs(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Cost, strawberry.lazy("inset.economics.types")]]:
+        from inset.economics.queries import costs_of
+
+        return await costs_of(info, self.pk, first=first, after=after)
+
+    @strawberry.field
+    async def benefits(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Benefit, strawberry.lazy("inset.economics.types")]]:
+        from inset.economics.queries import benefits_of
+
+        return await benefits_of(info, self.pk, first=first, after=after)
+
+    @strawberry.field
+    async def lessons(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Lesson, strawberry.lazy("inset.lessons.types")]]:
+        from inset.lessons.queries import lessons_of
+
+        return await lessons_of(info, self.pk, first=first, after=after)
+
+    @strawberry.field
+    async def economics(
+        self, info: Info
+    ) -> Annotated[Economics, strawberry.lazy("inset.economics.types")]:
+        from inset.economics.queries import economics_of
+
+        return await economics_of(info, self.row)
+
+
+@strawberry.input
+class ProjectFilter:
+    stages: list[Stage] | None = None
+    statuses: list[ProjectStatus] | None = None
+    themes: list[strawberry.ID] | None = None
+    organisations: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Projects these organisations lead or are partners on."
+    )
+    organisation_kinds: list[OrganisationKind] | None = strawberry.field(
+        default=None, description="Kinds of the lead organisation."
+    )
+    sectors: list[Sector] | None = None
+    regions: list[str] | None = strawberry.field(
+        default=None, description="Regions of the lead organisation."
+    )
+    innovation_types: list[InnovationType] | None = None
+    min_evidence_level: int | None = None
+    visibility: list[Visibility] | None = None
+    search: str | None = strawberry.field(default=None, description="Words in title or summary.")
+    updated_since: datetime | None = None
+
+
+@strawberry.enum
+class ProjectOrderField(Enum):
+    UPDATED_AT = "updated_at"
+    CREATED_AT = "created_at"
+    TITLE = "title"
+    STAGE_ENTERED_AT = "stage_entered_at"
+
+
+@strawberry.enum
+class OrderDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input
+class ProjectOrder:
+    field: ProjectOrderField = ProjectOrderField.UPDATED_AT
+    direction: OrderDirection = OrderDirection.DESC
+
+
+@strawberry.input
+class CreateProjectInput:
+    title: str
+    summary: str
+    problem: str | None = None
+    theory_of_change: str | None = None
+    innovation_type: InnovationType
+    theme_ids: list[strawberry.ID] | None = None
+    lead_organisation_id: strawberry.ID
+    partner_organisation_ids: list[strawberry.ID] | None = None
+    visibility: Visibility = models.Visibility.PRIVATE
+    lead_account_id: strawberry.ID | None = None
+    started_on: date | None = strawberry.field(default=None, description="Default: today.")
+    idempotency_key: str | None = None
+
+
+@strawberry.input(description="Fields left out stay as they are; null clears optional text.")
+class UpdateProjectInput:
+    project_id: strawberry.ID
+    expected_version: int
+    title: str | None = strawberry.UNSET
+    summary: str | None = strawberry.UNSET
+    problem: str | None = strawberry.UNSET
+    theory_of_change: str | None = strawberry.UNSET
+    innovation_type: InnovationType | None = strawberry.UNSET
+    theme_ids: list[strawberry.ID] | None = strawberry.UNSET
+    partner_organisation_ids: list[strawberry.ID] | None = strawberry.UNSET
+    lead_account_id: strawberry.ID | None = strawberry.UNSET
+    started_on: date | None = strawberry.UNSET
+
+
+@strawberry.input
+class SetVisibilityInput:
+    project_id: strawberry.ID
+    visibility: Visibility
+    expected_version: int
+
+
+@strawberry.type
+class ProjectPayload:
+    project: Project | None
+    user_errors: list[UserError]
