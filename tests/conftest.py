@@ -127,10 +127,11 @@ class World:
     ) -> Organisation:
         from inset.organisations import service
 
+        staff = self.staff  # before the transaction: SQLite allows one writer at a time
         with transaction(self.engine) as session:
             return service.create_organisation(
                 session=session,
-                actor=self.staff,
+                actor=staff,
                 name=name or f"Organisation {next(self._n)}",
                 kind=kind,
                 region=region,
@@ -139,11 +140,11 @@ class World:
     def account(
         self, org: Organisation, role: Role = Role.LEAD, *, password: str | None = None
     ) -> Account:
-        n = next(self._n)
+        n, staff = next(self._n), self.staff
         with transaction(self.engine) as session:
             return accounts.create_account(
                 session=session,
-                actor=self.staff,
+                actor=staff,
                 email=f"person{n}@example.org",
                 name=f"Person {n}",
                 organisation_id=org.id or 0,
@@ -162,9 +163,10 @@ class World:
         return self.actor(self.account(org or self.org(), Role.MEMBER))
 
     def theme(self, name: str | None = None) -> Theme:
+        staff = self.staff
         with transaction(self.engine) as session:
             return themes.create_theme(
-                session=session, actor=self.staff, name=name or f"Theme {next(self._n)}"
+                session=session, actor=staff, name=name or f"Theme {next(self._n)}"
             )
 
     def project(self, actor: Actor, **overrides: Any) -> Project:

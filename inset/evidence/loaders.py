@@ -9,7 +9,10 @@ from inset.graphql.loaders import counts_by_parent, pages_by_parent, rows_by_id
 from inset.pagination import Page, PageRequest, SortKey
 
 # Newest first; the id breaks ties between items recorded in the same instant.
-NEWEST_FIRST = [SortKey(Evidence.recorded_at, descending=True), SortKey(Evidence.id, descending=True)]
+NEWEST_FIRST = [
+    SortKey(Evidence.recorded_at, descending=True),
+    SortKey(Evidence.id, descending=True),
+]
 
 
 def evidence_by_id(context: Context) -> DataLoader[int, Evidence | None]:

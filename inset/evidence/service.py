@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor, live_project
 from inset.audit import service as audit
@@ -23,7 +23,7 @@ from inset.validation import no_personal_data, required_text, text
 LOWEST_LEVEL = 1
 HIGHEST_LEVEL = 5
 REFERENCE_LENGTH = 2000
-REASON_LENGTH = 2000
+REASON_LENGTH = TEXT_LENGTH  # as archiveRecord allows
 RECORDED = ["kind", "title", "summary", "level", "independent", "stage", "reference"]
 
 
@@ -60,20 +60,23 @@ def record_evidence(
             "on the Nesta Standards of Evidence",
             ("level",),
         )
-    values = {
-        "title": required_text(title, "title", limit=NAME_LENGTH),
-        "summary": required_text(summary, "summary", limit=TEXT_LENGTH),
-        "reference": text(reference, "reference", limit=REFERENCE_LENGTH, required=False),
-    }
-    no_personal_data(values, public=project.visibility is Visibility.PUBLIC)
+    title = required_text(title, "title", limit=NAME_LENGTH)
+    summary = required_text(summary, "summary", limit=TEXT_LENGTH)
+    reference = text(reference, "reference", limit=REFERENCE_LENGTH, required=False)
+    no_personal_data(
+        {"title": title, "summary": summary, "reference": reference},
+        public=project.visibility is Visibility.PUBLIC,
+    )
     evidence = Evidence(
         project_id=project_id,
         kind=kind,
+        title=title,
+        summary=summary,
         level=level,
         independent=independent,
         stage=project.stage,
+        reference=reference,
         recorded_by_id=actor.account_id,
-        **values,
     )
     session.add(evidence)
     session.flush()
@@ -136,12 +139,16 @@ def archive_evidence(*, session: Session, actor: Actor, evidence_id: int, reason
     return evidence
 
 
-def live_evidence() -> sa.Select[tuple[Evidence]]:
+def live_evidence() -> sa.Select[Evidence]:
     """Evidence that is not archived. Callers narrow it to projects the viewer may read,
     or to a project already known to be readable."""
-    return sa.select(Evidence).where(Evidence.archived_at.is_(None))  # type: ignore[union-attr]
+    return sa.select(Evidence).where(col(Evidence.archived_at).is_(None))
 
 
-def readable_evidence(actor: Actor) -> sa.Select[tuple[Evidence]]:
+def readable_evidence(actor: Actor) -> sa.Select[Evidence]:
     """Live evidence of live projects the actor may read."""
-    return live_evidence().join(Project, Project.id == Evidence.project_id).where(live_project(actor))
+    return (
+        live_evidence()
+        .join(Project, col(Project.id) == col(Evidence.project_id))
+        .where(live_project(actor))
+    )

@@ -10,10 +10,14 @@ from inset.db import pk
 from inset.evidence import models
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
-from inset.projects.loaders import project_by_id
-from inset.projects.types import Project, Stage
 from inset.graphql.relay import Node
+from inset.projects.loaders import project_by_id
+from inset.projects.models import Stage
+from inset.projects.types import Project
 
+# strawberry.enum registers the model's enum in place and returns the same class, so the
+# fields below are annotated with the model's enums (Stage is registered by
+# inset.projects.types), which mypy sees as real types.
 EvidenceKind = strawberry.enum(models.EvidenceKind)
 
 
@@ -21,7 +25,7 @@ EvidenceKind = strawberry.enum(models.EvidenceKind)
 class Evidence(Node):
     pk: strawberry.Private[int]
     recorded_by_pk: strawberry.Private[int | None]
-    kind: EvidenceKind
+    kind: models.EvidenceKind
     title: str
     summary: str
     level: int = strawberry.field(
@@ -30,8 +34,7 @@ class Evidence(Node):
         "only at SCALE with a partner organisation."
     )
     independent: bool = strawberry.field(
-        description="Produced by someone independent of the project, such as an external "
-        "evaluator."
+        description="Produced by someone independent of the project, such as an external evaluator."
     )
     stage: Stage = strawberry.field(description="The project's stage when it was recorded.")
     reference: str | None = strawberry.field(
@@ -65,7 +68,7 @@ class Evidence(Node):
 @strawberry.input
 class RecordEvidenceInput:
     project_id: strawberry.ID
-    kind: EvidenceKind
+    kind: models.EvidenceKind
     title: str
     summary: str
     level: int = strawberry.field(description="1..5 on the Nesta Standards of Evidence.")

@@ -27,7 +27,9 @@ from graphql import (
     IntValueNode,
     Node,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
     VariableNode,
     get_named_type,
     get_nullable_type,
@@ -293,10 +295,16 @@ class _Walker:
 
 
 def _field_of(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    if name in _META_FIELDS:
+        return _META_FIELDS[name]  # validation allows them only where they belong
     if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
         return None  # a union selects only __typename directly
     fields: dict[str, GraphQLField] = parent.fields
     return fields.get(name)
+
+
+# Introspection's entry points, which no type lists among its fields.
+_META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
 
 
 def _schema_default(field: GraphQLField) -> int | None:

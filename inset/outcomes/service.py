@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor, live_project
 from inset.audit import service as audit
-from inset.db import NAME_LENGTH, utcnow
+from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
 from inset.errors import Invalid, NotFound, Required
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, Visibility
@@ -30,7 +31,7 @@ from inset.validation import no_personal_data, required_text, text
 
 UNIT_LENGTH = 100
 NOTE_LENGTH = 2000
-REASON_LENGTH = 2000
+REASON_LENGTH = TEXT_LENGTH  # as archiveRecord allows
 PLACES = Decimal("0.0001")
 LIMIT = Decimal(10) ** 14  # NUMERIC(18, 4): 14 digits before the point
 DEFINED = ["name", "unit", "higher_is_better", "baseline", "baseline_on", "target"]
@@ -89,11 +90,9 @@ def define_outcome(
     `baseline`; a baseline may be given without its date.
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
-    values = {
-        "name": required_text(name, "name", limit=NAME_LENGTH),
-        "unit": required_text(unit, "unit", limit=UNIT_LENGTH),
-    }
-    no_personal_data(values, public=_public(project))
+    name = required_text(name, "name", limit=NAME_LENGTH)
+    unit = required_text(unit, "unit", limit=UNIT_LENGTH)
+    no_personal_data({"name": name, "unit": unit}, public=_public(project))
     stored_baseline = figure(baseline, "baseline") if baseline is not None else None
     stored_target = figure(target, "target") if target is not None else None
     if baseline_on is not None and baseline is None:
@@ -101,11 +100,12 @@ def define_outcome(
     _not_future(baseline_on, "baseline_on")
     outcome = Outcome(
         project_id=project_id,
+        name=name,
+        unit=unit,
         higher_is_better=higher_is_better,
         baseline=stored_baseline,
         baseline_on=baseline_on,
         target=stored_target,
-        **values,
     )
     session.add(outcome)
     session.flush()
@@ -216,27 +216,31 @@ def archive_outcome(*, session: Session, actor: Actor, outcome_id: int, reason: 
     return outcome
 
 
-def live_outcomes() -> sa.Select[tuple[Outcome]]:
+def live_outcomes() -> sa.Select[Outcome]:
     """Outcomes not archived, in the order they were defined. Callers narrow it to a
     project already known to be readable."""
     return (
         sa.select(Outcome)
-        .where(Outcome.archived_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Outcome.created_at, Outcome.id)
+        .where(col(Outcome.archived_at).is_(None))
+        .order_by(col(Outcome.created_at), col(Outcome.id))
     )
 
 
-def readable_outcomes(actor: Actor) -> sa.Select[tuple[Outcome]]:
+def readable_outcomes(actor: Actor) -> sa.Select[Outcome]:
     """Live outcomes of live projects the actor may read."""
-    return live_outcomes().join(Project, Project.id == Outcome.project_id).where(live_project(actor))
+    return (
+        live_outcomes()
+        .join(Project, col(Project.id) == col(Outcome.project_id))
+        .where(live_project(actor))
+    )
 
 
-def live_observations() -> sa.Select[tuple[Observation]]:
+def live_observations() -> sa.Select[Observation]:
     """Observations oldest first: by the day observed, then in the order recorded."""
     return (
         sa.select(Observation)
-        .where(Observation.archived_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Observation.observed_on, Observation.id)
+        .where(col(Observation.archived_at).is_(None))
+        .order_by(col(Observation.observed_on), col(Observation.id))
     )
 
 

@@ -18,7 +18,9 @@ DECIMALS = (
 )
 
 
-@strawberry.type(description="A dated reading of an outcome: an aggregate figure, never about a child.")
+@strawberry.type(
+    description="A dated reading of an outcome: an aggregate figure, never about a child."
+)
 class Observation:
     value: Decimal
     observed_on: date

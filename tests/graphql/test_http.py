@@ -170,7 +170,7 @@ async def post(
     variables: dict[str, Any] | None = None,
     *,
     accept: str | None = "application/graphql-response+json",
-    **headers: str,
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
     body: dict[str, Any] = {"query": query, "variables": variables}
     request = client.build_request("POST", "/graphql", json=body, headers=headers)
@@ -222,7 +222,7 @@ async def test_the_highest_weighted_acceptable_media_type_is_chosen(
 
 
 async def test_a_response_compactly_encoded_names_utf8(client: httpx.AsyncClient) -> None:
-    response = await post(client, HELLO, **{"x-request-id": "r1"})
+    response = await post(client, HELLO, headers={"x-request-id": "r1"})
     assert response.content == b'{"data":{"hello":"world"},"extensions":{"requestId":"r1"}}'
 
 
@@ -439,7 +439,7 @@ async def test_an_internal_error_is_masked_and_logged_with_the_request_id(
     client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="inset.graphql")
-    response = await post(client, BOOM, **{"x-request-id": "req-42"})
+    response = await post(client, BOOM, headers={"x-request-id": "req-42"})
     error = response.json()["errors"][0]
     assert error["message"] == "Internal server error"
     assert error["path"] == ["boom"]
@@ -483,7 +483,7 @@ async def test_access_errors_in_resolvers_become_coded_graphql_errors(
 
 
 async def test_an_expired_token_is_401_with_a_bearer_challenge(client: httpx.AsyncClient) -> None:
-    response = await post(client, HELLO, authorization="Bearer expired")
+    response = await post(client, HELLO, headers={"authorization": "Bearer expired"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     [error] = response.json()["errors"]
@@ -492,7 +492,9 @@ async def test_an_expired_token_is_401_with_a_bearer_challenge(client: httpx.Asy
 
 
 async def test_a_suspended_account_is_403(client: httpx.AsyncClient) -> None:
-    response = await post(client, HELLO, authorization="Bearer suspended", accept="application/json")
+    response = await post(
+        client, HELLO, headers={"authorization": "Bearer suspended"}, accept="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -501,14 +503,14 @@ async def test_a_suspended_account_is_403(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_sane_request_id_is_passed_through(client: httpx.AsyncClient) -> None:
-    response = await post(client, HELLO, **{"x-request-id": "edge.7f3a_b-1"})
+    response = await post(client, HELLO, headers={"x-request-id": "edge.7f3a_b-1"})
     assert response.headers["x-request-id"] == "edge.7f3a_b-1"
     assert response.json()["extensions"]["requestId"] == "edge.7f3a_b-1"
 
 
 @pytest.mark.parametrize("given", ["", "has space", "x" * 65, "semi;colon"])
 async def test_an_unusable_request_id_is_replaced(client: httpx.AsyncClient, given: str) -> None:
-    response = await post(client, HELLO, **{"x-request-id": given})
+    response = await post(client, HELLO, headers={"x-request-id": given})
     request_id = response.headers["x-request-id"]
     assert request_id != given
     assert len(request_id) == 32

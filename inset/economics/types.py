@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+from inset.db import pk
+from inset.economics import calc, models, service
+from inset.graphql.context import Info
+from inset.graphql.errors import UserError
+from inset.graphql.relay import Node
+from inset.graphql.scalars import CurrencyCode
+from inset.projects.loaders import project_by_id
+from inset.projects.models import Stage
+from inset.projects.types import Project
+
+# Registered in place, so fields can be annotated with the model enums themselves.
+strawberry.enum(models.CostCategory)
+strawberry.enum(models.BenefitKind)
+
+_PENNY = Decimal("0.01")
+
+
+@strawberry.type(description="An amount of money. Inset records money in GBP.")
+class Money:
+    amount: Decimal = strawberry.field(
+        description='Pounds, always with two decimal places: "12500.00", "-40.50".'
+    )
+    currency: CurrencyCode
+
+    @classmethod
+    def of(cls, pounds: Decimal, currency: str = service.CURRENCY) -> Money:
+        return cls(amount=pounds.quantize(_PENNY), currency=CurrencyCode(currency))
+
+    @classmethod
+    def of_pence(cls, pence: int, currency: str = service.CURRENCY) -> Money:
+        return cls.of(service.pounds(pence), currency)
+
+
+@strawberry.type(description="A cost line. `amount` is its total over its period, not a rate.")
+class Cost(Node):
+    row: strawberry.Private[models.Cost]
+    category: models.CostCategory
+    description: str
+    amount: Money
+    recurring: bool = strawberry.field(description="Descriptive: figures count `amount` once.")
+    period_start: date | None
+    period_end: date | None
+    stage: Stage = strawberry.field(description="The project's stage when it was recorded.")
+    funding_source: str | None
+    confidence: int = strawberry.field(
+        description="1 (audited, local data) .. 6 (expert guess); sets the optimism bias."
+    )
+    recorded_at: datetime
+
+    @property
+    def pk(self) -> int:
+        return pk(self.row)
+
+    @classmethod
+    def from_model(cls, row: models.Cost) -> Cost:
+        return cls(
+            row=row,
+            category=row.category,
+            description=row.description,
+            amount=Money.of_pence(row.amount_pence, row.currency),
+            recurring=row.recurring,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            stage=row.stage,
+            funding_source=row.funding_source,
+            confidence=row.confidence,
+            recorded_at=row.recorded_at,
+        )
+
+    @strawberry.field(
+        description="amount x (1 + optimism bias of its confidence grade), rounded half up "
+        "to the penny: what this line adds to Economics.totalCost."
+    )
+    def adjusted_amount(self, info: Info) -> Money:
+        bias = info.context.settings.optimism_bias
+        return Money.of(service.adjusted_cost_of(self.row, optimism_bias=bias))
+
+
+@strawberry.type(description="A benefit line. `amount` is its total over its period, not a rate.")
+class Benefit(Node):
+    row: strawberry.Private[models.Benefit]
+    kind: models.BenefitKind
+    description: str
+    amount: Money | None = strawberry.field(description="Null while described but not monetised.")
+    beneficiary: str | None = strawberry.field(
+        description="The public body that gains; every FISCAL benefit names one."
+    )
+    period_start: date | None
+    period_end: date | None
+    deadweight: float = strawberry.field(
+        description="Share that would have happened anyway, 0..1 (4 decimal places)."
+    )
+    attribution: float = strawberry.field(
+        description="Share of the rest that this project caused, 0..1 (4 decimal places)."
+    )
+    confidence: int = strawberry.field(
+        description="1 (audited, local data) .. 6 (expert guess); sets the optimism bias."
+    )
+    stage: Stage = strawberry.field(description="The project's stage when it was recorded.")
+    recorded_at: datetime
+
+    @property
+    def pk(self) -> int:
+        return pk(self.row)
+
+    @classmethod
+    def from_model(cls, row: models.Benefit) -> Benefit:
+        return cls(
+            row=row,
+            kind=row.kind,
+            description=row.description,
+            amount=None if row.amount_pence is None else Money.of_pence(row.amount_pence),
+            beneficiary=row.beneficiary,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            deadweight=float(row.deadweight_bp) / 10_000,
+            attribution=float(row.attribution_bp) / 10_000,
+            confidence=row.confidence,
+            stage=row.stage,
+            recorded_at=row.recorded_at,
+        )
+
+    @strawberry.field(
+        description="amount x (1 - deadweight) x attribution x (1 - optimism bias of its "
+        "confidence grade), rounded half up to the penny: what this line adds to "
+        "Economics.adjustedBenefit. Null when the benefit is not monetised."
+    )
+    def adjusted_amount(self, info: Info) -> Money | None:
+        bias = info.context.settings.optimism_bias
+        adjusted = service.adjusted_benefit_of(self.row, optimism_bias=bias)
+        return None if adjusted is None else Money.of(adjusted)
+
+
+@strawberry.type(
+    description="A project's cost-benefit figures from its live (not archived) lines, by "
+    "HM Treasury's 2014 supplementary guidance (DESIGN.md section 3). Money is GBP to the "
+    "penny; each line is rounded half up to the penny before lines are added, so the lines' "
+    "adjustedAmount figures add up to these totals. Optimism bias by confidence grade is the "
+    "service's setting (default 0%, 5%, 10%, 15%, 25%, 40% for grades 1..6)."
+)
+class Economics:
+    gross_cost: Money = strawberry.field(
+        description="Sum of the cost lines' amounts as recorded, before optimism bias."
+    )
+    total_cost: Money = strawberry.field(
+        description="Sum of the cost lines' adjustedAmount: each amount x (1 + optimism bias "
+        "of its grade), rounded to the penny. Every cost counts at the project's start."
+    )
+    gross_benefit: Money = strawberry.field(
+        description="Sum of the monetised benefit lines' amounts as recorded; benefits "
+        "without an amount count as zero."
+    )
+    adjusted_benefit: Money = strawberry.field(
+        description="Sum of the benefit lines' adjustedAmount: each amount x (1 - deadweight) "
+        "x attribution x (1 - optimism bias of its grade), rounded to the penny."
+    )
+    net_benefit: Money = strawberry.field(
+        description="adjustedBenefit - totalCost; negative when the costs are larger."
+    )
+    benefit_cost_ratio: float | None = strawberry.field(
+        description="adjustedBenefit / totalCost, rounded half up to 2 decimal places "
+        "(1.57 = £1.57 of benefit for each £1 of cost). Null when there are no costs."
+    )
+    fiscal_roi: float | None = strawberry.field(
+        description="(adjusted FISCAL benefit - totalCost) / totalCost, rounded half up to 2 "
+        "decimal places: the cashable return on each £1 beyond the £1 itself (0.45 = 45p; "
+        "negative when fiscal savings do not cover the cost). Null when there are no costs."
+    )
+    payback_months: int | None = strawberry.field(
+        description="The first month (month 1 = the project's start month) by whose end "
+        "the running total of adjusted FISCAL benefit reaches totalCost. Each benefit is "
+        "spread evenly over the calendar months its period touches; one without both dates "
+        "falls wholly in the month of its periodStart, or else month 1. Null unless the "
+        "adjusted fiscal benefits exceed totalCost."
+    )
+    present_value_benefit: Money = strawberry.field(
+        description="adjustedBenefit discounted at the Green Book rate of 3.5% a year: each "
+        "month's share of a line is divided by 1.035^t, t = whole years since the start "
+        "month (months 1-12: t = 0, 13-24: t = 1, ...); each line rounded to the penny, "
+        "then added."
+    )
+
+    @classmethod
+    def from_figures(cls, figures: calc.Economics) -> Economics:
+        return cls(
+            gross_cost=Money.of(figures.gross_cost),
+            total_cost=Money.of(figures.total_cost),
+            gross_benefit=Money.of(figures.gross_benefit),
+            adjusted_benefit=Money.of(figures.adjusted_benefit),
+            net_benefit=Money.of(figures.net_benefit),
+            benefit_cost_ratio=figures.benefit_cost_ratio,
+            fiscal_roi=figures.fiscal_roi,
+            payback_months=figures.payback_months,
+            present_value_benefit=Money.of(figures.present_value_benefit),
+        )
+
+
+@strawberry.input(description="An amount of money. Inset records money in GBP.")
+class MoneyInput:
+    amount: Decimal = strawberry.field(
+        description='Pounds, more than 0, at most 2 decimal places: "12500.00".'
+    )
+    currency: CurrencyCode = CurrencyCode(service.CURRENCY)
+
+
+@strawberry.input
+class RecordCostInput:
+    project_id: strawberry.ID
+    category: models.CostCategory
+    description: str
+    amount: MoneyInput = strawberry.field(description="The total over the period, not a rate.")
+    recurring: bool = False
+    period_start: date | None = None
+    period_end: date | None = strawberry.field(default=None, description="On or after the start.")
+    funding_source: str | None = None
+    confidence: int = strawberry.field(description="1 (audited, local data) .. 6 (expert guess).")
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class RecordBenefitInput:
+    project_id: strawberry.ID
+    kind: models.BenefitKind
+    description: str
+    amount: MoneyInput | None = strawberry.field(
+        default=None, description="The total over the period; leave out until monetised."
+    )
+    beneficiary: str | None = strawberry.field(
+        default=None, description="The public body that gains; required for FISCAL."
+    )
+    period_start: date | None = None
+    period_end: date | None = strawberry.field(default=None, description="On or after the start.")
+    deadweight: float = strawberry.field(
+        default=0, description="0..1, at most 4 decimal places: what would have happened anyway."
+    )
+    attribution: float = strawberry.field(
+        default=1, description="0..1, at most 4 decimal places: the share this project caused."
+    )
+    confidence: int = strawberry.field(description="1 (audited, local data) .. 6 (expert guess).")
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class CostPayload:
+    cost: Cost | None
+    user_errors: list[UserError]
+    project_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="The project as it is after the change.")
+    async def project(self, info: Info) -> Project | None:
+        return await _project(info, self.project_pk)
+
+
+@strawberry.type
+class BenefitPayload:
+    benefit: Benefit | None
+    user_errors: list[UserError]
+    project_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="The project as it is after the change.")
+    async def project(self, info: Info) -> Project | None:
+        return await _project(info, self.project_pk)
+
+
+async def _project(info: Info, project_pk: int | None) -> Project | None:
+    if project_pk is None:
+        return None
+    row = await info.context.loaders.load(project_by_id, project_pk)
+    return None if row is None else Project.from_model(row)

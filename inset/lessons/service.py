@@ -1,0 +1,293 @@
+"""Lessons: what projects learned, above all from trials that failed (DESIGN.md sections 5, 6).
+
+Who reads a lesson: whoever reads its (live) project, and more widely whoever its
+`shared_with` reaches (PUBLIC: anyone; MEMBERS: any signed-in account), as long as the
+project is not archived. An anonymised lesson read from outside its project's reach shows
+the lead organisation's kind and region, never the organisation or the project; that rule
+lives in the GraphQL type, which is where the organisation and project are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from inset.access import Actor, project_is_readable, readable_visibilities
+from inset.audit import service as audit
+from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
+from inset.errors import Invalid, NotFound
+from inset.gates.models import GateDecision
+from inset.lessons.models import Barrier, Lesson, LessonBarrier, LessonKind
+from inset.organisations.models import Organisation, OrganisationKind
+from inset.projects.models import Project, ProjectStatus, ProjectTheme, Stage, Visibility
+from inset.projects.service import get_project_for_write, touch
+from inset.validation import no_personal_data, required_text
+
+ALLOWED_BARRIERS = ", ".join(b.value for b in Barrier)
+REASON_LENGTH = 2000
+RECORDED = ["kind", "title", "body", "stage", "shared_with", "anonymised", "decision_id"]
+
+
+@dataclass(frozen=True)
+class InlineLesson:
+    """A lesson given with a gate decision; recorded in the decision's transaction."""
+
+    kind: LessonKind
+    title: str
+    body: str
+    barriers: list[str] | None = None
+    anonymised: bool = False
+
+
+def _barrier(tag: str) -> Barrier | None:
+    key = " ".join(tag.replace("_", " ").split()).lower()
+    return next((b for b in Barrier if b.value == key), None)
+
+
+def parse_barriers(tags: Iterable[str] | None, field: tuple[str, ...] = ("barriers",)) -> list[Barrier]:
+    """Tags from the fixed list, each once, in the order given.
+
+    A tag is matched by its value or its name, ignoring case, underscores and extra
+    spaces: "Staff capacity", "staff_capacity" and "STAFF_CAPACITY" are one tag. An
+    unknown tag is INVALID, naming it and listing the allowed ones.
+    """
+    found: list[Barrier] = []
+    for tag in tags or []:
+        barrier = _barrier(tag)
+        if barrier is None:
+            raise Invalid(
+                f"{tag!r} is not a barrier tag; use one of: {ALLOWED_BARRIERS}", field
+            )
+        if barrier not in found:
+            found.append(barrier)
+    return found
+
+
+def widened(shared_with: Visibility | None, project_visibility: Visibility) -> Visibility | None:
+    """What to store as `shared_with`: only a reach wider than the project's.
+
+    A lesson is never narrower than its project, so PRIVATE on a MEMBERS project (or
+    MEMBERS on a MEMBERS one) stores None: "as the project".
+    """
+    if shared_with is None or shared_with.breadth <= project_visibility.breadth:
+        return None
+    return shared_with
+
+
+def effective_visibility(project_visibility: Visibility, shared_with: Visibility | None) -> Visibility:
+    """The wider of the project's visibility and the lesson's own reach."""
+    if shared_with is None or shared_with.breadth <= project_visibility.breadth:
+        return project_visibility
+    return shared_with
+
+
+def _furthest_stage(session: Session, project: Project) -> Stage:
+    """The latest stage the project has been at: its own, or one it was recycled from."""
+    stages = {project.stage}
+    rows = session.execute(
+        sa.select(GateDecision.from_stage, GateDecision.to_stage).where(
+            GateDecision.project_id == project.id
+        )
+    ).tuples()
+    for from_stage, to_stage in rows:
+        stages.update((from_stage, to_stage))
+    return max(stages, key=lambda s: s.order)
+
+
+def record_lesson(
+    *,
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    kind: LessonKind,
+    title: str,
+    body: str,
+    barriers: list[str] | None = None,
+    shared_with: Visibility | None = None,
+    anonymised: bool = False,
+    stage: Stage | None = None,
+    decision_id: int | None = None,
+) -> Lesson:
+    """Adds a lesson to the project; the project is touched (not versioned) and audited.
+
+    `stage` is the stage the lesson came from: by default the project's current one; it
+    may be an earlier stage, or a later one the project has been at before a RECYCLE,
+    never one it has not reached. `shared_with` may only widen the project's reach (see
+    `widened`). Free text is checked for personal data as public text when the lesson is
+    readable by anyone (its effective visibility is PUBLIC).
+    """
+    project = get_project_for_write(session=session, actor=actor, project_id=project_id)
+    values = {
+        "title": required_text(title, "title", limit=NAME_LENGTH),
+        "body": required_text(body, "body", limit=TEXT_LENGTH),
+    }
+    tags = parse_barriers(barriers)
+    if stage is not None and stage.order > project.stage.order:
+        furthest = _furthest_stage(session, project)
+        if stage.order > furthest.order:
+            raise Invalid(
+                f"stage must be one the project has reached; it has not been beyond {furthest}",
+                ("stage",),
+            )
+    reach = widened(shared_with, project.visibility)
+    public = effective_visibility(project.visibility, reach) is Visibility.PUBLIC
+    no_personal_data(values, public=public)
+    lesson = Lesson(
+        project_id=project_id,
+        kind=kind,
+        stage=stage or project.stage,
+        shared_with=reach,
+        anonymised=anonymised,
+        decision_id=decision_id,
+        recorded_by_id=actor.account_id,
+        **values,
+    )
+    session.add(lesson)
+    session.flush()
+    session.add_all(LessonBarrier(lesson_id=lesson.id or 0, barrier=b) for b in tags)
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="lesson.record",
+        entity=lesson,
+        organisation_id=project.lead_organisation_id,
+        changes={
+            "project_id": (None, project_id),
+            **audit.created(lesson, RECORDED),
+            "barriers": (None, [b.value for b in tags]),
+        },
+    )
+    return lesson
+
+
+def archive_lesson(*, session: Session, actor: Actor, lesson_id: int, reason: str) -> Lesson:
+    """Hides the lesson from every list and from the gate criteria; kept and audited.
+
+    NOT_FOUND (on `id`, the field of `archiveRecord`) when it is already archived or the
+    actor may not read its project; FORBIDDEN when they may read but not change it.
+    """
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None or lesson.archived_at is not None:
+        raise NotFound("lesson", ("id",))
+    try:
+        project = get_project_for_write(
+            session=session, actor=actor, project_id=lesson.project_id, field="id"
+        )
+    except NotFound:
+        raise NotFound("lesson", ("id",)) from None
+    cleaned = required_text(reason, "reason", limit=REASON_LENGTH)
+    # The reason is kept in the audit log, which the lead organisation's members read.
+    no_personal_data({"reason": cleaned}, public=False)
+    lesson.archived_at = utcnow()
+    session.add(lesson)
+    touch(session=session, project=project)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="lesson.archive",
+        entity=lesson,
+        organisation_id=project.lead_organisation_id,
+        changes={"archived_at": (None, lesson.archived_at), "reason": (None, cleaned)},
+    )
+    return lesson
+
+
+def lesson_is_readable(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on `lesson` joined to its `project`."""
+    return sa.and_(
+        Lesson.archived_at.is_(None),  # type: ignore[union-attr]
+        Project.archived_at.is_(None),  # type: ignore[union-attr]
+        sa.or_(
+            project_is_readable(actor),
+            Lesson.shared_with.in_(readable_visibilities(actor)),  # type: ignore[union-attr]
+        ),
+    )
+
+
+def readable_lessons(actor: Actor) -> sa.Select[tuple[Lesson]]:
+    """Every lesson the actor may read (module docstring), in no particular order."""
+    return (
+        sa.select(Lesson)
+        .join(Project, Project.id == Lesson.project_id)
+        .where(lesson_is_readable(actor))
+    )
+
+
+def projects_with_readable_lessons(actor: Actor) -> sa.Select[tuple[Project]]:
+    """Projects with at least one lesson the actor may read, readable or not themselves.
+
+    Only for what a lesson shows of its project whoever reads it (status, visibility,
+    lead organisation's kind and region); never to show the project itself.
+    """
+    lesson_projects = (
+        sa.select(Lesson.project_id)
+        .join(Project, Project.id == Lesson.project_id)
+        .where(lesson_is_readable(actor))
+        .correlate(None)
+    )
+    return sa.select(Project).where(Project.id.in_(lesson_projects))  # type: ignore[union-attr]
+
+
+def lesson_list(
+    *,
+    actor: Actor,
+    search: str | None = None,
+    theme_ids: list[int] | None = None,
+    barriers: list[str] | None = None,
+    stages: list[Stage] | None = None,
+    kinds: list[LessonKind] | None = None,
+    organisation_kinds: list[OrganisationKind] | None = None,
+    regions: list[str] | None = None,
+    project_outcomes: list[ProjectStatus] | None = None,
+) -> sa.Select[tuple[Lesson]]:
+    """The learning library: lessons the actor may read that match every condition given.
+
+    Each list matches any of its values; an empty or missing list does not filter.
+    Organisation kinds and regions are the lead organisation's, and only filter: an
+    anonymised lesson still never shows its organisation. `search` is, for now, a
+    case-insensitive match of the words as typed in the title or the body.
+    """
+    conditions: list[Any] = []
+    if stages:
+        conditions.append(Lesson.stage.in_(stages))  # type: ignore[attr-defined]
+    if kinds:
+        conditions.append(Lesson.kind.in_(kinds))  # type: ignore[attr-defined]
+    if project_outcomes:
+        conditions.append(Project.status.in_(project_outcomes))  # type: ignore[attr-defined]
+    if barriers:
+        tags = parse_barriers(barriers, ("filter", "barriers"))
+        conditions.append(
+            sa.exists().where(
+                LessonBarrier.lesson_id == Lesson.id,
+                LessonBarrier.barrier.in_(tags),  # type: ignore[attr-defined]
+            )
+        )
+    if theme_ids:
+        conditions.append(
+            sa.exists().where(
+                ProjectTheme.project_id == Lesson.project_id,
+                ProjectTheme.theme_id.in_(theme_ids),  # type: ignore[attr-defined]
+            )
+        )
+    if organisation_kinds or regions:
+        lead = sa.select(Organisation.id).where(Organisation.id == Project.lead_organisation_id)
+        if organisation_kinds:
+            lead = lead.where(Organisation.kind.in_(organisation_kinds))  # type: ignore[attr-defined]
+        if regions:
+            lead = lead.where(Organisation.region.in_(regions))  # type: ignore[union-attr]
+        conditions.append(lead.exists())
+    if search and search.strip():
+        words = search.strip()
+        conditions.append(
+            sa.or_(
+                Lesson.title.icontains(words, autoescape=True),  # type: ignore[attr-defined]
+                Lesson.body.icontains(words, autoescape=True),  # type: ignore[attr-defined]
+            )
+        )
+    return readable_lessons(actor).where(*conditions)
