@@ -51,7 +51,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         context_factory=context_factory(engine, settings),
         settings=settings,
     )
-    app = Starlette(routes=[Route("/graphql", endpoint=endpoint, methods=["GET", "POST"])])
+    # No `methods`: the endpoint answers every method itself, with the 405s the spec wants.
+    app = Starlette(routes=[Route("/graphql", endpoint=endpoint)])
     app.state.engine = engine
     app.state.settings = settings
     return app

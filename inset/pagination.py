@@ -188,7 +188,7 @@ def count_by_parent(
         .group_by(parent_column)
         .order_by(None)
     )
-    found: dict[int, int] = {pid: count for pid, count in session.execute(counted).tuples()}
+    found: dict[int, int] = {pid: count for pid, count in session.execute(counted).all()}
     return {pid: found.get(pid, 0) for pid in parent_ids}
 
 

@@ -11,6 +11,7 @@ from inset.economics.types import (
     BenefitPayload,
     Cost,
     CostPayload,
+    MoneyInput,
     RecordBenefitInput,
     RecordCostInput,
 )
@@ -19,9 +20,14 @@ from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
 
 
-def _share(value: float) -> Decimal:
+def _share(value: float | None, default: str) -> Decimal:
+    """An explicit null means the default, as leaving the field out does."""
     # Through str, so that 0.2 arrives as 0.2 and not as 0.2000000000000000111...
-    return Decimal(str(value))
+    return Decimal(default if value is None else str(value))
+
+
+def _currency(money: MoneyInput | None) -> str:
+    return (money.currency if money else None) or service.CURRENCY
 
 
 @strawberry.type
@@ -39,8 +45,8 @@ class EconomicsMutation:
                 category=input.category,
                 description=input.description,
                 amount=input.amount.amount,
-                currency=input.amount.currency,
-                recurring=input.recurring,
+                currency=_currency(input.amount),
+                recurring=bool(input.recurring),
                 period_start=input.period_start,
                 period_end=input.period_end,
                 funding_source=input.funding_source,
@@ -67,12 +73,12 @@ class EconomicsMutation:
                 kind=input.kind,
                 description=input.description,
                 amount=input.amount.amount if input.amount else None,
-                currency=input.amount.currency if input.amount else service.CURRENCY,
+                currency=_currency(input.amount),
                 beneficiary=input.beneficiary,
                 period_start=input.period_start,
                 period_end=input.period_end,
-                deadweight=_share(input.deadweight),
-                attribution=_share(input.attribution),
+                deadweight=_share(input.deadweight, "0"),
+                attribution=_share(input.attribution, "1"),
                 confidence=input.confidence,
             )
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from inset.access import Actor
 from inset.audit import service as audit
-from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
+from inset.db import TEXT_LENGTH, utcnow
 from inset.economics import calc
 from inset.economics.models import Benefit, BenefitKind, Cost, CostCategory
 from inset.errors import Invalid, NotFound, Required
@@ -241,7 +241,7 @@ def _archive(*, session: Session, actor: Actor, row: R | None, what: str, reason
     project = get_project_for_write(
         session=session, actor=actor, project_id=row.project_id, field="id"
     )
-    cleaned = required_text(reason, "reason", limit=NAME_LENGTH)
+    cleaned = required_text(reason, "reason", limit=TEXT_LENGTH)
     no_personal_data({"reason": cleaned}, public=False)
     row.archived_at = utcnow()
     session.add(row)

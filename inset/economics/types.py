@@ -207,7 +207,7 @@ class MoneyInput:
     amount: Decimal = strawberry.field(
         description='Pounds, more than 0, at most 2 decimal places: "12500.00".'
     )
-    currency: CurrencyCode = CurrencyCode(service.CURRENCY)
+    currency: CurrencyCode | None = CurrencyCode(service.CURRENCY)
 
 
 @strawberry.input
@@ -216,7 +216,7 @@ class RecordCostInput:
     category: models.CostCategory
     description: str
     amount: MoneyInput = strawberry.field(description="The total over the period, not a rate.")
-    recurring: bool = False
+    recurring: bool | None = False
     period_start: date | None = None
     period_end: date | None = strawberry.field(default=None, description="On or after the start.")
     funding_source: str | None = None
@@ -237,10 +237,10 @@ class RecordBenefitInput:
     )
     period_start: date | None = None
     period_end: date | None = strawberry.field(default=None, description="On or after the start.")
-    deadweight: float = strawberry.field(
+    deadweight: float | None = strawberry.field(
         default=0, description="0..1, at most 4 decimal places: what would have happened anyway."
     )
-    attribution: float = strawberry.field(
+    attribution: float | None = strawberry.field(
         default=1, description="0..1, at most 4 decimal places: the share this project caused."
     )
     confidence: int = strawberry.field(description="1 (audited, local data) .. 6 (expert guess).")

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.config import DEFAULT_OPTIMISM_BIAS
 from inset.db import pk
@@ -187,56 +187,11 @@ GATES: Mapping[Stage, tuple[Criterion, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class CriterionResult:
-    code: str
-    description: str
-    mandatory: bool
-    met: bool
+def _counts(session: Session, stmt: sa.Select[int, int]) -> dict[int, int]:
+    return dict(session.execute(stmt).tuples())
 
 
-@dataclass(frozen=True)
-class Readiness:
-    """The criteria of the gate into `to_stage`, checked against the project as it stands.
-
-    `ready` when every mandatory criterion is met. A gate the project is already past
-    (or, at SCALE, the gate after the last stage, which does not exist) has no criteria
-    and is never ready.
-    """
-
-    to_stage: Stage
-    ready: bool
-    criteria: list[CriterionResult]
-
-    @property
-    def unmet_mandatory(self) -> list[str]:
-        return [c.code for c in self.criteria if c.mandatory and not c.met]
-
-
-def evaluate(*, stage: Stage, to_stage: Stage | None, facts: Facts) -> Readiness:
-    """Readiness of a project at `stage` for the gate into `to_stage` (default: the next).
-
-    A gate beyond the next one is evaluated as well, for planning, although a GO only
-    ever moves one stage.
-    """
-    target = to_stage or stage.next()
-    if target is None or target.order <= stage.order:
-        return Readiness(to_stage=target or stage, ready=False, criteria=[])
-    results = [
-        CriterionResult(c.code, c.description, c.mandatory, c.check(facts)) for c in GATES[target]
-    ]
-    return Readiness(
-        to_stage=target,
-        ready=all(r.met for r in results if r.mandatory),
-        criteria=results,
-    )
-
-
-def _counts(session: Session, stmt: sa.Select[tuple[int, int]]) -> dict[int, int]:
-    return {project_id: n for project_id, n in session.execute(stmt).tuples()}
-
-
-def _by_stage(session: Session, stmt: sa.Select[tuple[int, Stage, int]]) -> dict[int, dict[Stage, int]]:
+def _by_stage(session: Session, stmt: sa.Select[int, Stage, int]) -> dict[int, dict[Stage, int]]:
     found: dict[int, dict[Stage, int]] = defaultdict(dict)
     for project_id, stage, n in session.execute(stmt).tuples():
         found[project_id][stage] = n
@@ -245,36 +200,36 @@ def _by_stage(session: Session, stmt: sa.Select[tuple[int, Stage, int]]) -> dict
 
 def _outcome_counts(session: Session, ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     live = sa.and_(
-        Outcome.archived_at.is_(None),  # type: ignore[union-attr]
-        Outcome.project_id.in_(ids),  # type: ignore[attr-defined]
+        col(Outcome.archived_at).is_(None),
+        col(Outcome.project_id).in_(ids),
     )
     with_baseline = _counts(
         session,
-        sa.select(Outcome.project_id, sa.func.count())
-        .where(live, Outcome.baseline.is_not(None))  # type: ignore[union-attr]
-        .group_by(Outcome.project_id),
+        sa.select(col(Outcome.project_id), sa.func.count())
+        .where(live, col(Outcome.baseline).is_not(None))
+        .group_by(col(Outcome.project_id)),
     )
     earlier = aliased(Observation)
     after_baseline = sa.or_(
         sa.and_(
-            Outcome.baseline_on.is_not(None),  # type: ignore[union-attr]
-            Observation.observed_on > Outcome.baseline_on,  # type: ignore[operator]
+            col(Outcome.baseline_on).is_not(None),
+            col(Observation.observed_on) > col(Outcome.baseline_on),
         ),
         sa.and_(
-            Outcome.baseline_on.is_(None),  # type: ignore[union-attr]
+            col(Outcome.baseline_on).is_(None),
             sa.exists().where(
-                earlier.outcome_id == Outcome.id,
-                earlier.archived_at.is_(None),  # type: ignore[union-attr]
-                earlier.observed_on < Observation.observed_on,
+                col(earlier.outcome_id) == col(Outcome.id),
+                col(earlier.archived_at).is_(None),
+                col(earlier.observed_on) < col(Observation.observed_on),
             ),
         ),
     )
     observed = _counts(
         session,
-        sa.select(Outcome.project_id, sa.func.count(sa.distinct(Outcome.id)))
-        .join(Observation, Observation.outcome_id == Outcome.id)
-        .where(live, Observation.archived_at.is_(None), after_baseline)  # type: ignore[union-attr]
-        .group_by(Outcome.project_id),
+        sa.select(col(Outcome.project_id), sa.func.count(sa.distinct(col(Outcome.id))))
+        .join(Observation, col(Observation.outcome_id) == col(Outcome.id))
+        .where(live, col(Observation.archived_at).is_(None), after_baseline)
+        .group_by(col(Outcome.project_id)),
     )
     return with_baseline, observed
 
@@ -298,9 +253,11 @@ def gather_facts(
     cost_lines: dict[int, list[CostLine]] = defaultdict(list)
     costs_by_stage: dict[int, dict[Stage, int]] = defaultdict(lambda: defaultdict(int))
     for project_id, stage, amount, confidence in session.execute(
-        sa.select(Cost.project_id, Cost.stage, Cost.amount_pence, Cost.confidence).where(
-            Cost.archived_at.is_(None),  # type: ignore[union-attr]
-            Cost.project_id.in_(ids),  # type: ignore[attr-defined]
+        sa.select(
+            col(Cost.project_id), col(Cost.stage), col(Cost.amount_pence), col(Cost.confidence)
+        ).where(
+            col(Cost.archived_at).is_(None),
+            col(Cost.project_id).in_(ids),
         )
     ).tuples():
         cost_lines[project_id].append(CostLine(Decimal(amount) / _PENCE, confidence))
@@ -308,9 +265,9 @@ def gather_facts(
     benefit_lines: dict[int, list[BenefitLine]] = defaultdict(list)
     for row in session.execute(
         sa.select(Benefit).where(
-            Benefit.archived_at.is_(None),  # type: ignore[union-attr]
-            Benefit.amount_pence.is_not(None),  # type: ignore[union-attr]
-            Benefit.project_id.in_(ids),  # type: ignore[attr-defined]
+            col(Benefit.archived_at).is_(None),
+            col(Benefit.amount_pence).is_not(None),
+            col(Benefit.project_id).in_(ids),
         )
     ).scalars():
         benefit_lines[row.project_id].append(
@@ -326,32 +283,32 @@ def gather_facts(
         )
     lessons = _by_stage(
         session,
-        sa.select(Lesson.project_id, Lesson.stage, sa.func.count())
-        .where(Lesson.archived_at.is_(None), Lesson.project_id.in_(ids))  # type: ignore[union-attr,attr-defined]
-        .group_by(Lesson.project_id, Lesson.stage),
+        sa.select(col(Lesson.project_id), col(Lesson.stage), sa.func.count())
+        .where(col(Lesson.archived_at).is_(None), col(Lesson.project_id).in_(ids))
+        .group_by(col(Lesson.project_id), col(Lesson.stage)),
     )
     evaluations = _counts(
         session,
-        sa.select(Evidence.project_id, sa.func.count())
+        sa.select(col(Evidence.project_id), sa.func.count())
         .where(
-            Evidence.archived_at.is_(None),  # type: ignore[union-attr]
-            Evidence.project_id.in_(ids),  # type: ignore[attr-defined]
-            Evidence.independent.is_(True),  # type: ignore[attr-defined]
-            sa.or_(Evidence.level >= 4, Evidence.kind == EvidenceKind.EVALUATION_REPORT),
+            col(Evidence.archived_at).is_(None),
+            col(Evidence.project_id).in_(ids),
+            col(Evidence.independent).is_(True),
+            sa.or_(col(Evidence.level) >= 4, col(Evidence.kind) == EvidenceKind.EVALUATION_REPORT),
         )
-        .group_by(Evidence.project_id),
+        .group_by(col(Evidence.project_id)),
     )
     partners = _counts(
         session,
-        sa.select(ProjectPartner.project_id, sa.func.count())
-        .where(ProjectPartner.project_id.in_(ids))  # type: ignore[attr-defined]
-        .group_by(ProjectPartner.project_id),
+        sa.select(col(ProjectPartner.project_id), sa.func.count())
+        .where(col(ProjectPartner.project_id).in_(ids))
+        .group_by(col(ProjectPartner.project_id)),
     )
     themes = _counts(
         session,
-        sa.select(ProjectTheme.project_id, sa.func.count())
-        .where(ProjectTheme.project_id.in_(ids))  # type: ignore[attr-defined]
-        .group_by(ProjectTheme.project_id),
+        sa.select(col(ProjectTheme.project_id), sa.func.count())
+        .where(col(ProjectTheme.project_id).in_(ids))
+        .group_by(col(ProjectTheme.project_id)),
     )
     facts: dict[int, Facts] = {}
     for project in projects:
@@ -364,7 +321,9 @@ def gather_facts(
         )
         facts[pid] = Facts(
             has_problem=bool(project.problem and project.problem.strip()),
-            has_theory_of_change=bool(project.theory_of_change and project.theory_of_change.strip()),
+            has_theory_of_change=bool(
+                project.theory_of_change and project.theory_of_change.strip()
+            ),
             evidence_level=project.evidence_level,
             outcomes_with_baseline=with_baseline.get(pid, 0),
             outcomes_observed_after_baseline=observed.get(pid, 0),

@@ -42,6 +42,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MAX_BODY_BYTES = 1_000_000
 DOCUMENT_CACHE_SIZE = 256
+CACHED_QUERY_CHARS = 20_000
 
 logger = logging.getLogger("inset.graphql")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -168,7 +169,10 @@ class GraphQLEndpoint(Generic[ContextT]):
         return _encode(outcome, media, request_id)
 
     async def _run(self, params: _Params, request: Request, request_id: str) -> _Outcome:
-        prepared = self._prepare(params.query)
+        # Long documents, which token limits allow through string literals, would make
+        # the cache hold megabytes.
+        long = len(params.query) > CACHED_QUERY_CHARS
+        prepared = (self._parse_and_validate if long else self._prepare)(params.query)
         if prepared.document is None:
             return _Outcome(
                 {"errors": [_format(e, "GRAPHQL_PARSE_FAILED") for e in prepared.errors]}
@@ -214,7 +218,10 @@ class GraphQLEndpoint(Generic[ContextT]):
             )
         finally:
             _PREPARED.reset(token)
-            context.close()
+            try:
+                await _cancel_leftovers()
+            finally:
+                context.close()
         payload: dict[str, Any] = {}
         # No data and no error on a field means a request error (variable coercion),
         # for which the specification wants no data entry.
@@ -224,7 +231,7 @@ class GraphQLEndpoint(Generic[ContextT]):
             payload["errors"] = errors
         if result.extensions:
             payload["extensions"] = result.extensions
-        return _Outcome(payload, internal=all(_is_internal(e) for e in errors))
+        return _Outcome(payload, internal=bool(errors) and all(map(_is_internal, errors)))
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:
@@ -261,6 +268,23 @@ class _UsePreparedDocument(SchemaExtension):
         yield
 
 
+async def _cancel_leftovers() -> None:
+    """Cancels whatever the execution left running, before the context closes.
+
+    When a non-null field fails, graphql-core answers without awaiting the sibling
+    fields, and a DataLoader batch may still be due. On the thread's reused loop they
+    would run during its next request, with this request's closed session.
+    """
+    for _ in range(10):
+        await asyncio.sleep(0)  # let due callbacks run, so the tasks they create show
+        leftovers = asyncio.all_tasks() - {asyncio.current_task()}
+        if not leftovers:
+            return
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
+
+
 def _thread_loop() -> asyncio.AbstractEventLoop:
     """The worker thread's event loop: made by its first request, reused by the next."""
     owner: _LoopOwner | None = getattr(_threads, "owner", None)
@@ -283,9 +307,9 @@ _threads = threading.local()
 
 
 async def _json_body(request: Request) -> Any:
-    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
-    charset = parameters.strip().lower().removeprefix("charset=").strip('"')
-    if media_type.strip().lower() != JSON or charset not in ("", "utf-8"):
+    media_type, *parameters = request.headers.get("content-type", "").lower().split(";")
+    charsets = [p.strip().removeprefix("charset=").strip('"') for p in parameters if "=" in p]
+    if media_type.strip() != JSON or any(c != "utf-8" for c in charsets):
         raise _HTTPError(415, "UNSUPPORTED_MEDIA_TYPE", f"Send the body as {JSON} in UTF-8.")
     too_large = _HTTPError(413, "PAYLOAD_TOO_LARGE", f"The body is over {MAX_BODY_BYTES} bytes.")
     declared = request.headers.get("content-length", "")
@@ -298,7 +322,7 @@ async def _json_body(request: Request) -> Any:
             raise too_large
     try:
         return json.loads(body.decode("utf-8"))
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+    except (ValueError, RecursionError):  # ValueError covers UnicodeDecodeError too
         raise _HTTPError(400, "BAD_REQUEST", "The body is not valid JSON.") from None
 
 
@@ -306,23 +330,23 @@ def _params(data: Any, *, from_url: bool) -> _Params:
     """The GraphQL-over-HTTP request in a JSON body or a URL; null means absent."""
     if not isinstance(data, Mapping):
         raise _HTTPError(400, "BAD_REQUEST", "The body must be a JSON object, not a batch.")
-    query, name = data.get("query"), data.get("operationName") or None  # "" is absent
+    query, name = data.get("query"), data.get("operationName")
     if not isinstance(query, str):
         raise _HTTPError(400, "BAD_REQUEST", "`query` must be a string holding the document.")
     if not isinstance(name, str | None):
         raise _HTTPError(400, "BAD_REQUEST", "`operationName` must be a string.")
     maps: list[dict[str, Any] | None] = []
     for key in ("variables", "extensions"):
-        value = data.get(key) or None
-        if from_url and value is not None:
+        value = data.get(key)
+        if from_url:
             try:
-                value = json.loads(value)
-            except ValueError:
+                value = json.loads(value) if value else None  # "" is absent
+            except (ValueError, RecursionError):
                 raise _HTTPError(400, "BAD_REQUEST", f"`{key}` is not valid JSON.") from None
         if not isinstance(value, dict | None):
             raise _HTTPError(400, "BAD_REQUEST", f"`{key}` must be an object.")
         maps.append(value or None)
-    return _Params(query, name, *maps)
+    return _Params(query, name or None, *maps)  # an empty operationName means none
 
 
 def _negotiate(accept: str) -> str | None:

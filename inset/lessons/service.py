@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor, project_is_readable, readable_visibilities
 from inset.audit import service as audit
@@ -49,7 +49,9 @@ def _barrier(tag: str) -> Barrier | None:
     return next((b for b in Barrier if b.value == key), None)
 
 
-def parse_barriers(tags: Iterable[str] | None, field: tuple[str, ...] = ("barriers",)) -> list[Barrier]:
+def parse_barriers(
+    tags: Iterable[str] | None, field: tuple[str, ...] = ("barriers",)
+) -> list[Barrier]:
     """Tags from the fixed list, each once, in the order given.
 
     A tag is matched by its value or its name, ignoring case, underscores and extra
@@ -60,9 +62,7 @@ def parse_barriers(tags: Iterable[str] | None, field: tuple[str, ...] = ("barrie
     for tag in tags or []:
         barrier = _barrier(tag)
         if barrier is None:
-            raise Invalid(
-                f"{tag!r} is not a barrier tag; use one of: {ALLOWED_BARRIERS}", field
-            )
+            raise Invalid(f"{tag!r} is not a barrier tag; use one of: {ALLOWED_BARRIERS}", field)
         if barrier not in found:
             found.append(barrier)
     return found
@@ -79,7 +79,9 @@ def widened(shared_with: Visibility | None, project_visibility: Visibility) -> V
     return shared_with
 
 
-def effective_visibility(project_visibility: Visibility, shared_with: Visibility | None) -> Visibility:
+def effective_visibility(
+    project_visibility: Visibility, shared_with: Visibility | None
+) -> Visibility:
     """The wider of the project's visibility and the lesson's own reach."""
     if shared_with is None or shared_with.breadth <= project_visibility.breadth:
         return project_visibility
@@ -90,8 +92,8 @@ def _furthest_stage(session: Session, project: Project) -> Stage:
     """The latest stage the project has been at: its own, or one it was recycled from."""
     stages = {project.stage}
     rows = session.execute(
-        sa.select(GateDecision.from_stage, GateDecision.to_stage).where(
-            GateDecision.project_id == project.id
+        sa.select(col(GateDecision.from_stage), col(GateDecision.to_stage)).where(
+            col(GateDecision.project_id) == project.id
         )
     ).tuples()
     for from_stage, to_stage in rows:
@@ -122,10 +124,8 @@ def record_lesson(
     readable by anyone (its effective visibility is PUBLIC).
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
-    values = {
-        "title": required_text(title, "title", limit=NAME_LENGTH),
-        "body": required_text(body, "body", limit=TEXT_LENGTH),
-    }
+    title = required_text(title, "title", limit=NAME_LENGTH)
+    body = required_text(body, "body", limit=TEXT_LENGTH)
     tags = parse_barriers(barriers)
     if stage is not None and stage.order > project.stage.order:
         furthest = _furthest_stage(session, project)
@@ -136,7 +136,7 @@ def record_lesson(
             )
     reach = widened(shared_with, project.visibility)
     public = effective_visibility(project.visibility, reach) is Visibility.PUBLIC
-    no_personal_data(values, public=public)
+    no_personal_data({"title": title, "body": body}, public=public)
     lesson = Lesson(
         project_id=project_id,
         kind=kind,
@@ -144,8 +144,9 @@ def record_lesson(
         shared_with=reach,
         anonymised=anonymised,
         decision_id=decision_id,
+        title=title,
+        body=body,
         recorded_by_id=actor.account_id,
-        **values,
     )
     session.add(lesson)
     session.flush()
@@ -201,37 +202,37 @@ def archive_lesson(*, session: Session, actor: Actor, lesson_id: int, reason: st
 def lesson_is_readable(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause on `lesson` joined to its `project`."""
     return sa.and_(
-        Lesson.archived_at.is_(None),  # type: ignore[union-attr]
-        Project.archived_at.is_(None),  # type: ignore[union-attr]
+        col(Lesson.archived_at).is_(None),
+        col(Project.archived_at).is_(None),
         sa.or_(
             project_is_readable(actor),
-            Lesson.shared_with.in_(readable_visibilities(actor)),  # type: ignore[union-attr]
+            col(Lesson.shared_with).in_(readable_visibilities(actor)),
         ),
     )
 
 
-def readable_lessons(actor: Actor) -> sa.Select[tuple[Lesson]]:
+def readable_lessons(actor: Actor) -> sa.Select[Lesson]:
     """Every lesson the actor may read (module docstring), in no particular order."""
     return (
         sa.select(Lesson)
-        .join(Project, Project.id == Lesson.project_id)
+        .join(Project, col(Project.id) == col(Lesson.project_id))
         .where(lesson_is_readable(actor))
     )
 
 
-def projects_with_readable_lessons(actor: Actor) -> sa.Select[tuple[Project]]:
+def projects_with_readable_lessons(actor: Actor) -> sa.Select[Project]:
     """Projects with at least one lesson the actor may read, readable or not themselves.
 
     Only for what a lesson shows of its project whoever reads it (status, visibility,
     lead organisation's kind and region); never to show the project itself.
     """
     lesson_projects = (
-        sa.select(Lesson.project_id)
-        .join(Project, Project.id == Lesson.project_id)
+        sa.select(col(Lesson.project_id))
+        .join(Project, col(Project.id) == col(Lesson.project_id))
         .where(lesson_is_readable(actor))
         .correlate(None)
     )
-    return sa.select(Project).where(Project.id.in_(lesson_projects))  # type: ignore[union-attr]
+    return sa.select(Project).where(col(Project.id).in_(lesson_projects))
 
 
 def lesson_list(
@@ -245,7 +246,7 @@ def lesson_list(
     organisation_kinds: list[OrganisationKind] | None = None,
     regions: list[str] | None = None,
     project_outcomes: list[ProjectStatus] | None = None,
-) -> sa.Select[tuple[Lesson]]:
+) -> sa.Select[Lesson]:
     """The learning library: lessons the actor may read that match every condition given.
 
     Each list matches any of its values; an empty or missing list does not filter.
@@ -255,39 +256,41 @@ def lesson_list(
     """
     conditions: list[Any] = []
     if stages:
-        conditions.append(Lesson.stage.in_(stages))  # type: ignore[attr-defined]
+        conditions.append(col(Lesson.stage).in_(stages))
     if kinds:
-        conditions.append(Lesson.kind.in_(kinds))  # type: ignore[attr-defined]
+        conditions.append(col(Lesson.kind).in_(kinds))
     if project_outcomes:
-        conditions.append(Project.status.in_(project_outcomes))  # type: ignore[attr-defined]
+        conditions.append(col(Project.status).in_(project_outcomes))
     if barriers:
         tags = parse_barriers(barriers, ("filter", "barriers"))
         conditions.append(
             sa.exists().where(
-                LessonBarrier.lesson_id == Lesson.id,
-                LessonBarrier.barrier.in_(tags),  # type: ignore[attr-defined]
+                col(LessonBarrier.lesson_id) == col(Lesson.id),
+                col(LessonBarrier.barrier).in_(tags),
             )
         )
     if theme_ids:
         conditions.append(
             sa.exists().where(
-                ProjectTheme.project_id == Lesson.project_id,
-                ProjectTheme.theme_id.in_(theme_ids),  # type: ignore[attr-defined]
+                col(ProjectTheme.project_id) == col(Lesson.project_id),
+                col(ProjectTheme.theme_id).in_(theme_ids),
             )
         )
     if organisation_kinds or regions:
-        lead = sa.select(Organisation.id).where(Organisation.id == Project.lead_organisation_id)
+        lead = sa.select(col(Organisation.id)).where(
+            col(Organisation.id) == col(Project.lead_organisation_id)
+        )
         if organisation_kinds:
-            lead = lead.where(Organisation.kind.in_(organisation_kinds))  # type: ignore[attr-defined]
+            lead = lead.where(col(Organisation.kind).in_(organisation_kinds))
         if regions:
-            lead = lead.where(Organisation.region.in_(regions))  # type: ignore[union-attr]
+            lead = lead.where(col(Organisation.region).in_(regions))
         conditions.append(lead.exists())
     if search and search.strip():
         words = search.strip()
         conditions.append(
             sa.or_(
-                Lesson.title.icontains(words, autoescape=True),  # type: ignore[attr-defined]
-                Lesson.body.icontains(words, autoescape=True),  # type: ignore[attr-defined]
+                col(Lesson.title).icontains(words, autoescape=True),
+                col(Lesson.body).icontains(words, autoescape=True),
             )
         )
     return readable_lessons(actor).where(*conditions)

@@ -21,7 +21,7 @@ def _links(context: Context, column: sa.Column[int], table: type) -> DataLoader[
             sa.select(table.project_id, column)  # type: ignore[attr-defined]
             .where(table.project_id.in_(project_ids))  # type: ignore[attr-defined]
             .order_by(table.project_id, column)  # type: ignore[attr-defined]
-        ).tuples()
+        ).all()
         for project_id, linked in rows:
             found[project_id].append(linked)
         return [found[pid] for pid in project_ids]

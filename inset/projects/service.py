@@ -107,7 +107,7 @@ def refresh_evidence_level(*, session: Session, project: Project) -> int:
             Evidence.project_id == project.id,
             Evidence.archived_at.is_(None),  # type: ignore[union-attr]
         )
-    ).tuples()
+    ).all()
     project.evidence_level = derive_evidence_level(
         has_theory_of_change=bool(project.theory_of_change),
         stage=project.stage,

@@ -26,6 +26,7 @@ from strawberry.types import Info
 from inset.config import Settings
 from inset.errors import AccessDenied, Unauthenticated
 from inset.graphql.http import GraphQLEndpoint
+from inset.graphql.limits import parse_query
 
 GRAPHQL_RESPONSE = "application/graphql-response+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -37,9 +38,12 @@ BUMP = "mutation { bump }"
 BOOM = "{ hello boom }"
 REQUIRED_BOOM = "{ requiredBoom }"
 TWO_OPERATIONS = "query A { hello } query B { hello }"
+DOUBLED_THEN_BOOM = "{ doubled(n: 1) requiredBoom }"
+BOOM_THEN_DOUBLED = "{ requiredBoom doubled(n: 1) }"
 
 RAN: list[str] = []
 CONTEXTS: list[ToyContext] = []
+LATE: list[list[int]] = []  # batches loaded after their request's context closed
 
 
 @dataclass
@@ -128,13 +132,12 @@ def make_context(request: Request, request_id: str) -> ToyContext:
         raise Unauthenticated("The token has expired.")
     if token == "Bearer suspended":
         raise AccessDenied("The account is suspended.")
-    batches: list[list[int]] = []
 
     async def double(keys: list[int]) -> list[int]:
-        batches.append(keys)
+        (LATE if context.closed else context.batches).append(keys)
         return [k * 2 for k in keys]
 
-    context = ToyContext(request_id, DataLoader(load_fn=double), batches=batches)
+    context = ToyContext(request_id, DataLoader(load_fn=double))
     CONTEXTS.append(context)
     return context
 
@@ -153,8 +156,10 @@ def make_app(graphiql_html: str | None = None) -> Starlette:
 def _every_context_is_closed() -> Iterator[None]:
     RAN.clear()
     CONTEXTS.clear()
+    LATE.clear()
     yield
     assert all(context.closed for context in CONTEXTS)
+    assert LATE == []
 
 
 @pytest.fixture
@@ -221,7 +226,7 @@ async def test_the_highest_weighted_acceptable_media_type_is_chosen(
     assert response.headers["content-type"] == expected
 
 
-async def test_a_response_compactly_encoded_names_utf8(client: httpx.AsyncClient) -> None:
+async def test_a_response_is_compact_json_in_utf8(client: httpx.AsyncClient) -> None:
     response = await post(client, HELLO, headers={"x-request-id": "r1"})
     assert response.content == b'{"data":{"hello":"world"},"extensions":{"requestId":"r1"}}'
 
@@ -296,7 +301,13 @@ async def test_null_data_from_a_failed_non_null_root_field_is_still_200(
 
 @pytest.mark.parametrize(
     "content_type",
-    ["", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
+    [
+        "",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/json; charset=latin-1",
+        "application/json; boundary=x; charset=utf-16",
+    ],
 )
 async def test_a_post_not_in_json_is_415(client: httpx.AsyncClient, content_type: str) -> None:
     response = await post_raw(client, json.dumps({"query": HELLO}).encode(), content_type)
@@ -321,6 +332,8 @@ async def test_json_with_a_charset_of_utf8_is_accepted(client: httpx.AsyncClient
         b'{"query": 7}',
         b'{"query": null}',
         b'{"query": "{ hello }", "variables": [7]}',
+        b'{"query": "{ hello }", "variables": []}',
+        b'{"query": "{ hello }", "operationName": false}',
         b'{"query": "{ hello }", "extensions": "x"}',
         b'{"query": "{ hello }", "operationName": 3}',
     ],
@@ -538,6 +551,18 @@ async def test_data_loaders_batch_on_the_worker_threads_loop(client: httpx.Async
     assert CONTEXTS[0].batches == [[1, 2]]
 
 
+@pytest.mark.parametrize("query", [DOUBLED_THEN_BOOM, BOOM_THEN_DOUBLED])
+async def test_work_left_by_a_failed_request_does_not_run_in_the_next(
+    client: httpx.AsyncClient, query: str
+) -> None:
+    failed = await post(client, query)
+    assert failed.json()["data"] is None
+    await post(client, "{ a: doubled(n: 3) }")
+    await post(client, HELLO)
+    assert LATE == []
+    assert CONTEXTS[1].batches == [[3]]
+
+
 async def test_execution_runs_off_the_event_loop_on_one_loop_per_thread(
     client: httpx.AsyncClient,
 ) -> None:
@@ -563,6 +588,31 @@ async def test_a_slow_resolver_does_not_block_the_event_loop(client: httpx.Async
     ticker.cancel()
     assert response.json()["data"] == {"slow": "done"}
     assert ticks >= 5
+
+
+async def test_a_document_is_parsed_once_and_strawberry_reuses_it(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+
+    def counting_parse(query: str, *, max_tokens: int) -> Any:
+        parsed.append(query)
+        return parse_query(query, max_tokens=max_tokens)
+
+    def no_second_parse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("strawberry parsed the document again")
+
+    monkeypatch.setattr("inset.graphql.http.parse_query", counting_parse)
+    monkeypatch.setattr("strawberry.schema.schema.parse", no_second_parse)
+    for _ in range(3):
+        response = await post(client, "{ hello items(first: 1) { totalCount } }")
+        assert response.json()["data"]["hello"] == "world"
+    assert len(parsed) == 1
+
+
+async def test_the_callers_schema_is_left_as_it_was() -> None:
+    make_app()
+    assert SCHEMA.extensions == ()
 
 
 # On the wire

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import strawberry
+from sqlmodel import Session
+
+from inset.gates import models, service
+from inset.gates.types import DecideGateInput, DecideGatePayload, GateDecision
+from inset.graphql.context import Info
+from inset.graphql.ids import decode_id
+from inset.graphql.transaction import run_mutation
+from inset.lessons.service import InlineLesson
+
+
+@strawberry.type
+class GateMutation:
+    @strawberry.mutation(
+        description="GO, HOLD, RESUME, RECYCLE or STOP: the only way a project's stage or "
+        "status changes. Needs expectedVersion; idempotent with idempotencyKey."
+    )
+    def decide_gate(self, info: Info, input: DecideGateInput) -> DecideGatePayload:
+        def work(session: Session) -> models.GateDecision:
+            lesson = input.lesson
+            _, decision = service.decide_gate(
+                session=session,
+                actor=info.context.actor,
+                project_id=decode_id(input.project_id, "Project", "project_id"),
+                decision=input.decision,
+                to_stage=input.to_stage,
+                rationale=input.rationale,
+                expected_version=input.expected_version,
+                override=input.override,
+                revisit_on=input.revisit_on,
+                lesson=None
+                if lesson is None
+                else InlineLesson(
+                    kind=lesson.kind,
+                    title=lesson.title,
+                    body=lesson.body,
+                    barriers=lesson.barriers,
+                    anonymised=lesson.anonymised,
+                ),
+                optimism_bias=info.context.settings.optimism_bias,
+            )
+            return decision
+
+        # A replayed request returns the stored decision; the payload's project is read
+        # afresh from it, so both come back as they are now.
+        result = run_mutation(info, work, name="decideGate", data=input, replay=models.GateDecision)
+        if isinstance(result, list):
+            return DecideGatePayload(decision=None, project_pk=None, user_errors=result)
+        return DecideGatePayload(
+            decision=GateDecision.from_model(result), project_pk=result.project_id, user_errors=[]
+        )

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from inset.accounts.loaders import account_by_id
+from inset.accounts.types import Account
+from inset.db import pk
+from inset.gates import models
+from inset.gates.models import GateDecisionKind
+from inset.gates.service import CriterionResult, Readiness
+from inset.graphql.context import Info
+from inset.graphql.errors import UserError
+from inset.graphql.relay import Node
+from inset.lessons.loaders import lessons_by_decision
+from inset.lessons.models import LessonKind
+from inset.lessons.types import Lesson
+from inset.projects.loaders import project_by_id
+from inset.projects.models import ProjectStatus, Stage
+from inset.projects.types import Project
+
+# Registers the model's enum with strawberry in place, so the model class is the type.
+strawberry.enum(models.GateDecisionKind)
+
+
+@strawberry.type(description="One criterion of a gate, checked against the project as it stands.")
+class GateCriterion:
+    code: str = strawberry.field(description='Stable, e.g. "outcome_with_baseline".')
+    description: str = strawberry.field(description="What to do to meet it.")
+    met: bool
+    mandatory: bool = strawberry.field(
+        description="Mandatory criteria block a GO; the others are advice."
+    )
+
+    @classmethod
+    def from_result(cls, result: CriterionResult) -> GateCriterion:
+        return cls(
+            code=result.code,
+            description=result.description,
+            met=result.met,
+            mandatory=result.mandatory,
+        )
+
+
+@strawberry.type(
+    description="The criteria of the gate into `toStage` (default: the next stage), met or "
+    "not for the project as it stands. `ready` when every mandatory one is met; a GO also "
+    "needs an ACTIVE project and moves one stage at a time, so a gate beyond the next one is "
+    "shown for planning. A gate the project is already past, or the next gate of a project "
+    "at SCALE (there is none), has no criteria and is never ready."
+)
+class GateReadiness:
+    to_stage: Stage
+    ready: bool
+    criteria: list[GateCriterion]
+
+    @classmethod
+    def from_result(cls, result: Readiness) -> GateReadiness:
+        return cls(
+            to_stage=result.to_stage,
+            ready=result.ready,
+            criteria=[GateCriterion.from_result(c) for c in result.criteria],
+        )
+
+
+@strawberry.type(description="A gate decision, kept for ever in the project's history.")
+class GateDecision(Node):
+    pk: strawberry.Private[int]
+    decided_by_pk: strawberry.Private[int | None]
+    decision: GateDecisionKind
+    from_stage: Stage
+    to_stage: Stage = strawberry.field(description="The stage after the decision.")
+    status_after: ProjectStatus
+    rationale: str
+    override: bool = strawberry.field(
+        description="STAFF took a GO although mandatory criteria were unmet (listed in "
+        "unmetCriteria)."
+    )
+    unmet_criteria: list[str] = strawberry.field(
+        description="Codes of the mandatory criteria unmet when the gate was overridden."
+    )
+    revisit_on: date | None = strawberry.field(description="For HOLD: when to look again.")
+    decided_at: datetime
+
+    @classmethod
+    def from_model(cls, row: models.GateDecision) -> GateDecision:
+        return cls(
+            pk=pk(row),
+            decided_by_pk=row.decided_by_id,
+            decision=row.decision,
+            from_stage=row.from_stage,
+            to_stage=row.to_stage,
+            status_after=row.status_after,
+            rationale=row.rationale,
+            override=row.override,
+            unmet_criteria=list(row.unmet_criteria),
+            revisit_on=row.revisit_on,
+            decided_at=row.decided_at,
+        )
+
+    @strawberry.field
+    async def decided_by(self, info: Info) -> Account | None:
+        if self.decided_by_pk is None:
+            return None
+        row = await info.context.loaders.load(account_by_id, self.decided_by_pk)
+        return Account.from_model(row) if row else None
+
+    @strawberry.field(description="The lesson given with the decision, if any and readable.")
+    async def lesson(self, info: Info) -> Lesson | None:
+        rows = await info.context.loaders.load(lessons_by_decision, self.pk)
+        return Lesson.from_model(rows[0]) if rows else None
+
+
+@strawberry.input
+class InlineLessonInput:
+    kind: LessonKind
+    title: str
+    body: str
+    barriers: list[str] | None = strawberry.field(
+        default=None, description="Tags from the fixed list, as in recordLesson."
+    )
+    anonymised: bool = False
+
+
+@strawberry.input(
+    description="GO: to the next stage (toStage may be left out). HOLD: ACTIVE to ON_HOLD, "
+    "with an optional revisitOn. RESUME: ON_HOLD to ACTIVE. RECYCLE: back to the earlier "
+    "stage in toStage; needs a lesson. STOP: ends the project for good; needs a lesson. A "
+    "lesson is the inline `lesson`, or one already recorded at the project's current stage."
+)
+class DecideGateInput:
+    project_id: strawberry.ID
+    decision: GateDecisionKind
+    to_stage: Stage | None = strawberry.field(
+        default=None, description="GO: the next stage (the default); RECYCLE: an earlier one."
+    )
+    rationale: str
+    expected_version: int
+    override: bool = strawberry.field(
+        default=False,
+        description="STAFF only, GO only: go although mandatory criteria are unmet; the "
+        "unmet ones are stored with the decision. Recorded only when something was unmet.",
+    )
+    revisit_on: date | None = strawberry.field(
+        default=None, description="HOLD only: when to look at the project again."
+    )
+    lesson: InlineLessonInput | None = strawberry.field(
+        default=None,
+        description="Recorded in the same transaction, from the stage the project leaves.",
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class DecideGatePayload:
+    decision: GateDecision | None
+    project_pk: strawberry.Private[int | None]
+    user_errors: list[UserError]
+
+    @strawberry.field(description="The project after the decision.")
+    async def project(self, info: Info) -> Project | None:
+        if self.project_pk is None:
+            return None
+        row = await info.context.loaders.load(project_by_id, self.project_pk)
+        return Project.from_model(row) if row else None

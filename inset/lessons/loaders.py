@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlmodel import col
+from strawberry.dataloader import DataLoader
+
+from inset.graphql.context import Context
+from inset.graphql.loaders import counts_by_parent, pages_by_parent, rows_by_id, rows_by_parent
+from inset.lessons import service
+from inset.lessons.models import Barrier, Lesson, LessonBarrier
+from inset.pagination import Page, PageRequest, SortKey
+from inset.projects.models import Project
+
+# Newest first; the id breaks ties between lessons recorded in the same instant.
+NEWEST_FIRST = [
+    SortKey(col(Lesson.recorded_at), descending=True),
+    SortKey(col(Lesson.id), descending=True),
+]
+_ORDER = list(Barrier)
+
+
+def lesson_by_id(context: Context) -> DataLoader[int, Lesson | None]:
+    """Lessons the viewer may read (see inset.lessons.service); anything else is None."""
+    return rows_by_id(context, service.readable_lessons(context.actor), col(Lesson.id))
+
+
+def lesson_pages_by_project(context: Context) -> DataLoader[tuple[int, PageRequest], Page]:
+    """A page of a project's lessons the viewer may read, newest first."""
+    return pages_by_parent(
+        context,
+        service.readable_lessons(context.actor),
+        Lesson,
+        col(Lesson.project_id),
+        NEWEST_FIRST,
+        lambda row: (row.recorded_at, row.id),
+    )
+
+
+def lesson_count_by_project(context: Context) -> DataLoader[int, int]:
+    return counts_by_parent(
+        context, service.readable_lessons(context.actor), col(Lesson.project_id)
+    )
+
+
+def lessons_by_decision(context: Context) -> DataLoader[int, list[Lesson]]:
+    """The readable lessons given inline with each gate decision (at most one each)."""
+    return rows_by_parent(
+        context,
+        service.readable_lessons(context.actor).order_by(col(Lesson.id)),
+        col(Lesson.decision_id),
+    )
+
+
+def barriers_by_lesson(context: Context) -> DataLoader[int, list[Barrier]]:
+    """Each lesson's barrier tags, in the order of the fixed list."""
+
+    async def batch(lesson_ids: list[int]) -> list[list[Barrier]]:
+        found: dict[int, list[Barrier]] = defaultdict(list)
+        rows = context.session.execute(
+            sa.select(col(LessonBarrier.lesson_id), col(LessonBarrier.barrier)).where(
+                col(LessonBarrier.lesson_id).in_(lesson_ids)
+            )
+        ).tuples()
+        for lesson_id, barrier in rows:
+            found[lesson_id].append(barrier)
+        return [sorted(found[lid], key=_ORDER.index) for lid in lesson_ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def lesson_project_by_id(context: Context) -> DataLoader[int, Project | None]:
+    """The project behind lessons the viewer may read, even where the project itself is
+    not readable: only for what every reader of a lesson sees of its project (status,
+    visibility, the lead organisation's kind and region). Never shown as a Project."""
+    return rows_by_id(
+        context, service.projects_with_readable_lessons(context.actor), col(Project.id)
+    )

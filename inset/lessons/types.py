@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from inset.db import pk
+from inset.graphql.context import Info
+from inset.graphql.errors import UserError
+from inset.graphql.relay import Node
+from inset.lessons import models
+from inset.lessons.loaders import barriers_by_lesson, lesson_project_by_id
+from inset.lessons.models import LessonKind
+from inset.lessons.service import effective_visibility
+from inset.organisations.loaders import organisation_by_id
+from inset.organisations.models import Organisation as OrganisationRow
+from inset.organisations.models import OrganisationKind
+from inset.organisations.types import Organisation
+from inset.projects import models as project_models
+from inset.projects.loaders import project_by_id
+from inset.projects.models import ProjectStatus, Stage, Visibility
+from inset.projects.types import Project
+
+# Registers the model's enum with strawberry in place, so the model class is the type.
+strawberry.enum(models.LessonKind)
+
+
+@strawberry.type(
+    description="What a project learned. Readable by whoever reads the project, and more "
+    "widely when it is shared more widely. An anonymised lesson read from outside its "
+    "project's reach shows the lead organisation's kind and region, never the organisation "
+    "or the project."
+)
+class Lesson(Node):
+    pk: strawberry.Private[int]
+    project_pk: strawberry.Private[int]
+    shared_with: strawberry.Private[Visibility | None]
+    kind: LessonKind
+    title: str
+    body: str = strawberry.field(
+        description="What was meant to happen, what happened, why, and what to do next time."
+    )
+    stage: Stage = strawberry.field(description="The stage the lesson came from.")
+    anonymised: bool
+    recorded_at: datetime
+
+    @classmethod
+    def from_model(cls, row: models.Lesson) -> Lesson:
+        return cls(
+            pk=pk(row),
+            project_pk=row.project_id,
+            shared_with=row.shared_with,
+            kind=row.kind,
+            title=row.title,
+            body=row.body,
+            stage=row.stage,
+            anonymised=row.anonymised,
+            recorded_at=row.recorded_at,
+        )
+
+    async def _project_row(self, info: Info) -> project_models.Project:
+        row = await info.context.loaders.load(lesson_project_by_id, self.project_pk)
+        if row is None:  # pragma: no cover - a readable lesson's project is always loaded
+            raise LookupError(f"no project for lesson {self.pk}")
+        return row
+
+    async def _lead(self, info: Info) -> OrganisationRow:
+        project = await self._project_row(info)
+        row = await info.context.loaders.load(organisation_by_id, project.lead_organisation_id)
+        if row is None:  # pragma: no cover - the foreign key guarantees it
+            raise LookupError(f"no lead organisation for project {project.id}")
+        return row
+
+    async def _project_readable(self, info: Info) -> project_models.Project | None:
+        return await info.context.loaders.load(project_by_id, self.project_pk)
+
+    @strawberry.field(description='Tags from the fixed list, e.g. "staff capacity".')
+    async def barriers(self, info: Info) -> list[str]:
+        tags = await info.context.loaders.load(barriers_by_lesson, self.pk)
+        return [t.value for t in tags]
+
+    @strawberry.field(description="Who may read it: the wider of its project's and its own.")
+    async def visibility(self, info: Info) -> Visibility:
+        project = await self._project_row(info)
+        return effective_visibility(project.visibility, self.shared_with)
+
+    @strawberry.field(description="Null where you may read the lesson but not its project.")
+    async def project(self, info: Info) -> Project | None:
+        row = await self._project_readable(info)
+        return Project.from_model(row) if row is not None else None
+
+    @strawberry.field(
+        description="The lead organisation; null when the lesson is anonymised and you "
+        "may not read its project."
+    )
+    async def organisation(self, info: Info) -> Organisation | None:
+        if self.anonymised and await self._project_readable(info) is None:
+            return None
+        return Organisation.from_model(await self._lead(info))
+
+    @strawberry.field(description="The kind of the lead organisation, shown even when anonymised.")
+    async def organisation_kind(self, info: Info) -> OrganisationKind:
+        return (await self._lead(info)).kind
+
+    @strawberry.field(
+        description="The region of the lead organisation, shown even when anonymised."
+    )
+    async def region(self, info: Info) -> str | None:
+        return (await self._lead(info)).region
+
+    @strawberry.field(description="How the trial stands or ended: the project's status.")
+    async def project_outcome(self, info: Info) -> ProjectStatus:
+        return (await self._project_row(info)).status
+
+
+@strawberry.input(description="Every list matches any of its values; lists left out do not filter.")
+class LessonFilter:
+    themes: list[strawberry.ID] | None = None
+    barriers: list[str] | None = strawberry.field(
+        default=None, description='Barrier tags from the fixed list, e.g. "staff capacity".'
+    )
+    stages: list[Stage] | None = None
+    kinds: list[LessonKind] | None = None
+    organisation_kinds: list[OrganisationKind] | None = strawberry.field(
+        default=None, description="Kinds of the lead organisation."
+    )
+    regions: list[str] | None = strawberry.field(
+        default=None, description="Regions of the lead organisation."
+    )
+    project_outcomes: list[ProjectStatus] | None = strawberry.field(
+        default=None, description="How the trial stands or ended: the project's status."
+    )
+
+
+@strawberry.input
+class RecordLessonInput:
+    project_id: strawberry.ID
+    kind: LessonKind
+    title: str
+    body: str
+    barriers: list[str] | None = strawberry.field(
+        default=None,
+        description="Tags from the fixed list: staff capacity, culture, funding, technology, "
+        "information governance, risk aversion, skills, partnership, demand, policy.",
+    )
+    visibility: Visibility | None = strawberry.field(
+        default=None,
+        description="Share the lesson more widely than its project. A value no wider than "
+        "the project's visibility changes nothing: a lesson is never narrower than its project.",
+    )
+    anonymised: bool = strawberry.field(
+        default=False,
+        description="Readers outside the project's reach see the organisation's kind and "
+        "region, not the organisation or the project.",
+    )
+    stage: Stage | None = strawberry.field(
+        default=None,
+        description="The stage the lesson came from. Default: the project's current stage; "
+        "never a stage the project has not reached.",
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class LessonPayload:
+    lesson: Lesson | None
+    project_pk: strawberry.Private[int | None]
+    user_errors: list[UserError]
+
+    @strawberry.field
+    async def project(self, info: Info) -> Project | None:
+        if self.project_pk is None:
+            return None
+        row = await info.context.loaders.load(project_by_id, self.project_pk)
+        return Project.from_model(row) if row else None
