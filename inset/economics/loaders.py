@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from sqlmodel import col
 from strawberry.dataloader import DataLoader
 
 from inset.access import live_project
@@ -22,7 +23,7 @@ def cost_by_id(context: Context) -> DataLoader[int, Cost | None]:
     """Live costs of live projects the viewer may read; anything else loads as None."""
     stmt = (
         service.live_costs()
-        .join(Project, Project.id == Cost.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == Cost.project_id)
         .where(live_project(context.actor))
     )
     return rows_by_id(context, stmt, Cost.id)
@@ -32,7 +33,7 @@ def benefit_by_id(context: Context) -> DataLoader[int, Benefit | None]:
     """Live benefits of live projects the viewer may read; anything else loads as None."""
     stmt = (
         service.live_benefits()
-        .join(Project, Project.id == Benefit.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == Benefit.project_id)
         .where(live_project(context.actor))
     )
     return rows_by_id(context, stmt, Benefit.id)
@@ -74,11 +75,11 @@ def benefit_counts_by_project(context: Context) -> DataLoader[int, int]:
 
 def live_costs_by_project(context: Context) -> DataLoader[int, list[Cost]]:
     """Every live cost of each project, oldest first: the lines of its economics."""
-    stmt = service.live_costs().order_by(Cost.recorded_at, Cost.id)  # type: ignore[arg-type]
+    stmt = service.live_costs().order_by(col(Cost.recorded_at), col(Cost.id))
     return rows_by_parent(context, stmt, Cost.project_id)
 
 
 def live_benefits_by_project(context: Context) -> DataLoader[int, list[Benefit]]:
     """Every live benefit of each project, oldest first: the lines of its economics."""
-    stmt = service.live_benefits().order_by(Benefit.recorded_at, Benefit.id)  # type: ignore[arg-type]
+    stmt = service.live_benefits().order_by(col(Benefit.recorded_at), col(Benefit.id))
     return rows_by_parent(context, stmt, Benefit.project_id)

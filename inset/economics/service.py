@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor
 from inset.audit import service as audit
@@ -271,12 +271,12 @@ def archive_benefit(*, session: Session, actor: Actor, benefit_id: int, reason: 
 
 def live_costs() -> sa.Select[Cost]:
     """Costs not archived. Callers narrow it to projects the viewer may read."""
-    return sa.select(Cost).where(Cost.archived_at.is_(None))  # type: ignore[union-attr]
+    return sa.select(Cost).where(col(Cost.archived_at).is_(None))
 
 
 def live_benefits() -> sa.Select[Benefit]:
     """Benefits not archived. Callers narrow it to projects the viewer may read."""
-    return sa.select(Benefit).where(Benefit.archived_at.is_(None))  # type: ignore[union-attr]
+    return sa.select(Benefit).where(col(Benefit.archived_at).is_(None))
 
 
 def pounds(pence: int) -> Decimal:

@@ -188,12 +188,12 @@ GATES: Mapping[Stage, tuple[Criterion, ...]] = {
 
 
 def _counts(session: Session, stmt: sa.Select[int, int]) -> dict[int, int]:
-    return dict(session.execute(stmt).tuples())
+    return dict(session.execute(stmt).all())
 
 
 def _by_stage(session: Session, stmt: sa.Select[int, Stage, int]) -> dict[int, dict[Stage, int]]:
     found: dict[int, dict[Stage, int]] = defaultdict(dict)
-    for project_id, stage, n in session.execute(stmt).tuples():
+    for project_id, stage, n in session.execute(stmt):
         found[project_id][stage] = n
     return found
 
@@ -259,7 +259,7 @@ def gather_facts(
             col(Cost.archived_at).is_(None),
             col(Cost.project_id).in_(ids),
         )
-    ).tuples():
+    ):
         cost_lines[project_id].append(CostLine(Decimal(amount) / _PENCE, confidence))
         costs_by_stage[project_id][stage] += 1
     benefit_lines: dict[int, list[BenefitLine]] = defaultdict(list)

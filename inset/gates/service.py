@@ -2,7 +2,8 @@
 
 - GO: ACTIVE, to the next stage. Needs every mandatory criterion of that gate met, or a
   STAFF override (the unmet criteria are then stored with the decision).
-- HOLD: ACTIVE to ON_HOLD, stage kept; optionally a date to revisit it.
+- HOLD: ACTIVE to ON_HOLD, stage kept; optionally a date to revisit it (kept on the
+  project until the next decision, which clears it).
 - RESUME: ON_HOLD to ACTIVE.
 - RECYCLE: ACTIVE, back to an earlier stage. Needs a lesson.
 - STOP: ACTIVE or ON_HOLD to STOPPED, for good. Needs a lesson.

@@ -35,7 +35,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from inset.config import Settings
-from inset.errors import AccessDenied, Unauthenticated
+from inset.errors import AccessDenied, DomainError, Unauthenticated
 from inset.graphql.limits import check_limits, parse_query
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -411,6 +411,12 @@ def _mask(error: GraphQLError, request_id: str) -> dict[str, Any]:
     if isinstance(original, Unauthenticated | AccessDenied):
         code = "UNAUTHENTICATED" if isinstance(original, Unauthenticated) else "FORBIDDEN"
         return {**error.formatted, "message": str(original), "extensions": {"code": code}}
+    if isinstance(original, DomainError):
+        # A bad argument to a query (a page size, a cursor): the client's to fix.
+        extensions: dict[str, Any] = {"code": str(original.code)}
+        if original.field:
+            extensions["field"] = list(original.field)
+        return {**error.formatted, "message": original.message, "extensions": extensions}
     if original is None or isinstance(original, GraphQLError):
         # Without a path it is a request error, from coercing the variables.
         return _format(error, "BAD_USER_INPUT") if error.path is None else dict(error.formatted)

@@ -62,7 +62,7 @@ def barriers_by_lesson(context: Context) -> DataLoader[int, list[Barrier]]:
             sa.select(col(LessonBarrier.lesson_id), col(LessonBarrier.barrier)).where(
                 col(LessonBarrier.lesson_id).in_(lesson_ids)
             )
-        ).tuples()
+        )
         for lesson_id, barrier in rows:
             found[lesson_id].append(barrier)
         return [sorted(found[lid], key=_ORDER.index) for lid in lesson_ids]

@@ -95,7 +95,7 @@ def _furthest_stage(session: Session, project: Project) -> Stage:
         sa.select(col(GateDecision.from_stage), col(GateDecision.to_stage)).where(
             col(GateDecision.project_id) == project.id
         )
-    ).tuples()
+    )
     for from_stage, to_stage in rows:
         stages.update((from_stage, to_stage))
     return max(stages, key=lambda s: s.order)

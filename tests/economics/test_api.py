@@ -60,6 +60,20 @@ query ProjectEconomics($id: ID!) {
 }
 """
 
+COST_PAGE = """
+query CostPage($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Project {
+      costs(first: 2, after: $after) {
+        totalCount
+        nodes { amount { amount } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}
+"""
+
 NODE_COST = """
 query Node($id: ID!) { node(id: $id) { id ... on Cost { description } } }
 """
@@ -314,6 +328,23 @@ async def test_an_explicit_null_means_the_default(api: Any, token: str, project:
     assert benefit["adjustedAmount"] == {"amount": "10.00"}
 
 
+async def test_costs_are_paged_newest_first(api: Any, token: str, project: Project) -> None:
+    # given costs of 1.00, 2.00 and 3.00, recorded in that order
+    for amount in ("1.00", "2.00", "3.00"):
+        await record_cost(api, token, cost_input(project, amount, 1))
+    # when they are read two at a time
+    variables: dict[str, Any] = {"id": project_id(project), "after": None}
+    first = (await api.data(COST_PAGE, variables, token=token))["node"]["costs"]
+    variables["after"] = first["pageInfo"]["endCursor"]
+    second = (await api.data(COST_PAGE, variables, token=token))["node"]["costs"]
+    # then the newest come first, and the second page holds the rest
+    assert [c["amount"]["amount"] for c in first["nodes"]] == ["3.00", "2.00"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    assert [c["amount"]["amount"] for c in second["nodes"]] == ["1.00"]
+    assert second["pageInfo"]["hasNextPage"] is False
+    assert first["totalCount"] == second["totalCount"] == 3
+
+
 async def test_a_fraction_of_a_penny_is_a_user_error(
     api: Any, token: str, project: Project
 ) -> None:
@@ -445,7 +476,7 @@ async def test_economics_of_a_page_of_projects_costs_the_same_statements_for_10_
     async def statements_for(first: int) -> list[str]:
         start = len(seen)
         data = await api.data(PAGE_OF_PROJECTS, {"first": first}, token=token)
-        nodes = data["projects"]["nodes"]
+        nodes: list[dict[str, Any]] = data["projects"]["nodes"]
         assert len(nodes) == first
         # each: 3,000 / 1,000 = 3.0; the benefit falls in month 1, so payback is 1
         assert {n["economics"]["benefitCostRatio"] for n in nodes} == {3.0}

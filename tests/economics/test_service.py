@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor
 from inset.accounts.models import Role, TokenScope
@@ -336,7 +336,7 @@ def test_recording_a_cost_is_audited(engine: Engine, lead: Actor, project: Proje
     cost = record_cost(engine, lead, project, amount=Decimal("8000.00"), confidence=4)
     with Session(engine) as session:
         event = session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.action == "cost.record")
+            sa.select(AuditEvent).where(col(AuditEvent.action) == "cost.record")
         ).one()
     assert (event.entity_type, event.entity_id) == ("Cost", cost.id)
     assert event.account_id == lead.account_id
@@ -350,7 +350,7 @@ def test_recording_a_benefit_is_audited(engine: Engine, lead: Actor, project: Pr
     benefit = record_benefit(engine, lead, project)
     with Session(engine) as session:
         event = session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.action == "benefit.record")
+            sa.select(AuditEvent).where(col(AuditEvent.action) == "benefit.record")
         ).one()
     assert (event.entity_type, event.entity_id) == ("Benefit", benefit.id)
     assert event.changes["deadweight_bp"] == [None, 2000]
@@ -373,7 +373,7 @@ def test_archiving_a_cost_keeps_it_and_audits_the_reason(
         assert kept is not None
         assert kept.archived_at is not None
         event = session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.action == "cost.archive")
+            sa.select(AuditEvent).where(col(AuditEvent.action) == "cost.archive")
         ).one()
         assert event.changes["reason"] == [None, "Entered twice"]
         # and it is gone from the lines the figures are built on
