@@ -17,7 +17,8 @@ service's keyword arguments; dates are ISO strings, money and figures plain numb
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from inset.access import SYSTEM, Actor
 from inset.accounts import service as accounts
@@ -49,17 +50,6 @@ from inset.projects.models import InnovationType, Project, Stage, Visibility
 from inset.themes import service as themes
 from inset.themes.models import Theme
 
-ACTIONS = (
-    "evidence",
-    "outcome",
-    "observe",
-    "cost",
-    "benefit",
-    "lesson",
-    "decision",
-    "visibility",
-    "add_partners",
-)
 DATES = {"baseline_on", "observed_on", "period_start", "period_end", "revisit_on"}
 FIGURES = {"amount", "baseline", "target", "value", "deadweight", "attribution"}
 ENUMS: dict[tuple[str, str], Any] = {
@@ -72,6 +62,15 @@ ENUMS: dict[tuple[str, str], Any] = {
     ("decision", "decision"): GateDecisionKind,
     ("decision", "to_stage"): Stage,
 }
+# Actions that add one record to the project: the service, and the timestamp to backdate.
+RECORDERS: dict[str, tuple[Callable[..., Any], str]] = {
+    "evidence": (evidence.record_evidence, "recorded_at"),
+    "outcome": (outcomes.define_outcome, "created_at"),
+    "cost": (economics.record_cost, "recorded_at"),
+    "benefit": (economics.record_benefit, "recorded_at"),
+    "lesson": (lessons.record_lesson, "recorded_at"),
+}
+ACTIONS = (*RECORDERS, "observe", "decision", "visibility", "add_partners")
 COUNTED = {
     "organisations": Organisation,
     "accounts": Account,
@@ -94,7 +93,7 @@ class SeedError(Exception):
 def is_empty(engine: Engine) -> bool:
     """True when the database has no organisations, so the demo seeds may be loaded."""
     with Session(engine) as session:
-        return session.scalars(sa.select(Organisation.id).limit(1)).first() is None
+        return session.scalars(sa.select(col(Organisation.id)).limit(1)).first() is None
 
 
 def load_seeds(engine: Engine, path: Path) -> str:
@@ -109,7 +108,7 @@ def load_seeds(engine: Engine, path: Path) -> str:
     if not project_files:
         raise SeedError(f"no projects*.json files in {path}")
     with transaction(engine) as session:
-        if session.scalars(sa.select(Organisation.id).limit(1)).first() is not None:
+        if session.scalars(sa.select(col(Organisation.id)).limit(1)).first() is not None:
             raise SeedError("the database already has data: seeds load only into an empty one")
         loader = _Loader(session)
         loader.reference(files)
@@ -260,21 +259,12 @@ class _Loader:
         s, pid = self.session, pk(project)
         common: dict[str, Any] = {"session": s, "actor": actor}
         made: tuple[type[SQLModel], int, str] | None = None
-        if action in ("evidence", "cost", "benefit", "lesson", "outcome"):
-            values = _values(action, raw)
-            key = values.pop("key", None) if action == "outcome" else None
-            record: Callable[..., Any] = {
-                "evidence": evidence.record_evidence,
-                "cost": economics.record_cost,
-                "benefit": economics.record_benefit,
-                "lesson": lessons.record_lesson,
-                "outcome": outcomes.define_outcome,
-            }[action]
-            row = record(**common, project_id=pid, **values)
-            stamp = "created_at" if action == "outcome" else "recorded_at"
+        if action in RECORDERS:
+            record, stamp = RECORDERS[action]
+            row = record(**common, project_id=pid, **_values(action, raw))
             made = (type(row), pk(row), stamp)
             if action == "outcome":
-                self.outcomes[key or row.name] = pk(row)
+                self.outcomes[row.name] = pk(row)
         elif action == "observe":
             values = _values(action, raw)
             outcome = values.pop("outcome")
@@ -292,17 +282,11 @@ class _Loader:
                 expected_version=project.version,
             )
         elif action == "add_partners":
-            partners = projects.partner_ids(session=s, project_id=pid)
+            partners = [*sorted(projects.partner_ids(session=s, project_id=pid))]
+            partners += [self.organisation(name) for name in raw]
+            changes = {"partner_organisation_ids": partners}
             projects.update_project(
-                **common,
-                project_id=pid,
-                expected_version=project.version,
-                changes={
-                    "partner_organisation_ids": [
-                        *sorted(partners),
-                        *(self.organisation(o) for o in raw),
-                    ]
-                },
+                **common, project_id=pid, expected_version=project.version, changes=changes
             )
         if made is not None:
             model, row_id, stamp = made
@@ -327,7 +311,7 @@ class _Loader:
         )
         self._backdate(GateDecision, pk(decision), decided_at=at)
         self.session.execute(
-            sa.update(Lesson).where(Lesson.decision_id == pk(decision)).values(recorded_at=at)
+            sa.update(Lesson).where(col(Lesson.decision_id) == pk(decision)).values(recorded_at=at)
         )
         moved = {"stage_entered_at": at} if project.stage is not stage else {}
         self._backdate(Project, pk(project), last_decision_at=at, **moved)
@@ -339,15 +323,10 @@ class _Loader:
         )
 
 
-class _where:
+@contextmanager
+def _where(place: str) -> Iterator[None]:
     """Turns any failure inside the block into a SeedError that says where it happened."""
-
-    def __init__(self, place: str) -> None:
-        self.place = place
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: BaseException | None, _trace: Any) -> None:
-        if isinstance(error, Exception):
-            raise SeedError(f"{self.place}: {_message(error)}") from error
+    try:
+        yield
+    except Exception as error:
+        raise SeedError(f"{place}: {_message(error)}") from error

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from inset.errors import DomainError
 from inset.graphql.context import Info
-from inset.graphql.errors import graphql_error
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection
 from inset.lessons import service
@@ -30,7 +28,8 @@ async def lessons_of(
 class LessonQuery:
     @strawberry.field(
         description="The learning library: every lesson you may read, newest first. "
-        "`search` matches words in the title or body, ignoring case."
+        "`search` matches words in the title or body, ignoring case. An unknown barrier "
+        "tag in the filter is an error with code INVALID."
     )
     async def lessons(
         self,
@@ -41,22 +40,18 @@ class LessonQuery:
         filter: LessonFilter | None = None,
     ) -> Connection[Lesson]:
         f = filter or LessonFilter()
-        try:
-            stmt = service.lesson_list(
-                actor=info.context.actor,
-                search=search,
-                theme_ids=ids_of(None if f.themes is None else list(map(str, f.themes)), "Theme"),
-                barriers=f.barriers,
-                stages=f.stages,
-                kinds=f.kinds,
-                organisation_kinds=f.organisation_kinds,
-                regions=f.regions,
-                project_outcomes=f.project_outcomes,
-            )
-            request = PageRequest.from_args(first=first, after=after)
-        except DomainError as error:
-            # A query has no userErrors: a bad tag or cursor is a GraphQL error with a code.
-            raise graphql_error(error.message, error.code.value) from None
+        stmt = service.lesson_list(
+            actor=info.context.actor,
+            search=search,
+            theme_ids=ids_of(f.themes, "Theme"),
+            barriers=f.barriers,
+            stages=f.stages,
+            kinds=f.kinds,
+            organisation_kinds=f.organisation_kinds,
+            regions=f.regions,
+            project_outcomes=f.project_outcomes,
+        )
+        request = PageRequest.from_args(first=first, after=after)
         session = info.context.session
         page = fetch_page(
             session, stmt, NEWEST_FIRST, request, lambda row: (row.recorded_at, row.id)

@@ -263,7 +263,7 @@ async def test_an_unknown_barrier_in_the_filter_is_a_graphql_error(api):
     body = await api.gql(LIBRARY, {"filter": {"barriers": ["money"]}})
 
     [error] = body["errors"]
-    assert error["extensions"]["code"] == "INVALID"
+    assert error["extensions"] == {"code": "INVALID", "field": ["filter", "barriers"]}
     assert "'money'" in error["message"]
 
 
