@@ -203,7 +203,7 @@ def test_every_go_met_its_gate_at_the_time_unless_staff_overrode_it_with_a_reaso
     # then
     overridden = [title for title, ready, override in seen if override]
     assert all(ready or override for _, ready, override in seen)
-    assert overridden == ["Out-of-hours helpline for young people at risk of exploitation"]
+    assert overridden == ["Night and weekend helpline for young people at risk of exploitation"]
     staff = {a.id for a in rows(engine, Account) if a.role is Role.STAFF}
     for decision in rows(engine, GateDecision):
         if decision.override:
