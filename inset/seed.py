@@ -103,6 +103,7 @@ def load_seeds(engine: Engine, path: Path) -> str:
     same records in the same order; only the audit trail's `occurred_at` shows the day
     of loading.
     """
+    path = Path(path)
     files = {name: _read(path / f"{name}.json") for name in ("organisations", "accounts", "themes")}
     project_files = sorted(path.glob("projects*.json"))
     if not project_files:
@@ -161,6 +162,8 @@ def _message(error: Exception) -> str:
 
 
 class _Loader:
+    """Makes the records, remembering the ids of what it made so the JSON can use names."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
         self.organisations: dict[str, int] = {}
@@ -202,10 +205,13 @@ class _Loader:
             raise SeedError(f"no organisation called {name!r} in organisations.json")
         return self.organisations[name]
 
-    def actor(self, email: str) -> Actor:
-        if email not in self.accounts:
+    def account(self, email: str) -> Account:
+        if email.lower() not in self.accounts:
             raise SeedError(f"no account {email!r} in accounts.json")
-        return accounts.actor_for(self.accounts[email])
+        return self.accounts[email.lower()]
+
+    def actor(self, email: str) -> Actor:
+        return accounts.actor_for(self.account(email))
 
     def project(self, file: str, entry: dict[str, Any]) -> None:
         title = entry.get("title")
@@ -223,7 +229,7 @@ class _Loader:
                 theme_ids=[self._theme(t) for t in entry.get("themes", [])],
                 partner_organisation_ids=[self.organisation(o) for o in entry.get("partners", [])],
                 visibility=Visibility[entry["visibility"]],
-                lead_account_id=pk(self.accounts[entry["lead_account"]]),
+                lead_account_id=pk(self.account(entry["lead_account"])),
                 started_on=date.fromisoformat(entry["started_on"]),
             )
             at = _at(created_on, 0)
@@ -250,12 +256,7 @@ class _Loader:
         return self.themes[name]
 
     def _step(self, project: Project, actor: Actor, action: str, raw: Any, at: datetime) -> None:
-        """Applies one step through its service, then backdates what it made to `at`.
-
-        The backdating is for the demo's realism only (days in stage, stalled projects,
-        a history spread over the years it describes); it changes timestamps and nothing
-        else, after the service has applied every rule.
-        """
+        """Applies one step through its service, then backdates what it made to `at`."""
         s, pid = self.session, pk(project)
         common: dict[str, Any] = {"session": s, "actor": actor}
         made: tuple[type[SQLModel], int, str] | None = None
@@ -298,8 +299,6 @@ class _Loader:
         inline = values.pop("lesson", None)
         if inline is not None:
             inline = lessons.InlineLesson(**_values("lesson", inline))
-        if values.get("override") and not values.get("rationale"):
-            raise SeedError("an override needs a rationale saying why")
         stage = project.stage
         _, decision = gates.decide_gate(
             session=self.session,
@@ -317,7 +316,13 @@ class _Loader:
         self._backdate(Project, pk(project), last_decision_at=at, **moved)
 
     def _backdate(self, model: type[SQLModel], row_id: int, **stamps: datetime) -> None:
-        # An ORM-enabled UPDATE, so that the rows already in the session see the new values.
+        """Moves the timestamps of a row a step made to the step's date, in this transaction.
+
+        For the demo's realism only (days in stage, stalled projects, a history spread over
+        the years it describes). No rule is bypassed: the service has already applied every
+        rule, and only timestamps change. The audit trail is append-only and keeps the
+        day of loading. An ORM-enabled UPDATE, so rows already in the session agree.
+        """
         self.session.execute(
             sa.update(model).where(model.id == row_id).values(**stamps)  # type: ignore[attr-defined]
         )

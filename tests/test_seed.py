@@ -23,6 +23,7 @@ from inset.organisations.models import Organisation, OrganisationKind
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import STAGES, Project, ProjectStatus, Visibility
 from inset.seed import SeedError, is_empty, load_seeds
+from inset.themes.models import Theme
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -100,6 +101,17 @@ def test_a_failing_step_names_where_it_failed_and_loads_nothing(engine, tmp_path
     assert "estimated_cost" in message
     assert is_empty(engine)
     assert table_counts(engine)["audit_event"] == 0
+
+
+def test_the_incubators_four_streams_are_among_the_themes(engine, loaded):
+    names = {theme.name for theme in rows(engine, Theme)}
+
+    assert names >= {
+        "Adolescent mental health",
+        "Placement sufficiency",
+        "Adolescent safeguarding",
+        "Youth crime",
+    }
 
 
 def test_the_portfolio_has_projects_at_every_stage_and_in_every_status(engine, loaded):
