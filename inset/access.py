@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from inset.accounts.models import Role, TokenScope
 from inset.errors import Forbidden
@@ -58,14 +59,14 @@ def project_is_readable(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause on `project`: true for the projects the actor may read."""
     if actor.is_staff:
         return sa.true()
-    visible = Project.visibility.in_(readable_visibilities(actor))  # type: ignore[attr-defined]
+    visible = col(Project.visibility).in_(readable_visibilities(actor))
     if actor.organisation_id is None:
         return visible
     own = sa.or_(
-        Project.lead_organisation_id == actor.organisation_id,
+        col(Project.lead_organisation_id) == actor.organisation_id,
         sa.exists().where(
-            ProjectPartner.project_id == Project.id,
-            ProjectPartner.organisation_id == actor.organisation_id,
+            col(ProjectPartner.project_id) == col(Project.id),
+            col(ProjectPartner.organisation_id) == actor.organisation_id,
         ),
     )
     return sa.or_(visible, own)
@@ -73,7 +74,7 @@ def project_is_readable(actor: Actor) -> ColumnElement[bool]:
 
 def live_project(actor: Actor) -> ColumnElement[bool]:
     """Readable and not archived."""
-    return sa.and_(project_is_readable(actor), Project.archived_at.is_(None))  # type: ignore[union-attr]
+    return sa.and_(project_is_readable(actor), col(Project.archived_at).is_(None))
 
 
 def may_read_project(actor: Actor, project: Project, partner_ids: set[int]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -12,8 +13,10 @@ from starlette.routing import Route
 
 from inset.access import ANONYMOUS, Actor
 from inset.accounts import service as accounts
+from inset.accounts import sessions
 from inset.config import Settings
 from inset.db import create_db_engine
+from inset.errors import AccessDenied
 from inset.graphql.context import Context
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
@@ -27,15 +30,44 @@ def _bearer(request: Request) -> str | None:
     return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
 
 
-def context_factory(engine: Engine, settings: Settings):  # type: ignore[no-untyped-def]
+def _same_site(request: Request) -> bool:
+    """Whether a cookie-carrying request comes from our own pages.
+
+    The cookie is SameSite=Lax and POSTs must be JSON (which no cross-site form can
+    send), so this is the third lock: browsers name the requesting site, and a request
+    that says it is cross-site does not act as the signed-in person.
+    """
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
+
+
+def context_factory(engine: Engine, settings: Settings) -> Callable[[Request, str], Context]:
     def make(request: Request, request_id: str) -> Context:
         session = Session(engine, expire_on_commit=False)
         try:
             actor: Actor = ANONYMOUS
             secret = _bearer(request)
+            cookie = request.cookies.get(sessions.COOKIE)
             if secret is not None:
                 actor = accounts.authenticate_token(session=session, secret=secret)
-            return Context(session=session, actor=actor, settings=settings, request_id=request_id)
+            elif cookie:
+                if not _same_site(request):
+                    raise AccessDenied("a request from another site cannot use your sign-in")
+                actor = (
+                    sessions.authenticate_cookie(
+                        session=session, cookie=cookie, secret_key=settings.secret_key
+                    )
+                    or ANONYMOUS
+                )
+            return Context(
+                session=session,
+                actor=actor,
+                settings=settings,
+                request_id=request_id,
+                session_cookie=cookie,
+            )
         except BaseException:
             session.close()
             raise

@@ -118,6 +118,7 @@ def cmd_account_create(args: argparse.Namespace, settings: Settings) -> int:
     from inset.access import SYSTEM
     from inset.accounts import service
     from inset.accounts.models import Role
+    from inset.db import pk
     from inset.ids import pk_of
     from inset.organisations.service import find_by_name
 
@@ -130,7 +131,7 @@ def cmd_account_create(args: argparse.Namespace, settings: Settings) -> int:
             org = find_by_name(session=session, name=args.org)
             if org is None:
                 raise CommandError(f"no organisation has the id or exact name {args.org!r}")
-            org_id = org.id
+            org_id = pk(org)
         return service.create_account(
             session=session,
             actor=SYSTEM,

@@ -130,10 +130,9 @@ def create_db_engine(url: str) -> Engine:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed when the block ends, rolled back if it raises."""
-    with Session(engine, expire_on_commit=False) as session:
-        with session.begin():
-            session.connection(execution_options=WRITE)
-            yield session
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        session.connection(execution_options=WRITE)
+        yield session
 
 
 def pk(row: Any) -> int:

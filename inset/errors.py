@@ -48,7 +48,9 @@ class Required(DomainError):
 
 class TooLong(DomainError):
     def __init__(self, field: tuple[str, ...], limit: int):
-        super().__init__(ErrorCode.TOO_LONG, f"{field[-1]} is longer than {limit} characters", field)
+        super().__init__(
+            ErrorCode.TOO_LONG, f"{field[-1]} is longer than {limit} characters", field
+        )
 
 
 class NotFound(DomainError):

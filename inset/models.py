@@ -1,6 +1,6 @@
 """Every table, imported in one place so that SQLModel's metadata is complete."""
 
-from inset.accounts.models import Account, ApiToken, SignInAttempt
+from inset.accounts.models import Account, ApiToken, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
 from inset.economics.models import Benefit, Cost
 from inset.evidence.models import Evidence
@@ -31,4 +31,5 @@ __all__ = [
     "ProjectTheme",
     "SignInAttempt",
     "Theme",
+    "WebSession",
 ]

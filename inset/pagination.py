@@ -125,9 +125,7 @@ def keyset(stmt: sa.Select[Any], keys: Sequence[SortKey], page: PageRequest) -> 
     return stmt.order_by(*_order(keys, reverse=page.backwards))
 
 
-def make_page(
-    rows: Sequence[Any], keys_of: Any, page: PageRequest
-) -> Page:
+def make_page(rows: Sequence[Any], keys_of: Any, page: PageRequest) -> Page:
     """Turns up to `size + 1` fetched rows into a page; the spare row says more exist."""
     more = len(rows) > page.size
     rows = list(rows[: page.size])
@@ -188,7 +186,7 @@ def count_by_parent(
         .group_by(parent_column)
         .order_by(None)
     )
-    found: dict[int, int] = {pid: count for pid, count in session.execute(counted).all()}
+    found: dict[int, int] = dict(session.execute(counted).all())
     return {pid: found.get(pid, 0) for pid in parent_ids}
 
 

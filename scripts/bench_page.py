@@ -62,7 +62,15 @@ def fill(url: str, projects: int, seed: int = 7) -> None:
     """A portfolio written straight into the tables (valid rows, not through the services)."""
     from inset.db import create_db_engine
     from inset.migrate import upgrade
-    from inset.models import Benefit, Cost, Organisation, Project, ProjectPartner, ProjectTheme, Theme
+    from inset.models import (
+        Benefit,
+        Cost,
+        Organisation,
+        Project,
+        ProjectPartner,
+        ProjectTheme,
+        Theme,
+    )
     from inset.organisations.models import OrganisationKind
     from inset.projects.models import InnovationType, ProjectStatus, Stage, Visibility
 
@@ -75,22 +83,37 @@ def fill(url: str, projects: int, seed: int = 7) -> None:
         conn.execute(
             sa.insert(Organisation),
             [
-                {"name": f"Organisation {i}", "kind": kinds[i % len(kinds)], "region": f"Region {i % 9}", "created_at": now}
+                {
+                    "name": f"Organisation {i}",
+                    "kind": kinds[i % len(kinds)],
+                    "region": f"Region {i % 9}",
+                    "created_at": now,
+                }
                 for i in range(1, 201)
             ],
         )
-        conn.execute(sa.insert(Theme), [{"name": f"Theme {i}", "slug": f"theme-{i}"} for i in range(1, 13)])
+        conn.execute(
+            sa.insert(Theme), [{"name": f"Theme {i}", "slug": f"theme-{i}"} for i in range(1, 13)]
+        )
         rows, partners, themes, costs, benefits = [], [], [], [], []
         for p in range(1, projects + 1):
             changed = now - timedelta(minutes=p)
             rows.append(
                 {
-                    "title": f"Project {p}", "summary": "A synthetic project.", "stage": rnd.choice(list(Stage)),
-                    "status": rnd.choice(list(ProjectStatus)), "visibility": rnd.choice(list(Visibility)),
-                    "innovation_type": rnd.choice(list(InnovationType)), "lead_organisation_id": rnd.randint(1, 200),
+                    "title": f"Project {p}",
+                    "summary": "A synthetic project.",
+                    "stage": rnd.choice(list(Stage)),
+                    "status": rnd.choice(list(ProjectStatus)),
+                    "visibility": rnd.choice(list(Visibility)),
+                    "innovation_type": rnd.choice(list(InnovationType)),
+                    "lead_organisation_id": rnd.randint(1, 200),
                     "started_on": date(2023, 1, 1) + timedelta(days=rnd.randint(0, 700)),
-                    "evidence_level": rnd.randint(0, 4), "stage_entered_at": changed, "last_decision_at": changed,
-                    "created_at": changed, "updated_at": changed, "version": 1,
+                    "evidence_level": rnd.randint(0, 4),
+                    "stage_entered_at": changed,
+                    "last_decision_at": changed,
+                    "created_at": changed,
+                    "updated_at": changed,
+                    "version": 1,
                 }
             )
             for o in rnd.sample(range(1, 201), rnd.randint(0, 2)):
@@ -99,16 +122,35 @@ def fill(url: str, projects: int, seed: int = 7) -> None:
                 themes.append({"project_id": p, "theme_id": t})
             for _ in range(2):
                 costs.append(
-                    {"project_id": p, "category": "STAFF", "description": "Staff time", "amount_pence": rnd.randint(100_000, 9_000_000),
-                     "currency": "GBP", "recurring": False, "stage": "PILOT", "confidence": rnd.randint(1, 6), "recorded_at": changed}
+                    {
+                        "project_id": p,
+                        "category": "STAFF",
+                        "description": "Staff time",
+                        "amount_pence": rnd.randint(100_000, 9_000_000),
+                        "currency": "GBP",
+                        "recurring": False,
+                        "stage": "PILOT",
+                        "confidence": rnd.randint(1, 6),
+                        "recorded_at": changed,
+                    }
                 )
                 start = date(2023, 1, 1) + timedelta(days=rnd.randint(0, 900))
                 benefits.append(
-                    {"project_id": p, "kind": rnd.choice(["FISCAL", "SOCIAL"]), "description": "Fewer placements",
-                     "amount_pence": rnd.randint(100_000, 20_000_000), "currency": "GBP", "beneficiary": "A council",
-                     "period_start": start, "period_end": start + timedelta(days=rnd.randint(30, 700)),
-                     "deadweight_bp": rnd.randint(0, 4000), "attribution_bp": rnd.randint(5000, 10000),
-                     "confidence": rnd.randint(1, 6), "stage": "PILOT", "recorded_at": changed}
+                    {
+                        "project_id": p,
+                        "kind": rnd.choice(["FISCAL", "SOCIAL"]),
+                        "description": "Fewer placements",
+                        "amount_pence": rnd.randint(100_000, 20_000_000),
+                        "currency": "GBP",
+                        "beneficiary": "A council",
+                        "period_start": start,
+                        "period_end": start + timedelta(days=rnd.randint(30, 700)),
+                        "deadweight_bp": rnd.randint(0, 4000),
+                        "attribution_bp": rnd.randint(5000, 10000),
+                        "confidence": rnd.randint(1, 6),
+                        "stage": "PILOT",
+                        "recorded_at": changed,
+                    }
                 )
         conn.execute(sa.insert(Project), rows)
         conn.execute(sa.insert(ProjectPartner), partners)
@@ -132,14 +174,20 @@ def count_statements(url: str) -> dict[str, int]:
     counts = {}
 
     async def run() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench"
+        ) as client:
             for size in (10, 100):
                 seen.clear()
-                response = await client.post("/graphql", json={"query": PAGE_QUERY, "variables": {"first": size}})
+                response = await client.post(
+                    "/graphql", json={"query": PAGE_QUERY, "variables": {"first": size}}
+                )
                 body = response.json()
                 if "errors" in body or len(body["data"]["projects"]["nodes"]) != size:
                     raise SystemExit(f"the page query failed: {str(body)[:500]}")
-                counts[str(size)] = len([s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))])
+                counts[str(size)] = len(
+                    [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+                )
 
     asyncio.run(run())
     engine.dispose()
@@ -154,7 +202,12 @@ def free_port() -> int:
 
 
 def serve(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "INSET_DATABASE_URL": url, "INSET_SECRET_KEY": "bench", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "INSET_DATABASE_URL": url,
+        "INSET_SECRET_KEY": "bench",
+        "PYTHONPATH": str(ROOT),
+    }
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "bench_server.py"), str(port)], env=env
     )
@@ -181,14 +234,25 @@ def timed(client: httpx.Client, requests: int, send: Any) -> list[float]:
 
 
 def measure(name: str, url: str, requests: int) -> None:
-    print(json.dumps({"database": name, "figure": "statements", "page_10": (c := count_statements(url))["10"], "page_100": c["100"]}))
+    print(
+        json.dumps(
+            {
+                "database": name,
+                "figure": "statements",
+                "page_10": (c := count_statements(url))["10"],
+                "page_100": c["100"],
+            }
+        )
+    )
     port = free_port()
     process = serve(url, port)
     try:
         base = f"http://127.0.0.1:{port}"
 
         def graphql(client: httpx.Client) -> None:
-            r = client.post(f"{base}/graphql", json={"query": PAGE_QUERY, "variables": {"first": 100}})
+            r = client.post(
+                f"{base}/graphql", json={"query": PAGE_QUERY, "variables": {"first": 100}}
+            )
             if r.status_code != 200 or "errors" in r.json():
                 raise SystemExit(f"graphql failed: {r.text[:300]}")
 
@@ -201,14 +265,28 @@ def measure(name: str, url: str, requests: int) -> None:
             g = timed(client, requests, graphql)
             f = timed(client, requests, floor)
         gm, fm = statistics.median(g), statistics.median(f)
-        print(json.dumps({
-            "database": name, "figure": "latency_ms", "graphql": round(gm * 1000, 2), "floor": round(fm * 1000, 2),
-            "ratio": round(gm / fm, 2),
-        }))
-        print(json.dumps({
-            "database": name, "figure": "throughput_ratio", "graphql_rps": round(len(g) / sum(g), 1),
-            "floor_rps": round(len(f) / sum(f), 1), "ratio": round(sum(f) / sum(g), 3),
-        }))
+        print(
+            json.dumps(
+                {
+                    "database": name,
+                    "figure": "latency_ms",
+                    "graphql": round(gm * 1000, 2),
+                    "floor": round(fm * 1000, 2),
+                    "ratio": round(gm / fm, 2),
+                }
+            )
+        )
+        print(
+            json.dumps(
+                {
+                    "database": name,
+                    "figure": "throughput_ratio",
+                    "graphql_rps": round(len(g) / sum(g), 1),
+                    "floor_rps": round(len(f) / sum(f), 1),
+                    "ratio": round(sum(f) / sum(g), 3),
+                }
+            )
+        )
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -218,7 +296,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--postgres", default=os.environ.get("INSET_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("INSET_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:

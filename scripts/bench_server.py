@@ -43,11 +43,12 @@ THEMES = sa.text(
     "WHERE pt.project_id IN :ids"
 ).bindparams(sa.bindparam("ids", expanding=True))
 COSTS = sa.text(
-    "SELECT project_id, amount_pence, confidence FROM cost WHERE archived_at IS NULL AND project_id IN :ids"
+    "SELECT project_id, amount_pence, confidence FROM cost "
+    "WHERE archived_at IS NULL AND project_id IN :ids"
 ).bindparams(sa.bindparam("ids", expanding=True))
 BENEFITS = sa.text(
-    "SELECT project_id, amount_pence, kind, deadweight_bp, attribution_bp, confidence, period_start, period_end "
-    "FROM benefit WHERE archived_at IS NULL AND project_id IN :ids"
+    "SELECT project_id, amount_pence, kind, deadweight_bp, attribution_bp, confidence, "
+    "period_start, period_end FROM benefit WHERE archived_at IS NULL AND project_id IN :ids"
 ).bindparams(sa.bindparam("ids", expanding=True))
 
 
@@ -68,7 +69,9 @@ def floor_page(engine: Any, first: int) -> dict[str, Any]:
         partners, themes = defaultdict(list), defaultdict(list)
         costs, benefits = defaultdict(list), defaultdict(list)
         for pid, oid, name, kind in conn.execute(PARTNERS, {"ids": ids}):
-            partners[pid].append({"id": to_global_id("Organisation", oid), "name": name, "kind": kind})
+            partners[pid].append(
+                {"id": to_global_id("Organisation", oid), "name": name, "kind": kind}
+            )
         for pid, tid, name in conn.execute(THEMES, {"ids": ids}):
             themes[pid].append({"id": to_global_id("Theme", tid), "name": name})
         for pid, pence, grade in conn.execute(COSTS, {"ids": ids}):
@@ -87,7 +90,9 @@ def floor_page(engine: Any, first: int) -> dict[str, Any]:
             )
     nodes = []
     for r in rows:
-        e = compute_economics(costs=costs[r["id"]], benefits=benefits[r["id"]], project_start=day(r["started_on"]))
+        e = compute_economics(
+            costs=costs[r["id"]], benefits=benefits[r["id"]], project_start=day(r["started_on"])
+        )
         nodes.append(
             {
                 "id": to_global_id("Project", r["id"]),

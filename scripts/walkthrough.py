@@ -49,10 +49,13 @@ DECIDE = """mutation($input: DecideGateInput!) { decideGate(input: $input) {
   decision { id decision fromStage toStage statusAfter } userErrors { field code message } } }"""
 VISIBILITY = """mutation($input: SetVisibilityInput!) { setVisibility(input: $input) {
   project { version visibility } userErrors { field code message } } }"""
-SEE = """query($id: ID!) { node(id: $id) { id } projects(first: 100) { totalCount nodes { id } } }"""
+SEE = (
+    """query($id: ID!) { node(id: $id) { id } projects(first: 100) { totalCount nodes { id } } }"""
+)
 ECONOMICS = """query($id: ID!) { node(id: $id) { ... on Project { economics {
   totalCost { amount } adjustedBenefit { amount } benefitCostRatio } } } }"""
 AUDIT = "{ auditLog(first: 100) { totalCount nodes { action } } }"
+SUMMARY = "A multi-agency team contacts every young person who went missing, within 72 hours."
 
 
 class Partner:
@@ -90,8 +93,13 @@ class Partner:
         return self.mutate(
             "lead",
             DECIDE,
-            {"projectId": project_id, "decision": decision, "rationale": rationale,
-             "expectedVersion": version, **extra},
+            {
+                "projectId": project_id,
+                "decision": decision,
+                "rationale": rationale,
+                "expectedVersion": version,
+                **extra,
+            },
         )["decision"]
 
 
@@ -109,91 +117,183 @@ def walk(p: Partner) -> None:
     partner = p.call("partner_lead", VIEWER)["viewer"]
     step(f"signed in as {lead['role']} of {lead['organisation']['name']}")
 
-    created = p.mutate("lead", CREATE, {
-        "title": "Return-home conversations within 72 hours",
-        "summary": "A multi-agency team contacts every young person who went missing within 72 hours.",
-        "innovationType": "PRACTICE",
-        "leadOrganisationId": lead["organisation"]["id"],
-        "partnerOrganisationIds": [partner["organisation"]["id"]],
-        "startedOn": "2021-04-01",
-        "idempotencyKey": "walkthrough-project-1",
-    })["project"]
+    created = p.mutate(
+        "lead",
+        CREATE,
+        {
+            "title": "Return-home conversations within 72 hours",
+            "summary": SUMMARY,
+            "innovationType": "PRACTICE",
+            "leadOrganisationId": lead["organisation"]["id"],
+            "partnerOrganisationIds": [partner["organisation"]["id"]],
+            "startedOn": "2021-04-01",
+            "idempotencyKey": "walkthrough-project-1",
+        },
+    )["project"]
     pid = created["id"]
     step(f"created project {pid} at {created['stage']}")
-    replay = p.mutate("lead", CREATE, {
-        "title": "Return-home conversations within 72 hours",
-        "summary": "A multi-agency team contacts every young person who went missing within 72 hours.",
-        "innovationType": "PRACTICE",
-        "leadOrganisationId": lead["organisation"]["id"],
-        "partnerOrganisationIds": [partner["organisation"]["id"]],
-        "startedOn": "2021-04-01",
-        "idempotencyKey": "walkthrough-project-1",
-    })["project"]
+    replay = p.mutate(
+        "lead",
+        CREATE,
+        {
+            "title": "Return-home conversations within 72 hours",
+            "summary": SUMMARY,
+            "innovationType": "PRACTICE",
+            "leadOrganisationId": lead["organisation"]["id"],
+            "partnerOrganisationIds": [partner["organisation"]["id"]],
+            "startedOn": "2021-04-01",
+            "idempotencyKey": "walkthrough-project-1",
+        },
+    )["project"]
     expect(replay["id"] == pid, "a replayed createProject made a second project")
     before = p.unmet(pid)
     step(f"readiness for PILOT, unmet: {before}")
-    expect({"problem_stated", "theory_of_change_stated", "outcome_with_baseline", "estimated_cost"} <= set(before),
-           f"a new project should miss the idea gate's criteria, not only {before}")
+    expect(
+        {"problem_stated", "theory_of_change_stated", "outcome_with_baseline", "estimated_cost"}
+        <= set(before),
+        f"a new project should miss the idea gate's criteria, not only {before}",
+    )
 
-    p.mutate("lead", UPDATE, {
-        "projectId": pid, "expectedVersion": created["version"],
-        "problem": "Children who go missing repeatedly are at risk of exploitation.",
-        "theoryOfChange": "Fast, trusted contact after each episode lowers repeat episodes.",
-    })
-    outcome = p.mutate("lead", OUTCOME, {
-        "projectId": pid, "name": "Children missing", "unit": "children a month",
-        "higherIsBetter": False, "baseline": "45", "baselineOn": "2021-07-01", "target": "20",
-    })["outcome"]
-    p.mutate("lead", COST, {
-        "projectId": pid, "category": "STAFF", "description": "Two return-home workers for a year",
-        "amount": {"amount": "80000.00"}, "confidence": 3,
-    })
+    p.mutate(
+        "lead",
+        UPDATE,
+        {
+            "projectId": pid,
+            "expectedVersion": created["version"],
+            "problem": "Children who go missing repeatedly are at risk of exploitation.",
+            "theoryOfChange": "Fast, trusted contact after each episode lowers repeat episodes.",
+        },
+    )
+    outcome = p.mutate(
+        "lead",
+        OUTCOME,
+        {
+            "projectId": pid,
+            "name": "Children missing",
+            "unit": "children a month",
+            "higherIsBetter": False,
+            "baseline": "45",
+            "baselineOn": "2021-07-01",
+            "target": "20",
+        },
+    )["outcome"]
+    p.mutate(
+        "lead",
+        COST,
+        {
+            "projectId": pid,
+            "category": "STAFF",
+            "description": "Two return-home workers for a year",
+            "amount": {"amount": "80000.00"},
+            "confidence": 3,
+        },
+    )
     expect(p.unmet(pid) == [], f"the idea gate should be met, still unmet: {p.unmet(pid)}")
     step("idea gate met: problem, theory of change, outcome with a baseline, an estimated cost")
     p.decide(pid, "GO", "Panel agreed to pilot in two localities.")
     expect(p.readiness(pid)["stage"] == "PILOT", "GO did not move the project to PILOT")
     step(f"GO -> PILOT; unmet for EVALUATION: {p.unmet(pid)}")
 
-    p.mutate("lead", EVIDENCE, {
-        "projectId": pid, "kind": "MONITORING_DATA", "title": "Monthly missing-episode counts",
-        "summary": "Counts before and during the pilot.", "level": 2,
-    })
-    observed = p.mutate("lead", OBSERVE, {"outcomeId": outcome["id"], "value": "24", "observedOn": "2022-01-31"})
-    expect(observed["outcome"]["latest"] == "24" and observed["outcome"]["improved"] is True,
-           f"the observation should show an improvement: {observed}")
-    p.mutate("lead", COST, {
-        "projectId": pid, "category": "TECHNOLOGY", "description": "Return-home chat tool licence",
-        "amount": {"amount": "12000.00"}, "confidence": 1,
-    })
-    p.mutate("lead", LESSON, {
-        "projectId": pid, "kind": "ENABLER", "title": "A named worker builds trust",
-        "body": "Young people answered a worker they had met before; next time introduce the worker early.",
-        "barriers": ["staff capacity"],
-    })
+    p.mutate(
+        "lead",
+        EVIDENCE,
+        {
+            "projectId": pid,
+            "kind": "MONITORING_DATA",
+            "title": "Monthly missing-episode counts",
+            "summary": "Counts before and during the pilot.",
+            "level": 2,
+        },
+    )
+    observed = p.mutate(
+        "lead", OBSERVE, {"outcomeId": outcome["id"], "value": "24", "observedOn": "2022-01-31"}
+    )
+    expect(
+        observed["outcome"]["latest"] == "24" and observed["outcome"]["improved"] is True,
+        f"the observation should show an improvement: {observed}",
+    )
+    p.mutate(
+        "lead",
+        COST,
+        {
+            "projectId": pid,
+            "category": "TECHNOLOGY",
+            "description": "Return-home chat tool licence",
+            "amount": {"amount": "12000.00"},
+            "confidence": 1,
+        },
+    )
+    p.mutate(
+        "lead",
+        LESSON,
+        {
+            "projectId": pid,
+            "kind": "ENABLER",
+            "title": "A named worker builds trust",
+            "body": "Young people answered a worker they had met before; "
+            "next time introduce the worker early.",
+            "barriers": ["staff capacity"],
+        },
+    )
     expect(p.unmet(pid) == [], f"the pilot gate should be met, still unmet: {p.unmet(pid)}")
     p.decide(pid, "GO", "Missing episodes fell from 45 to 24 a month.")
     step(f"GO -> EVALUATION; unmet for SCALE: {p.unmet(pid)}")
 
-    p.mutate("lead", EVIDENCE, {
-        "projectId": pid, "kind": "COMPARISON_STUDY", "title": "Comparison with neighbouring localities",
-        "summary": "Repeat episodes fell faster than in two comparison areas.", "level": 3,
-    })
-    p.mutate("lead", EVIDENCE, {
-        "projectId": pid, "kind": "EVALUATION_REPORT", "title": "Independent evaluation",
-        "summary": "A university team evaluated outcomes and costs.", "level": 4, "independent": True,
-    })
-    p.mutate("lead", BENEFIT, {
-        "projectId": pid, "kind": "FISCAL", "description": "Fewer police and social-care hours on missing episodes",
-        "amount": {"amount": "150000.00"}, "beneficiary": "Council children's social care",
-        "deadweight": 0.2, "attribution": 0.75, "confidence": 3,
-        "periodStart": "2022-04-01", "periodEnd": "2023-03-31",
-    })
-    p.mutate("lead", LESSON, {
-        "projectId": pid, "kind": "RECOMMENDATION", "title": "Budget for the evaluation from the start",
-        "body": "The evaluation needed data the pilot had not collected; plan the data with the evaluator.",
-    })
+    p.mutate(
+        "lead",
+        EVIDENCE,
+        {
+            "projectId": pid,
+            "kind": "COMPARISON_STUDY",
+            "title": "Comparison with neighbouring localities",
+            "summary": "Repeat episodes fell faster than in two comparison areas.",
+            "level": 3,
+        },
+    )
+    p.mutate(
+        "lead",
+        EVIDENCE,
+        {
+            "projectId": pid,
+            "kind": "EVALUATION_REPORT",
+            "title": "Independent evaluation",
+            "summary": "A university team evaluated outcomes and costs.",
+            "level": 4,
+            "independent": True,
+        },
+    )
+    p.mutate(
+        "lead",
+        BENEFIT,
+        {
+            "projectId": pid,
+            "kind": "FISCAL",
+            "description": "Fewer police and social-care hours on missing episodes",
+            "amount": {"amount": "150000.00"},
+            "beneficiary": "Council children's social care",
+            "deadweight": 0.2,
+            "attribution": 0.75,
+            "confidence": 3,
+            "periodStart": "2022-04-01",
+            "periodEnd": "2023-03-31",
+        },
+    )
+    p.mutate(
+        "lead",
+        LESSON,
+        {
+            "projectId": pid,
+            "kind": "RECOMMENDATION",
+            "title": "Budget for the evaluation from the start",
+            "body": "The evaluation needed data the pilot had not collected; "
+            "plan the data with the evaluator.",
+        },
+    )
     readiness = p.readiness(pid)
-    expect(readiness["evidenceLevel"] == 4, f"independent level-4 evidence should give level 4: {readiness}")
+    expect(
+        readiness["evidenceLevel"] == 4,
+        f"independent level-4 evidence should give level 4: {readiness}",
+    )
     expect(p.unmet(pid) == [], f"the evaluation gate should be met, still unmet: {p.unmet(pid)}")
     p.decide(pid, "GO", "Independent evaluation positive; ready to replicate.")
     expect(p.readiness(pid)["stage"] == "SCALE", "GO did not move the project to SCALE")
@@ -205,30 +305,57 @@ def walk(p: Partner) -> None:
     expect(economics["benefitCostRatio"] == 0.81, f"benefit-cost ratio: {economics}")
     step(f"GO -> SCALE; economics {economics}")
 
-    stopped = p.mutate("lead", CREATE, {
-        "title": "Predictive risk alerts from council data",
-        "summary": "Join council datasets to alert practitioners to escalating risk.",
-        "innovationType": "TECHNOLOGY", "leadOrganisationId": lead["organisation"]["id"],
-    })["project"]["id"]
-    decision = p.decide(stopped, "STOP", "Data-sharing agreements could not be reached.", lesson={
-        "kind": "WHAT_DID_NOT_WORK", "title": "Agree data sharing before building",
-        "body": "Six months of build were lost waiting for agreements; start with the information governance.",
-        "barriers": ["information governance"],
-    })
+    stopped = p.mutate(
+        "lead",
+        CREATE,
+        {
+            "title": "Predictive risk alerts from council data",
+            "summary": "Join council datasets to alert practitioners to escalating risk.",
+            "innovationType": "TECHNOLOGY",
+            "leadOrganisationId": lead["organisation"]["id"],
+        },
+    )["project"]["id"]
+    decision = p.decide(
+        stopped,
+        "STOP",
+        "Data-sharing agreements could not be reached.",
+        lesson={
+            "kind": "WHAT_DID_NOT_WORK",
+            "title": "Agree data sharing before building",
+            "body": "Six months of build were lost waiting for agreements; "
+            "start with the information governance.",
+            "barriers": ["information governance"],
+        },
+    )
     expect(decision["statusAfter"] == "STOPPED", f"STOP should stop the project: {decision}")
     step("stopped a second project with its lesson")
 
-    for role, sees in [("lead", True), ("member", True), ("partner_lead", True), ("outsider", False),
-                       ("staff", True), (None, False)]:
+    for role, sees in [
+        ("lead", True),
+        ("member", True),
+        ("partner_lead", True),
+        ("outsider", False),
+        ("staff", True),
+        (None, False),
+    ]:
         seen = p.call(role, SEE, {"id": pid})
         visible = seen["node"] is not None
         listed = pid in [n["id"] for n in seen["projects"]["nodes"]]
-        expect(visible == sees and listed == sees, f"{role or 'anonymous'} should {'' if sees else 'not '}see it")
-        step(f"{role or 'anonymous'} {'sees' if sees else 'does not see'} the PRIVATE project "
-             f"({seen['projects']['totalCount']} projects in their list)")
+        expect(
+            visible == sees and listed == sees,
+            f"{role or 'anonymous'} should {'' if sees else 'not '}see it",
+        )
+        step(
+            f"{role or 'anonymous'} {'sees' if sees else 'does not see'} the PRIVATE project "
+            f"({seen['projects']['totalCount']} projects in their list)"
+        )
     version = p.readiness(pid)["version"]
-    p.mutate("lead", VISIBILITY, {"projectId": pid, "visibility": "PUBLIC", "expectedVersion": version})
-    expect(p.call(None, SEE, {"id": pid})["node"] is not None, "anonymous should see a PUBLIC project")
+    p.mutate(
+        "lead", VISIBILITY, {"projectId": pid, "visibility": "PUBLIC", "expectedVersion": version}
+    )
+    expect(
+        p.call(None, SEE, {"id": pid})["node"] is not None, "anonymous should see a PUBLIC project"
+    )
     step("made it PUBLIC: anonymous readers see it now")
     audit = p.call("staff", AUDIT)["auditLog"]
     step(f"staff read {audit['totalCount']} audit events")

@@ -50,20 +50,49 @@ def test_db_upgrade_prints_the_revision_reached(tmp_path: Path):
 
 
 def test_an_organisation_account_and_token_are_created_in_turn(migrated: Path):
-    org = inset(migrated, "org", "create", "--name", "Northmoor Council", "--kind", "local_authority", "--region", "North West")
+    org = inset(
+        migrated,
+        "org",
+        "create",
+        "--name",
+        "Northmoor Council",
+        "--kind",
+        "local_authority",
+        "--region",
+        "North West",
+    )
     assert org.returncode == 0, org.stderr
     assert from_global_id(last_line(org)) == ("Organisation", 1)
 
     account = inset(
         migrated,
-        "account", "create", "--email", "Lead@Northmoor.example", "--name", "Lee Lead",
-        "--org", "Northmoor Council", "--role", "LEAD", "--password-stdin",
+        "account",
+        "create",
+        "--email",
+        "Lead@Northmoor.example",
+        "--name",
+        "Lee Lead",
+        "--org",
+        "Northmoor Council",
+        "--role",
+        "LEAD",
+        "--password-stdin",
         stdin="a long enough password\n",
     )
     assert account.returncode == 0, account.stderr
     assert from_global_id(last_line(account)) == ("Account", 1)
 
-    token = inset(migrated, "token", "create", "--email", "lead@northmoor.example", "--scope", "read_write", "--expires-days", "30")
+    token = inset(
+        migrated,
+        "token",
+        "create",
+        "--email",
+        "lead@northmoor.example",
+        "--scope",
+        "read_write",
+        "--expires-days",
+        "30",
+    )
     assert token.returncode == 0, token.stderr
     assert last_line(token).startswith("inset_")
 
@@ -71,12 +100,37 @@ def test_an_organisation_account_and_token_are_created_in_turn(migrated: Path):
 def test_a_failing_command_says_why_in_one_line_and_changes_nothing(migrated: Path):
     inset(migrated, "org", "create", "--name", "Northmoor Council", "--kind", "LOCAL_AUTHORITY")
 
-    again = inset(migrated, "org", "create", "--name", "northmoor council", "--kind", "LOCAL_AUTHORITY")
+    again = inset(
+        migrated, "org", "create", "--name", "northmoor council", "--kind", "LOCAL_AUTHORITY"
+    )
     bad_kind = inset(migrated, "org", "create", "--name", "X", "--kind", "CASTLE")
-    no_org = inset(migrated, "account", "create", "--email", "a@b.example", "--name", "A", "--org", "Nowhere", "--role", "LEAD")
+    no_org = inset(
+        migrated,
+        "account",
+        "create",
+        "--email",
+        "a@b.example",
+        "--name",
+        "A",
+        "--org",
+        "Nowhere",
+        "--role",
+        "LEAD",
+    )
     weak = inset(
-        migrated, "account", "create", "--email", "a@b.example", "--name", "A",
-        "--org", "Northmoor Council", "--role", "LEAD", "--password-stdin", stdin="short\n",
+        migrated,
+        "account",
+        "create",
+        "--email",
+        "a@b.example",
+        "--name",
+        "A",
+        "--org",
+        "Northmoor Council",
+        "--role",
+        "LEAD",
+        "--password-stdin",
+        stdin="short\n",
     )
 
     for result, reason in [

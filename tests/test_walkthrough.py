@@ -46,7 +46,12 @@ def service_env(tmp_path: Path, db_url: str) -> dict[str, str]:
 def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "inset", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
@@ -55,9 +60,39 @@ def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 def test_a_partner_runs_a_project_through_its_whole_life_over_the_wire(service_env, tmp_path):
     env = service_env
     assert cli(env, "db", "upgrade") == "0001"
-    council = cli(env, "org", "create", "--name", "Northmoor Borough Council", "--kind", "LOCAL_AUTHORITY", "--region", "North West")
-    cli(env, "org", "create", "--name", "Safe Harbour Trust", "--kind", "CHARITY", "--region", "North West")
-    cli(env, "org", "create", "--name", "Westfield County Council", "--kind", "LOCAL_AUTHORITY", "--region", "South West")
+    council = cli(
+        env,
+        "org",
+        "create",
+        "--name",
+        "Northmoor Borough Council",
+        "--kind",
+        "LOCAL_AUTHORITY",
+        "--region",
+        "North West",
+    )
+    cli(
+        env,
+        "org",
+        "create",
+        "--name",
+        "Safe Harbour Trust",
+        "--kind",
+        "CHARITY",
+        "--region",
+        "North West",
+    )
+    cli(
+        env,
+        "org",
+        "create",
+        "--name",
+        "Westfield County Council",
+        "--kind",
+        "LOCAL_AUTHORITY",
+        "--region",
+        "South West",
+    )
     cli(env, "org", "create", "--name", "Inset Incubator", "--kind", "OTHER")
     people = {
         "lead": ("lead@northmoor.example", council, "LEAD"),
@@ -68,7 +103,19 @@ def test_a_partner_runs_a_project_through_its_whole_life_over_the_wire(service_e
     }
     tokens = {}
     for role, (email, org, account_role) in people.items():
-        cli(env, "account", "create", "--email", email, "--name", role.title(), "--org", org, "--role", account_role)
+        cli(
+            env,
+            "account",
+            "create",
+            "--email",
+            email,
+            "--name",
+            role.title(),
+            "--org",
+            org,
+            "--role",
+            account_role,
+        )
         tokens[role] = cli(env, "token", "create", "--email", email, "--scope", "read_write")
     tokens_file = tmp_path / "tokens.json"
     tokens_file.write_text(json.dumps(tokens))
@@ -77,7 +124,9 @@ def test_a_partner_runs_a_project_through_its_whole_life_over_the_wire(service_e
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "inset", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -93,7 +142,10 @@ def test_a_partner_runs_a_project_through_its_whole_life_over_the_wire(service_e
 
         walk = subprocess.run(
             [sys.executable, str(ROOT / "scripts" / "walkthrough.py"), base, str(tokens_file)],
-            capture_output=True, text=True, timeout=300, check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
     finally:
         server.terminate()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlmodel import col
 from strawberry.dataloader import DataLoader
 
 from inset.accounts.models import Account, ApiToken
@@ -19,5 +20,5 @@ def api_token_by_id(context: Context) -> DataLoader[int, ApiToken | None]:
     actor = context.actor
     stmt = sa.select(ApiToken)
     if not actor.is_staff:
-        stmt = stmt.where(ApiToken.account_id == (actor.account_id or 0))
+        stmt = stmt.where(col(ApiToken.account_id) == (actor.account_id or 0))
     return rows_by_id(context, stmt, ApiToken.id)

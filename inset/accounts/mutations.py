@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from inset.accounts import service
+from inset.accounts import service, sessions
 from inset.accounts.types import (
     Account,
     AccountPayload,
@@ -12,8 +12,13 @@ from inset.accounts.types import (
     CreateApiTokenPayload,
     RevokeApiTokenInput,
     RevokeApiTokenPayload,
+    SignInInput,
+    SignInPayload,
+    SignOutPayload,
 )
+from inset.errors import ErrorCode
 from inset.graphql.context import Info
+from inset.graphql.errors import user_error
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
 
@@ -38,7 +43,9 @@ class AccountMutation:
             return AccountPayload(account=None, user_errors=result)
         return AccountPayload(account=Account.from_model(result), user_errors=[])
 
-    @strawberry.mutation(description="A bearer token for your own account; the secret is shown once.")
+    @strawberry.mutation(
+        description="A bearer token for your own account; the secret is shown once."
+    )
     def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
         secrets: list[str] = []
 
@@ -74,3 +81,61 @@ class AccountMutation:
         if isinstance(result, list):
             return RevokeApiTokenPayload(token=None, user_errors=result)
         return RevokeApiTokenPayload(token=ApiToken.from_model(result), user_errors=[])
+
+    @strawberry.mutation(
+        description="Signs in to the web client: sets an HttpOnly session cookie. A wrong "
+        "email or password gets the same error; repeated failures must wait."
+    )
+    def sign_in(self, info: Info, input: SignInInput) -> SignInPayload:
+        context = info.context
+        signed = run_mutation(
+            info,
+            lambda session: sessions.sign_in(
+                session=session,
+                email=input.email,
+                password=input.password,
+                secret_key=context.settings.secret_key,
+            ),
+            name="signIn",
+        )
+        if isinstance(signed, list):
+            return SignInPayload(account=None, user_errors=signed)
+        if signed is None:  # wrong email or password: the failure was kept, for throttling
+            wrong = user_error(ErrorCode.INVALID, sessions.WRONG, None)
+            return SignInPayload(account=None, user_errors=[wrong])
+        context.response_cookies.append(
+            {
+                "key": sessions.COOKIE,
+                "value": signed.cookie,
+                "max_age": int(sessions.LIFETIME.total_seconds()),
+                "httponly": True,
+                "samesite": "lax",
+                "secure": context.settings.cookie_secure,
+                "path": "/",
+            }
+        )
+        return SignInPayload(account=Account.from_model(signed.account), user_errors=[])
+
+    @strawberry.mutation(description="Ends this browser's session and clears its cookie.")
+    def sign_out(self, info: Info) -> SignOutPayload:
+        context = info.context
+        result = run_mutation(
+            info,
+            lambda session: sessions.sign_out(
+                session=session,
+                cookie=context.session_cookie,
+                secret_key=context.settings.secret_key,
+            ),
+            name="signOut",
+        )
+        context.response_cookies.append(
+            {
+                "key": sessions.COOKIE,
+                "value": "",
+                "max_age": 0,
+                "httponly": True,
+                "samesite": "lax",
+                "path": "/",
+            }
+        )
+        return SignOutPayload(signed_out=not isinstance(result, list), user_errors=result or [])

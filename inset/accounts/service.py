@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor, require_staff
 from inset.accounts.models import Account, ApiToken, Role, TokenScope
@@ -21,7 +21,7 @@ from inset.organisations.service import get_organisation
 from inset.validation import required_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TOKEN_PREFIX = "inset_"
+TOKEN_PREFIX = "inset_"  # noqa: S105  (a public prefix, not a secret)
 MAX_TOKEN_DAYS = 3650
 MIN_PASSWORD_LENGTH = 12
 
@@ -51,7 +51,7 @@ def create_account(
     email = normalise_email(email)
     name = required_text(name, "name", limit=NAME_LENGTH)
     get_organisation(session=session, organisation_id=organisation_id)
-    if session.scalars(sa.select(Account.id).where(Account.email == email)).first():
+    if session.scalars(sa.select(col(Account.id)).where(col(Account.email) == email)).first():
         raise Duplicate(f"an account with email {email} already exists", ("email",))
     account = Account(email=email, name=name, organisation_id=organisation_id, role=role)
     if password is not None:
@@ -71,9 +71,7 @@ def create_account(
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            f"a password needs at least {MIN_PASSWORD_LENGTH} characters", ("password",)
-        )
+        raise Invalid(f"a password needs at least {MIN_PASSWORD_LENGTH} characters", ("password",))
     return _hasher.hash(password)
 
 
@@ -81,7 +79,8 @@ def verify_password(*, session: Session, email: str, password: str) -> Account |
     """The account when the password is right; None for any failure, in the same time."""
     account = session.scalars(
         sa.select(Account).where(
-            Account.email == email.strip().lower(), Account.archived_at.is_(None)  # type: ignore[union-attr]
+            col(Account.email) == email.strip().lower(),
+            col(Account.archived_at).is_(None),
         )
     ).first()
     stored = account.password_hash if account and account.password_hash else _DUMMY_HASH
@@ -186,7 +185,7 @@ def require_writer_or_self(actor: Actor) -> None:
 def authenticate_token(*, session: Session, secret: str) -> Actor:
     """The actor behind a bearer secret. Raises Unauthenticated with the reason."""
     token = session.scalars(
-        sa.select(ApiToken).where(ApiToken.secret_hash == _digest(secret.strip()))
+        sa.select(ApiToken).where(col(ApiToken.secret_hash) == _digest(secret.strip()))
     ).first()
     if token is None:
         raise Unauthenticated("the API token is not valid")
@@ -201,7 +200,7 @@ def authenticate_token(*, session: Session, secret: str) -> Actor:
     # Recorded at most once a minute, so that reads do not turn into a write each time.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         session.execute(
-            sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            sa.update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
         )
         session.commit()
     return actor_for(account, token)
@@ -215,6 +214,6 @@ def account_actor(*, session: Session, account_id: int) -> Actor | None:
 
 
 def find_account(*, session: Session, email: str) -> Account | None:
-    return session.scalars(sa.select(Account).where(Account.email == email.strip().lower())).first()
-
-
+    return session.scalars(
+        sa.select(Account).where(col(Account.email) == email.strip().lower())
+    ).first()

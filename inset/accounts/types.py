@@ -5,15 +5,16 @@ from datetime import datetime
 import strawberry
 
 from inset.accounts import models
+from inset.accounts.models import Role, TokenScope
 from inset.db import pk
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
-from inset.organisations.loaders import organisation_by_id
+from inset.organisations.loaders import referenced_organisation
 from inset.organisations.types import Organisation
 
-Role = strawberry.enum(models.Role)
-TokenScope = strawberry.enum(models.TokenScope)
+strawberry.enum(models.Role)  # registered once, here; fields use the model enum
+strawberry.enum(models.TokenScope)  # registered once, here; fields use the model enum
 
 
 @strawberry.type
@@ -41,7 +42,7 @@ class Account(Node):
 
     @strawberry.field
     async def organisation(self, info: Info) -> Organisation:
-        row = await info.context.loaders.load(organisation_by_id, self.organisation_pk)
+        row = await referenced_organisation(info.context, self.organisation_pk)
         return Organisation.from_model(row)
 
 
@@ -104,4 +105,22 @@ class RevokeApiTokenInput:
 @strawberry.type
 class RevokeApiTokenPayload:
     token: ApiToken | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class SignInInput:
+    email: str
+    password: str
+
+
+@strawberry.type
+class SignInPayload:
+    account: Account | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SignOutPayload:
+    signed_out: bool
     user_errors: list[UserError]

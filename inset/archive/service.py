@@ -30,7 +30,9 @@ def _archivers() -> dict[str, Callable[..., Any]]:
         "Outcome": lambda s, a, pk, r: outcomes.archive_outcome(
             session=s, actor=a, outcome_id=pk, reason=r
         ),
-        "Cost": lambda s, a, pk, r: economics.archive_cost(session=s, actor=a, cost_id=pk, reason=r),
+        "Cost": lambda s, a, pk, r: economics.archive_cost(
+            session=s, actor=a, cost_id=pk, reason=r
+        ),
         "Benefit": lambda s, a, pk, r: economics.archive_benefit(
             session=s, actor=a, benefit_id=pk, reason=r
         ),

@@ -14,7 +14,9 @@ NEWEST_FIRST = [SortKey(models.AuditEvent.id, descending=True)]
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="The audit trail, newest first. STAFF: all; LEAD: their organisation's.")
+    @strawberry.field(
+        description="The audit trail, newest first. STAFF: all; LEAD: their organisation's."
+    )
     async def audit_log(
         self,
         info: Info,

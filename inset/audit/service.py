@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from inset.access import Actor
 from inset.accounts.models import Role
@@ -73,7 +73,7 @@ def audit_list(
     actions: list[str] | None = None,
     since: datetime | None = None,
     account_id: int | None = None,
-) -> sa.Select[tuple[AuditEvent]]:
+) -> sa.Select[AuditEvent]:
     """Events the actor may read: STAFF all; a LEAD their organisation's.
 
     Raises AccessDenied for anyone else: the trail names people and changes that
@@ -82,15 +82,15 @@ def audit_list(
     if actor.is_staff:
         stmt = sa.select(AuditEvent)
     elif actor.role is Role.LEAD and actor.organisation_id is not None:
-        stmt = sa.select(AuditEvent).where(AuditEvent.organisation_id == actor.organisation_id)
+        stmt = sa.select(AuditEvent).where(col(AuditEvent.organisation_id) == actor.organisation_id)
     else:
         raise AccessDenied("the audit log is for incubator staff and organisation leads")
     if entity_types:
-        stmt = stmt.where(AuditEvent.entity_type.in_(entity_types))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(AuditEvent.entity_type).in_(entity_types))
     if actions:
-        stmt = stmt.where(AuditEvent.action.in_(actions))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(AuditEvent.action).in_(actions))
     if since is not None:
-        stmt = stmt.where(AuditEvent.occurred_at >= since)
+        stmt = stmt.where(col(AuditEvent.occurred_at) >= since)
     if account_id is not None:
-        stmt = stmt.where(AuditEvent.account_id == account_id)
+        stmt = stmt.where(col(AuditEvent.account_id) == account_id)
     return stmt

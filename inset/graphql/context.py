@@ -21,6 +21,7 @@ class Context:
     actor: Actor
     settings: Settings
     request_id: str
+    session_cookie: str | None = None  # the web session this request came with, if any
     loaders: Loaders = field(init=False)
     response_cookies: list[dict[str, Any]] = field(default_factory=list)
 

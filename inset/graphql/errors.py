@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from graphql import GraphQLError
 
 from inset.errors import ErrorCode
 
-UserErrorCode = strawberry.enum(
-    Enum("UserErrorCode", {code.name: code.value for code in ErrorCode}),  # type: ignore[misc]
-    name="UserErrorCode",
-)
+# Registered once, here, under its API name; fields use the domain enum.
+strawberry.enum(ErrorCode, name="UserErrorCode")
 
 
 @strawberry.type
 class UserError:
     field: list[str] | None
-    code: UserErrorCode  # type: ignore[valid-type]
+    code: ErrorCode
     message: str
 
 
@@ -29,7 +25,7 @@ def _camel(name: str) -> str:
 
 def user_error(code: ErrorCode, message: str, field: tuple[str, ...] | None) -> UserError:
     path = ["input", *(_camel(part) for part in field)] if field else None
-    return UserError(field=path, code=UserErrorCode[code.name], message=message)
+    return UserError(field=path, code=code, message=message)
 
 
 def graphql_error(message: str, code: str) -> GraphQLError:

@@ -54,6 +54,10 @@ _POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
 class _Closable(Protocol):
+    # Cookies the resolvers want set (sign-in, sign-out): keyword arguments of
+    # starlette's Response.set_cookie.
+    response_cookies: list[dict[str, Any]]
+
     def close(self) -> None: ...
 
 
@@ -82,6 +86,7 @@ class _Outcome:
     status: int | None = None  # fixed whatever the media type: 401, 403, 405...
     headers: dict[str, str] = field(default_factory=dict)
     internal: bool = False  # no data for want of a working server, not of a good request
+    cookies: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,8 @@ class GraphQLEndpoint(Generic[ContextT]):
             payload["errors"] = errors
         if result.extensions:
             payload["extensions"] = result.extensions
-        return _Outcome(payload, internal=bool(errors) and all(map(_is_internal, errors)))
+        internal = bool(errors) and all(map(_is_internal, errors))
+        return _Outcome(payload, internal=internal, cookies=context.response_cookies)
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:
@@ -448,4 +454,7 @@ def _encode(outcome: _Outcome, media: str, request_id: str) -> Response:
         200 if "data" in payload or media == JSON else 500 if outcome.internal else 400
     )
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    return Response(body, status, outcome.headers, f"{media}; charset=utf-8")
+    response = Response(body, status, outcome.headers, f"{media}; charset=utf-8")
+    for cookie in outcome.cookies:
+        response.set_cookie(**cookie)
+    return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from inset.errors import NotFound
 from inset.ids import pk_of
 
@@ -17,7 +19,7 @@ def decode_id(global_id: str, type_name: str, field: str) -> int:
     return pk
 
 
-def ids_of(global_ids: list[str] | None, type_name: str) -> list[int] | None:
+def ids_of(global_ids: Sequence[str] | None, type_name: str) -> list[int] | None:
     """Primary keys for a filter. An id that is not of this type matches nothing (-1)."""
     if global_ids is None:
         return None

@@ -7,6 +7,7 @@ from typing import NewType
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.scalar import ScalarDefinition
 
 
 def _parse_decimal(value: object) -> Decimal:
@@ -47,4 +48,4 @@ CURRENCY_CODE = strawberry.scalar(
 )
 
 # Annotate fields with `decimal.Decimal` and `CurrencyCode`; the schema maps them here.
-SCALAR_MAP = {Decimal: DECIMAL, CurrencyCode: CURRENCY_CODE}
+SCALAR_MAP: dict[object, ScalarDefinition] = {Decimal: DECIMAL, CurrencyCode: CURRENCY_CODE}

@@ -18,7 +18,15 @@ def _query_types() -> tuple[type, ...]:
     from inset.projects.queries import ProjectQuery
     from inset.themes.queries import ThemeQuery
 
-    return (NodeQuery, AccountQuery, OrganisationQuery, ProjectQuery, LessonQuery, ThemeQuery, AuditQuery)
+    return (
+        NodeQuery,
+        AccountQuery,
+        OrganisationQuery,
+        ProjectQuery,
+        LessonQuery,
+        ThemeQuery,
+        AuditQuery,
+    )
 
 
 def _mutation_types() -> tuple[type, ...]:

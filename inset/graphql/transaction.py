@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from strawberry.types.unset import UnsetType
 
 from inset.db import WRITE
@@ -19,7 +19,7 @@ from inset.graphql.context import Info
 from inset.graphql.errors import UserError, user_error
 from inset.idempotency import service as idempotency
 
-M = TypeVar("M", bound=SQLModel)
+M = TypeVar("M")  # the row a mutation returns (any result, for mutations without replay)
 
 
 def _plain(value: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor
 from inset.errors import Duplicate, Invalid
@@ -27,7 +27,8 @@ def previous_result(
         return None
     record = session.scalars(
         sa.select(IdempotencyRecord).where(
-            IdempotencyRecord.account_id == actor.account_id, IdempotencyRecord.key == key
+            col(IdempotencyRecord.account_id) == actor.account_id,
+            col(IdempotencyRecord.key) == key,
         )
     ).first()
     if record is None:

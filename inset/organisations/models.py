@@ -59,4 +59,3 @@ class Organisation(SQLModel, table=True):
     @property
     def sector(self) -> Sector:
         return SECTOR_OF_KIND[self.kind]
-

@@ -15,7 +15,9 @@ from inset.organisations.types import (
 @strawberry.type
 class OrganisationMutation:
     @strawberry.mutation(description="Adds a member organisation. STAFF only.")
-    def create_organisation(self, info: Info, input: CreateOrganisationInput) -> OrganisationPayload:
+    def create_organisation(
+        self, info: Info, input: CreateOrganisationInput
+    ) -> OrganisationPayload:
         result = run_mutation(
             info,
             lambda session: service.create_organisation(

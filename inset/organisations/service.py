@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from inset.audit import service as audit
 from inset.access import Actor, require_staff
+from inset.audit import service as audit
 from inset.db import NAME_LENGTH
 from inset.errors import Duplicate, NotFound
 from inset.organisations.models import Organisation, OrganisationKind, Sector, kinds_in_sectors
@@ -39,7 +39,7 @@ def create_organisation(
 def find_by_name(*, session: Session, name: str) -> Organisation | None:
     """Exact name, ignoring case and surrounding spaces."""
     return session.scalars(
-        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.strip().lower())
+        sa.select(Organisation).where(sa.func.lower(col(Organisation.name)) == name.strip().lower())
     ).first()
 
 
@@ -56,14 +56,14 @@ def organisation_list(
     sectors: list[Sector] | None = None,
     regions: list[str] | None = None,
     search: str | None = None,
-) -> sa.Select[tuple[Organisation]]:
+) -> sa.Select[Organisation]:
     """Live organisations matching every given condition (a list matches any of its values)."""
-    stmt = sa.select(Organisation).where(Organisation.archived_at.is_(None))  # type: ignore[union-attr]
+    stmt = sa.select(Organisation).where(col(Organisation.archived_at).is_(None))
     if kinds or sectors:
         wanted = list(kinds or []) + kinds_in_sectors(list(sectors or []))
-        stmt = stmt.where(Organisation.kind.in_(wanted))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Organisation.kind).in_(wanted))
     if regions:
-        stmt = stmt.where(Organisation.region.in_(regions))  # type: ignore[union-attr]
+        stmt = stmt.where(col(Organisation.region).in_(regions))
     if search and search.strip():
-        stmt = stmt.where(Organisation.name.icontains(search.strip(), autoescape=True))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Organisation.name).icontains(search.strip(), autoescape=True))
     return stmt

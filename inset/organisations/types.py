@@ -9,12 +9,13 @@ from inset.graphql.context import Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Connection, Node
 from inset.organisations import models
+from inset.organisations.models import OrganisationKind, Sector
 
 if TYPE_CHECKING:
     from inset.projects.types import Project
 
-OrganisationKind = strawberry.enum(models.OrganisationKind)
-Sector = strawberry.enum(models.Sector)
+strawberry.enum(models.OrganisationKind)  # registered once, here; fields use the model enum
+strawberry.enum(models.Sector)  # registered once, here; fields use the model enum
 
 
 @strawberry.type

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlmodel import col
 from strawberry.dataloader import DataLoader
 
 from inset.access import live_project
@@ -14,13 +16,17 @@ def project_by_id(context: Context) -> DataLoader[int, Project | None]:
     return rows_by_id(context, sa.select(Project).where(live_project(context.actor)), Project.id)
 
 
-def _links(context: Context, column: sa.Column[int], table: type) -> DataLoader[int, list[int]]:
+def _links(
+    context: Context, project_column: Mapped[int], linked_column: Mapped[int]
+) -> DataLoader[int, list[int]]:
+    """The `linked_column` values of a link table's rows, for each project id."""
+
     async def batch(project_ids: list[int]) -> list[list[int]]:
         found: dict[int, list[int]] = {pid: [] for pid in project_ids}
         rows = context.session.execute(
-            sa.select(table.project_id, column)  # type: ignore[attr-defined]
-            .where(table.project_id.in_(project_ids))  # type: ignore[attr-defined]
-            .order_by(table.project_id, column)  # type: ignore[attr-defined]
+            sa.select(project_column, linked_column)
+            .where(project_column.in_(project_ids))
+            .order_by(project_column, linked_column)
         ).all()
         for project_id, linked in rows:
             found[project_id].append(linked)
@@ -30,10 +36,8 @@ def _links(context: Context, column: sa.Column[int], table: type) -> DataLoader[
 
 
 def partner_ids_by_project(context: Context) -> DataLoader[int, list[int]]:
-    return _links(context, ProjectPartner.organisation_id, ProjectPartner)  # type: ignore[arg-type]
+    return _links(context, col(ProjectPartner.project_id), col(ProjectPartner.organisation_id))
 
 
 def theme_ids_by_project(context: Context) -> DataLoader[int, list[int]]:
-    return _links(context, ProjectTheme.theme_id, ProjectTheme)  # type: ignore[arg-type]
-
-
+    return _links(context, col(ProjectTheme.project_id), col(ProjectTheme.theme_id))

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor, may_read_project, may_write_project, require_writer
 from inset.accounts.models import Account, Role
@@ -36,7 +36,9 @@ EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on")
 def partner_ids(*, session: Session, project_id: int) -> set[int]:
     return set(
         session.scalars(
-            sa.select(ProjectPartner.organisation_id).where(ProjectPartner.project_id == project_id)
+            sa.select(col(ProjectPartner.organisation_id)).where(
+                col(ProjectPartner.project_id) == project_id
+            )
         )
     )
 
@@ -44,9 +46,9 @@ def partner_ids(*, session: Session, project_id: int) -> set[int]:
 def theme_ids(*, session: Session, project_id: int) -> list[int]:
     return list(
         session.scalars(
-            sa.select(ProjectTheme.theme_id)
-            .where(ProjectTheme.project_id == project_id)
-            .order_by(ProjectTheme.theme_id)
+            sa.select(col(ProjectTheme.theme_id))
+            .where(col(ProjectTheme.project_id) == project_id)
+            .order_by(col(ProjectTheme.theme_id))
         )
     )
 
@@ -73,7 +75,7 @@ def get_project_for_write(
     """
     require_writer(actor)
     project = session.scalars(
-        sa.select(Project).where(Project.id == project_id).with_for_update()
+        sa.select(Project).where(col(Project.id) == project_id).with_for_update()
     ).first()
     partners = partner_ids(session=session, project_id=project_id)
     if project is None or not may_read_project(actor, project, partners):
@@ -81,7 +83,9 @@ def get_project_for_write(
     if project.archived_at is not None:
         raise NotFound("project", (field,))
     if not may_write_project(actor, project, partners):
-        raise Forbidden("only leads of the project's organisations, or staff, may change it", (field,))
+        raise Forbidden(
+            "only leads of the project's organisations, or staff, may change it", (field,)
+        )
     return project
 
 
@@ -103,9 +107,9 @@ def touch(*, session: Session, project: Project) -> None:
 def refresh_evidence_level(*, session: Session, project: Project) -> int:
     """Recomputes the stored derived level from the project's live evidence."""
     claims = session.execute(
-        sa.select(Evidence.level, Evidence.independent).where(
-            Evidence.project_id == project.id,
-            Evidence.archived_at.is_(None),  # type: ignore[union-attr]
+        sa.select(col(Evidence.level), col(Evidence.independent)).where(
+            col(Evidence.project_id) == project.id,
+            col(Evidence.archived_at).is_(None),
         )
     ).all()
     project.evidence_level = derive_evidence_level(
@@ -118,9 +122,7 @@ def refresh_evidence_level(*, session: Session, project: Project) -> int:
     return project.evidence_level
 
 
-def check_project_text(
-    values: Mapping[str, str | None], *, visibility: Visibility
-) -> None:
+def check_project_text(values: Mapping[str, str | None], *, visibility: Visibility) -> None:
     no_personal_data(values, public=visibility is Visibility.PUBLIC)
 
 
@@ -140,9 +142,9 @@ def _organisations_exist(session: Session, ids: list[int], field: str) -> list[i
     unique = list(dict.fromkeys(ids))
     found = set(
         session.scalars(
-            sa.select(Organisation.id).where(
-                Organisation.id.in_(unique),  # type: ignore[union-attr]
-                Organisation.archived_at.is_(None),  # type: ignore[union-attr]
+            sa.select(col(Organisation.id)).where(
+                col(Organisation.id).in_(unique),
+                col(Organisation.archived_at).is_(None),
             )
         )
     )
@@ -171,10 +173,12 @@ def _set_links(
     session: Session, project_id: int, partners: list[int] | None, themes: list[int] | None
 ) -> None:
     if partners is not None:
-        session.execute(sa.delete(ProjectPartner).where(ProjectPartner.project_id == project_id))
+        session.execute(
+            sa.delete(ProjectPartner).where(col(ProjectPartner.project_id) == project_id)
+        )
         session.add_all(ProjectPartner(project_id=project_id, organisation_id=o) for o in partners)
     if themes is not None:
-        session.execute(sa.delete(ProjectTheme).where(ProjectTheme.project_id == project_id))
+        session.execute(sa.delete(ProjectTheme).where(col(ProjectTheme.project_id) == project_id))
         session.add_all(ProjectTheme(project_id=project_id, theme_id=t) for t in themes)
 
 
@@ -198,7 +202,12 @@ def create_project(
     (as lead or as partner)."""
     require_writer(actor)
     values = _clean_text(
-        {"title": title, "summary": summary, "problem": problem, "theory_of_change": theory_of_change}
+        {
+            "title": title,
+            "summary": summary,
+            "problem": problem,
+            "theory_of_change": theory_of_change,
+        }
     )
     check_project_text(values, visibility=visibility)
     [lead_org] = _organisations_exist(session, [lead_organisation_id], "lead_organisation_id")
@@ -243,7 +252,9 @@ def create_project(
         entity=project,
         organisation_id=lead_org,
         changes={
-            **audit.created(project, [*FREE_TEXT, "innovation_type", "visibility", "lead_organisation_id"]),
+            **audit.created(
+                project, [*FREE_TEXT, "innovation_type", "visibility", "lead_organisation_id"]
+            ),
             "partner_organisation_ids": (None, partners),
             "theme_ids": (None, themes),
         },
@@ -291,7 +302,9 @@ def update_project(
                 ("partner_organisation_ids",),
             )
     if changes.get("theme_ids") is not None:
-        themes = existing_theme_ids(session=session, theme_ids=changes["theme_ids"], field="theme_ids")
+        themes = existing_theme_ids(
+            session=session, theme_ids=changes["theme_ids"], field="theme_ids"
+        )
     for name in ("innovation_type", "started_on"):
         if changes.get(name) is not None:
             setattr(project, name, changes[name])
@@ -382,11 +395,13 @@ def public_text_of(*, session: Session, project: Project) -> list[tuple[str, str
             sa.select(model).where(model.project_id == project.id, model.archived_at.is_(None))
         )
         for row in rows:
-            texts += [(f"visibility ({model.__name__.lower()} {f})", getattr(row, f)) for f in fields]
+            texts += [
+                (f"visibility ({model.__name__.lower()} {f})", getattr(row, f)) for f in fields
+            ]
     notes = session.scalars(
-        sa.select(Observation.note)
-        .join(Outcome, Outcome.id == Observation.outcome_id)
-        .where(Outcome.project_id == project.id)
+        sa.select(col(Observation.note))
+        .join(Outcome, col(Outcome.id) == col(Observation.outcome_id))
+        .where(col(Outcome.project_id) == project.id)
     )
     texts += [("visibility (observation note)", note) for note in notes]
     return texts
@@ -408,7 +423,7 @@ def project_list(
     search: str | None = None,
     updated_since: Any = None,
     led_by: int | None = None,
-) -> sa.Select[tuple[Project]]:
+) -> sa.Select[Project]:
     """The live projects the actor may read that match every given condition.
 
     Each list matches any of its values; an empty or missing list does not filter.
@@ -419,50 +434,52 @@ def project_list(
     stmt = sa.select(Project).where(live_project(actor))
     conditions: list[Any] = []
     if stages:
-        conditions.append(Project.stage.in_(stages))  # type: ignore[attr-defined]
+        conditions.append(col(Project.stage).in_(stages))
     if statuses:
-        conditions.append(Project.status.in_(statuses))  # type: ignore[attr-defined]
+        conditions.append(col(Project.status).in_(statuses))
     if innovation_types:
-        conditions.append(Project.innovation_type.in_(innovation_types))  # type: ignore[attr-defined]
+        conditions.append(col(Project.innovation_type).in_(innovation_types))
     if visibility:
-        conditions.append(Project.visibility.in_(visibility))  # type: ignore[attr-defined]
+        conditions.append(col(Project.visibility).in_(visibility))
     if led_by is not None:
-        conditions.append(Project.lead_organisation_id == led_by)
+        conditions.append(col(Project.lead_organisation_id) == led_by)
     if min_evidence_level is not None:
-        conditions.append(Project.evidence_level >= min_evidence_level)
+        conditions.append(col(Project.evidence_level) >= min_evidence_level)
     if updated_since is not None:
-        conditions.append(Project.updated_at >= updated_since)
+        conditions.append(col(Project.updated_at) >= updated_since)
     if theme_ids:
         conditions.append(
             sa.exists().where(
-                ProjectTheme.project_id == Project.id,
-                ProjectTheme.theme_id.in_(theme_ids),  # type: ignore[attr-defined]
+                col(ProjectTheme.project_id) == col(Project.id),
+                col(ProjectTheme.theme_id).in_(theme_ids),
             )
         )
     if organisation_ids:
         conditions.append(
             sa.or_(
-                Project.lead_organisation_id.in_(organisation_ids),  # type: ignore[attr-defined]
+                col(Project.lead_organisation_id).in_(organisation_ids),
                 sa.exists().where(
-                    ProjectPartner.project_id == Project.id,
-                    ProjectPartner.organisation_id.in_(organisation_ids),  # type: ignore[attr-defined]
+                    col(ProjectPartner.project_id) == col(Project.id),
+                    col(ProjectPartner.organisation_id).in_(organisation_ids),
                 ),
             )
         )
     if organisation_kinds or sectors or regions:
-        lead = sa.select(Organisation.id).where(Organisation.id == Project.lead_organisation_id)
+        lead = sa.select(col(Organisation.id)).where(
+            col(Organisation.id) == col(Project.lead_organisation_id)
+        )
         if organisation_kinds or sectors:
             kinds = list(organisation_kinds or []) + kinds_in_sectors(list(sectors or []))
-            lead = lead.where(Organisation.kind.in_(kinds))  # type: ignore[attr-defined]
+            lead = lead.where(col(Organisation.kind).in_(kinds))
         if regions:
-            lead = lead.where(Organisation.region.in_(regions))  # type: ignore[union-attr]
+            lead = lead.where(col(Organisation.region).in_(regions))
         conditions.append(lead.exists())
     if search and search.strip():
         words = search.strip()
         conditions.append(
             sa.or_(
-                Project.title.icontains(words, autoescape=True),  # type: ignore[attr-defined]
-                Project.summary.icontains(words, autoescape=True),  # type: ignore[attr-defined]
+                col(Project.title).icontains(words, autoescape=True),
+                col(Project.summary).icontains(words, autoescape=True),
             )
         )
     return stmt.where(*conditions)

@@ -12,10 +12,12 @@ from inset.db import pk, utcnow
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Connection, Node
-from inset.organisations.loaders import organisation_by_id
-from inset.organisations.types import Organisation, OrganisationKind, Sector
+from inset.organisations.loaders import organisation_by_id, referenced_organisation
+from inset.organisations.models import OrganisationKind, Sector
+from inset.organisations.types import Organisation
 from inset.projects import models
 from inset.projects.loaders import partner_ids_by_project, theme_ids_by_project
+from inset.projects.models import InnovationType, ProjectStatus, Stage, Visibility
 from inset.themes.loaders import theme_by_id
 from inset.themes.types import Theme
 
@@ -26,10 +28,10 @@ if TYPE_CHECKING:
     from inset.lessons.types import Lesson
     from inset.outcomes.types import Outcome
 
-Stage = strawberry.enum(models.Stage)
-ProjectStatus = strawberry.enum(models.ProjectStatus)
-Visibility = strawberry.enum(models.Visibility)
-InnovationType = strawberry.enum(models.InnovationType)
+strawberry.enum(models.Stage)  # registered once, here; fields use the model enum
+strawberry.enum(models.ProjectStatus)  # registered once, here; fields use the model enum
+strawberry.enum(models.Visibility)  # registered once, here; fields use the model enum
+strawberry.enum(models.InnovationType)  # registered once, here; fields use the model enum
 
 
 @strawberry.type
@@ -90,7 +92,7 @@ class Project(Node):
 
     @strawberry.field
     async def lead_organisation(self, info: Info) -> Organisation:
-        row = await info.context.loaders.load(organisation_by_id, self.row.lead_organisation_id)
+        row = await referenced_organisation(info.context, self.row.lead_organisation_id)
         return Organisation.from_model(row)
 
     @strawberry.field
@@ -223,7 +225,7 @@ class CreateProjectInput:
     theme_ids: list[strawberry.ID] | None = None
     lead_organisation_id: strawberry.ID
     partner_organisation_ids: list[strawberry.ID] | None = None
-    visibility: Visibility = models.Visibility.PRIVATE
+    visibility: Visibility = Visibility.PRIVATE
     lead_account_id: strawberry.ID | None = None
     started_on: date | None = strawberry.field(default=None, description="Default: today.")
     idempotency_key: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inset.access import Actor, require_staff
 from inset.audit import service as audit
@@ -23,7 +23,7 @@ def create_theme(*, session: Session, actor: Actor, name: str) -> Theme:
     require_staff(actor, "create themes")
     name = required_text(name, "name", limit=NAME_LENGTH)
     slug = slugify(name)
-    if session.scalars(sa.select(Theme.id).where(Theme.slug == slug)).first():
+    if session.scalars(sa.select(col(Theme.id)).where(col(Theme.slug) == slug)).first():
         raise Duplicate(f"a theme called {name!r} already exists", ("name",))
     theme = Theme(name=name, slug=slug)
     session.add(theme)
@@ -42,11 +42,11 @@ def create_theme(*, session: Session, actor: Actor, name: str) -> Theme:
 def existing_theme_ids(*, session: Session, theme_ids: list[int], field: str) -> list[int]:
     """The ids, de-duplicated in order; NOT_FOUND when one is not a theme."""
     unique = list(dict.fromkeys(theme_ids))
-    found = set(session.scalars(sa.select(Theme.id).where(Theme.id.in_(unique))))  # type: ignore[union-attr]
+    found = set(session.scalars(sa.select(col(Theme.id)).where(col(Theme.id).in_(unique))))
     if len(found) != len(unique):
         raise NotFound("theme", (field,))
     return unique
 
 
 def list_themes(*, session: Session) -> list[Theme]:
-    return list(session.scalars(sa.select(Theme).order_by(Theme.name)))
+    return list(session.scalars(sa.select(Theme).order_by(col(Theme.name))))

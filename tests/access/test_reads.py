@@ -1,8 +1,8 @@
-"""Who reads which project, on every read path (DESIGN.md section 6).
+"""Who reads which project and its records, on every read path (DESIGN.md section 6).
 
-A project the viewer may not read must behave exactly as if it did not exist: `node` is
-null, and it is absent from every list and every `totalCount`. The table of who reads
-what is `READS` in cast.py; every test here is parametrized over its rows.
+A project the viewer may not read behaves exactly as if it did not exist: `node` is null,
+and it is absent from every list, every `totalCount` and every figure. `READS` in cast.py
+is the table of who reads what; each test here runs over its rows.
 """
 
 from __future__ import annotations
@@ -10,10 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from conftest import Api, World
-from tests.access.cast import Cast, Who, gid, read_matrix
+
+from inset.accounts.models import TokenScope
 from inset.projects.models import Visibility
+from tests.access.cast import (
+    ANONYMOUS,
+    LEAD_ORG_LEAD,
+    MEMBERS,
+    PRIVATE,
+    PUBLIC,
+    Cast,
+    Who,
+    gid,
+    may_read,
+    read_matrix,
+    roles,
+)
 
 
 @pytest.fixture
@@ -29,7 +42,7 @@ query ($id: ID!) {
 """
 
 PROJECT_LISTS = """
-query ($lead: ID!, $partner: ID!) {
+query ($lead: ID!, $partner: ID!, $owner: ID!) {
   all: projects { totalCount nodes { id } edges { node { id } } }
   backwards: projects(last: 10) { totalCount nodes { id } }
   ledOrPartnered: projects(filter: {organisations: [$lead, $partner]}) { totalCount nodes { id } }
@@ -38,9 +51,61 @@ query ($lead: ID!, $partner: ID!) {
   anyVisibility: projects(filter: {visibility: [PRIVATE, MEMBERS, PUBLIC]}) {
     totalCount nodes { id }
   }
-  byKind: projects(filter: {organisationKinds: [LOCAL_AUTHORITY], regions: ["North West"]}) {
+  byLeadOrganisation: projects(
+    filter: {organisationKinds: [LOCAL_AUTHORITY], regions: ["North West"]}
+  ) { totalCount nodes { id } }
+  organisation: node(id: $lead) { ... on Organisation { projects { totalCount nodes { id } } } }
+  account: node(id: $owner) {
+    ... on Account { organisation { projects { totalCount nodes { id } } } }
+  }
+  directory: organisations(filter: {search: "Lead Borough"}) {
+    nodes { projects { totalCount nodes { id } } }
+  }
+}
+"""
+
+RECORD_KINDS = ["Evidence", "Outcome", "Cost", "Benefit", "Lesson", "GateDecision"]
+
+RECORDS = """
+query ($Project: ID!, $Evidence: ID!, $Outcome: ID!, $Cost: ID!, $Benefit: ID!,
+       $Lesson: ID!, $GateDecision: ID!) {
+  Evidence: node(id: $Evidence) { id }
+  Outcome: node(id: $Outcome) { id }
+  Cost: node(id: $Cost) { id }
+  Benefit: node(id: $Benefit) { id }
+  Lesson: node(id: $Lesson) { id }
+  GateDecision: node(id: $GateDecision) { id }
+  project: node(id: $Project) {
+    ... on Project {
+      evidence { totalCount nodes { id } }
+      costs { totalCount nodes { id } }
+      benefits { totalCount nodes { id } }
+      lessons { totalCount nodes { id } }
+      decisions { totalCount nodes { id } }
+      outcomes { id observations { value } }
+      economics { grossCost { amount } grossBenefit { amount } }
+    }
+  }
+}
+"""
+
+LIBRARY = """
+{
+  all: lessons { totalCount nodes { id } }
+  searched: lessons(search: "evening", filter: {organisationKinds: [LOCAL_AUTHORITY]}) {
     totalCount nodes { id }
   }
+}
+"""
+
+ALL_PROJECTS = "{ projects { totalCount nodes { id } } }"
+
+LESSONS_AS_SHOWN = """
+query ($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Lesson { title organisationKind region project { id } organisation { id } }
+  }
+  lessons { totalCount nodes { title } }
 }
 """
 
@@ -63,20 +128,149 @@ async def test_node_shows_a_project_only_to_those_who_may_read_it(
         assert data["node"] == {"id": project_id, "title": project.title, "visibility": visibility}
         assert data["nodes"] == [{"id": project_id}]
     else:
-        assert data["node"] is None
-        assert data["nodes"] == [None]
+        assert data == {"node": None, "nodes": [None]}
 
 
-@pytest.mark.parametrize(("who", "visibility", "visible"), read_matrix())
-async def test_every_project_list_and_its_total_count_hold_a_project_only_for_its_readers(
-    api: Api, cast: Cast, who: Who, visibility: Visibility, visible: bool
+def shown(page: dict[str, Any]) -> tuple[int, set[str]]:
+    """(totalCount, ids) of a page of a connection."""
+    return page["totalCount"], {node["id"] for node in page["nodes"]}
+
+
+@pytest.mark.parametrize("who", roles())
+async def test_every_project_list_and_its_total_count_hold_exactly_what_the_viewer_may_read(
+    api: Api, cast: Cast, who: Who
 ) -> None:
-    # given
-    project = cast.project(visibility)
-    orgs = {"lead": gid("Organisation", cast.lead_org), "partner": gid("Organisation", cast.partner_org)}
+    # given one project of each visibility, led by the lead organisation with a partner
+    projects = {v: cast.project(v, title=f"Kinship carers ({v.lower()})") for v in Visibility}
+    ids = {
+        "lead": gid("Organisation", cast.lead_org),
+        "partner": gid("Organisation", cast.partner_org),
+        "owner": gid("Account", cast.account_id(LEAD_ORG_LEAD)),
+    }
     # when
-    data = await api.data(PROJECT_LISTS, orgs, token=cast.token(who))
+    data = await api.data(PROJECT_LISTS, ids, token=cast.token(who))
+    # then every list, filtered or nested, holds the readable ones and counts only them
+    edges = {**data["all"], "nodes": [edge["node"] for edge in data.pop("all")["edges"]]}
+    pages = {
+        "all (edges)": edges,
+        "organisation": data.pop("organisation")["projects"],
+        "account's organisation": data.pop("account")["organisation"]["projects"],
+        "directory": data.pop("directory")["nodes"][0]["projects"],
+        **data,
+    }
+    readable = {gid("Project", p) for v, p in projects.items() if may_read(who, v)}
+    assert {name: shown(page) for name, page in pages.items()} == dict.fromkeys(
+        pages, (len(readable), readable)
+    )
+
+
+def as_read(ids: dict[str, str]) -> dict[str, Any]:
+    """What a reader of the project sees of the records `Cast.records` made on it."""
+    return {
+        **{name: {"id": ids[name]} for name in RECORD_KINDS},
+        "project": {
+            "evidence": listed([ids["Evidence"]]),
+            "costs": listed([ids["Cost"]]),
+            "benefits": listed([ids["Benefit"]]),
+            "lessons": listed([ids["Lesson"]]),
+            "decisions": listed([ids["GateDecision"]]),
+            "outcomes": [{"id": ids["Outcome"], "observations": [{"value": "9"}]}],
+            "economics": {
+                "grossCost": {"amount": "10000.00"},
+                "grossBenefit": {"amount": "4000.00"},
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize("who", roles())
+async def test_a_projects_records_are_readable_exactly_where_the_project_is(
+    api: Api, cast: Cast, who: Who
+) -> None:
+    # given one project of each visibility, with one record of each kind on it
+    projects = {v: cast.project(v) for v in Visibility}
+    records = {
+        v: {name: gid(name, pk) for name, pk in cast.records(p).items()}
+        for v, p in projects.items()
+    }
+    token = cast.token(who)
+    # when
+    seen = {
+        v: await api.data(RECORDS, {**ids, "Project": gid("Project", projects[v])}, token=token)
+        for v, ids in records.items()
+    }
+    library = await api.data(LIBRARY, token=token)
     # then
-    expected = listed([gid("Project", project)] if visible else [])
-    assert data.pop("all") == {**expected, "edges": [{"node": n} for n in expected["nodes"]]}
-    assert data == {alias: expected for alias in data}
+    hidden = dict.fromkeys([*RECORD_KINDS, "project"])
+    assert seen == {v: as_read(ids) if may_read(who, v) else hidden for v, ids in records.items()}
+    readable = {ids["Lesson"] for v, ids in records.items() if may_read(who, v)}
+    assert {name: shown(page) for name, page in library.items()} == dict.fromkeys(
+        library, (len(readable), readable)
+    )
+
+
+@pytest.mark.parametrize("who", [r for r in roles() if r.values[0] is not ANONYMOUS])
+async def test_a_read_only_token_reads_exactly_what_its_account_reads(
+    api: Api, cast: Cast, who: Who
+) -> None:
+    # given one project of each visibility
+    projects = {v: cast.project(v, title=f"A {v.lower()} project") for v in Visibility}
+    # when
+    data = await api.data(ALL_PROJECTS, token=cast.token(who, TokenScope.READ))
+    # then
+    readable = {gid("Project", p) for v, p in projects.items() if may_read(who, v)}
+    assert {n["id"] for n in data["projects"]["nodes"]} == readable
+    assert data["projects"]["totalCount"] == len(readable)
+
+
+# How far each lesson reaches: (its project's visibility, the lesson's own reach, anonymised).
+SHARED_LESSONS = {
+    "shared publicly": (PRIVATE, PUBLIC, False),
+    "shared publicly, anonymised": (PRIVATE, PUBLIC, True),
+    "shared with members, anonymised": (PRIVATE, MEMBERS, True),
+    "from a members' project, shared publicly, anonymised": (MEMBERS, PUBLIC, True),
+    "as its private project": (PRIVATE, None, False),
+}
+
+
+@pytest.mark.parametrize("who", roles())
+async def test_a_lesson_shared_beyond_its_project_never_shows_what_the_reader_may_not_see(
+    api: Api, cast: Cast, who: Who
+) -> None:
+    """Readable by whoever reads its project or its own reach; its project shown only to
+    the project's readers; an anonymised one shows the lead organisation's kind and region
+    but names neither the organisation nor the project to anyone outside the project."""
+    # given
+    lessons = {}
+    for title, (project_visibility, reach, anonymised) in SHARED_LESSONS.items():
+        project = cast.project(project_visibility, title=f"Project of a lesson {title}")
+        lessons[title] = (
+            cast.lesson(project, title=title, shared_with=reach, anonymised=anonymised),
+            project,
+        )
+    ids = [gid("Lesson", lesson) for lesson, _ in lessons.values()]
+    # when
+    data = await api.data(LESSONS_AS_SHOWN, {"ids": ids}, token=cast.token(who))
+    # then
+    expected: dict[str, Any] = {}
+    for title, (project_visibility, reach, anonymised) in SHARED_LESSONS.items():
+        reads_project = may_read(who, project_visibility)
+        if not (reads_project or (reach is not None and may_read(who, reach))):
+            expected[title] = None
+            continue
+        project = lessons[title][1]
+        expected[title] = {
+            "title": title,
+            "organisationKind": "LOCAL_AUTHORITY",
+            "region": "North West",
+            "project": {"id": gid("Project", project)} if reads_project else None,
+            "organisation": (
+                {"id": gid("Organisation", cast.lead_org)}
+                if reads_project or not anonymised
+                else None
+            ),
+        }
+    assert dict(zip(SHARED_LESSONS, data["nodes"], strict=True)) == expected
+    shown = [t for t, lesson in expected.items() if lesson is not None]
+    assert sorted(n["title"] for n in data["lessons"]["nodes"]) == sorted(shown)
+    assert data["lessons"]["totalCount"] == len(shown)

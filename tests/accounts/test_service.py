@@ -127,6 +127,4 @@ def test_a_password_verifies_only_for_its_own_account(world, session: Session):
 
 def test_anonymous_cannot_create_tokens(session: Session):
     with pytest.raises(Forbidden):
-        service.create_api_token(
-            session=session, actor=ANONYMOUS, name="t", scope=TokenScope.READ
-        )
+        service.create_api_token(session=session, actor=ANONYMOUS, name="t", scope=TokenScope.READ)

@@ -52,6 +52,7 @@ class ToyContext:
     loader: DataLoader[int, int]
     closed: bool = False
     batches: list[list[int]] = field(default_factory=list)
+    response_cookies: list[dict[str, object]] = field(default_factory=list)
 
     def close(self) -> None:
         self.closed = True

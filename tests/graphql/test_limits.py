@@ -100,6 +100,9 @@ SCHEMA = strawberry.Schema(query=Query)
 
 
 class ToyContext:
+    def __init__(self) -> None:
+        self.response_cookies: list[dict[str, object]] = []
+
     def close(self) -> None:
         pass
 

@@ -20,14 +20,18 @@ def test_a_lead_creates_a_project_for_their_organisation_at_idea(world, session:
     lead = world.lead()
     theme = world.theme("Youth crime")
 
-    project = world.project(lead, theory_of_change="Early contact keeps children safe.", theme_ids=[theme.id])
+    project = world.project(
+        lead, theory_of_change="Early contact keeps children safe.", theme_ids=[theme.id]
+    )
 
     assert project.stage is Stage.IDEA
     assert project.status is ProjectStatus.ACTIVE
     assert project.version == 1
     assert project.evidence_level == 1  # a theory of change is an account of impact
     assert service.theme_ids(session=session, project_id=project.id) == [theme.id]
-    event = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "project.create")).one()
+    event = session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "project.create")
+    ).one()
     assert event.account_id == lead.account_id
     assert event.changes["title"] == [None, project.title]
 

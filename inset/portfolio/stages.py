@@ -1,0 +1,221 @@
+"""Figures of the lifecycle (DESIGN.md section 1): how projects pass each gate, and how long
+they stay in each stage, from the gate decisions kept for ever.
+
+Like `inset.portfolio.service`, each function is one SQL statement over exactly the
+given projects (the live projects the viewer may read that match the filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from inset.db import UTCDateTime
+from inset.gates.models import GateDecision, GateDecisionKind
+from inset.portfolio.sql import Projects, scope_of, whole_days
+from inset.projects.models import STAGES, Project, ProjectStatus, Stage
+
+GATES = list(pairwise(STAGES))  # (IDEA, PILOT), (PILOT, EVALUATION), (EVALUATION, SCALE)
+_THOUSANDTH = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class StageConversion:
+    """Counts of distinct projects at the gate out of `from_stage` (see `conversion`)."""
+
+    from_stage: Stage
+    to_stage: Stage
+    entered: int
+    passed: int
+    stopped: int
+    recycled: int
+    in_progress: int
+
+    def share(self, count: int) -> float | None:
+        """count / entered, rounded half up to 3 places; None when none entered."""
+        if self.entered == 0:
+            return None
+        return float((Decimal(count) / self.entered).quantize(_THOUSANDTH, ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class StageDuration:
+    """Medians in days (None without stays) and how many stays each is taken over."""
+
+    stage: Stage
+    completed_median: float | None
+    completed_count: int
+    open_median: float | None
+    open_count: int
+
+
+def _stage_order(stage: Any) -> Any:
+    """0 for IDEA .. 3 for SCALE, in SQL."""
+    return sa.case({s: i for i, s in enumerate(STAGES)}, value=stage)
+
+
+def _total(condition: Any) -> Any:
+    """How many rows meet `condition` (0 over no rows)."""
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def conversion(*, session: Session, projects: Projects) -> list[StageConversion]:
+    """The three gates, in order, each over the distinct projects that reached its stage.
+
+    A project has reached a stage when it is at it or beyond, or any decision took it
+    from or to it or beyond (every project starts at IDEA; a later stage is entered only
+    by a GO into it). Of those that reached S: `passed` reached the next stage too (a GO
+    from S); `stopped` were stopped at S (STOP is final and keeps the stage); `recycled`
+    have a RECYCLE from S; `in_progress` are at S now and not stopped. Each project counts
+    once per figure however often it went round, and may count in more than one (recycled
+    from PILOT, later passed it).
+    """
+    scope = scope_of(projects, col(Project.stage), col(Project.status))
+    gate = GateDecision
+    recycled_from = {
+        stage: sa.func.max(
+            sa.case(
+                (
+                    sa.and_(
+                        col(gate.decision) == GateDecisionKind.RECYCLE,
+                        col(gate.from_stage) == stage,
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        ).label(f"recycled_{stage.value.lower()}")
+        for stage, _ in GATES
+    }
+    history = (
+        sa.select(
+            col(gate.project_id).label("project_id"),
+            sa.func.max(_stage_order(col(gate.to_stage))).label("furthest_to"),
+            sa.func.max(_stage_order(col(gate.from_stage))).label("furthest_from"),
+            *recycled_from.values(),
+        )
+        .join_from(GateDecision, scope, scope.c.id == col(gate.project_id))
+        .group_by(col(gate.project_id))
+        .subquery("history")
+    )
+    current = _stage_order(scope.c.stage)
+    columns: list[Any] = [
+        _total(sa.or_(current >= k, history.c.furthest_to >= k, history.c.furthest_from >= k))
+        for k in range(len(STAGES))
+    ]
+    stopped = scope.c.status == ProjectStatus.STOPPED
+    for stage, _ in GATES:
+        columns += [
+            _total(sa.and_(scope.c.stage == stage, stopped)),
+            _total(sa.and_(scope.c.stage == stage, sa.not_(stopped))),
+            _total(history.c[recycled_from[stage].name] == 1),
+        ]
+    row = [
+        int(n)
+        for n in session.execute(
+            sa.select(*columns)
+            .select_from(scope)
+            .outerjoin(history, history.c.project_id == scope.c.id)
+        ).one()
+    ]
+    reached, per_gate = row[: len(STAGES)], row[len(STAGES) :]
+    return [
+        StageConversion(
+            from_stage=stage,
+            to_stage=following,
+            entered=reached[i],
+            passed=reached[i + 1],
+            stopped=per_gate[3 * i],
+            in_progress=per_gate[3 * i + 1],
+            recycled=per_gate[3 * i + 2],
+        )
+        for i, (stage, following) in enumerate(GATES)
+    ]
+
+
+def days_in_stage(*, session: Session, projects: Projects, now: datetime) -> list[StageDuration]:
+    """Median whole days of stays in each stage, every stage in order.
+
+    A stay in a stage starts when the project enters it (IDEA: at creation; otherwise the
+    GO or RECYCLE into it) and is completed by the decision that leaves it (GO, RECYCLE or
+    STOP); HOLD and RESUME do not end a stay. Open stays are those of ACTIVE and ON_HOLD
+    projects now, from `stage_entered_at` to `now`. Each stay is counted in whole days,
+    rounded down; the median of an even number of stays is the mean of the middle two.
+    """
+    scope = scope_of(
+        projects,
+        col(Project.stage),
+        col(Project.status),
+        col(Project.created_at),
+        col(Project.stage_entered_at),
+    )
+    gate = GateDecision
+    # Between two stage-changing decisions the stage does not change, so each stay
+    # started at the previous one (or at creation); STOP is final, so none follows it.
+    moves = (
+        sa.select(
+            col(gate.from_stage).label("stage"),
+            col(gate.decided_at).label("ended_at"),
+            sa.func.lag(col(gate.decided_at))
+            .over(partition_by=col(gate.project_id), order_by=(col(gate.decided_at), col(gate.id)))
+            .label("started_at"),
+            scope.c.created_at,
+        )
+        .join_from(GateDecision, scope, scope.c.id == col(gate.project_id))
+        .where(
+            col(gate.decision).in_(
+                [GateDecisionKind.GO, GateDecisionKind.RECYCLE, GateDecisionKind.STOP]
+            )
+        )
+        .subquery("move")
+    )
+    completed = sa.select(
+        sa.literal_column("0").label("is_open"),
+        moves.c.stage,
+        whole_days(
+            sa.func.coalesce(moves.c.started_at, moves.c.created_at), moves.c.ended_at
+        ).label("days"),
+    )
+    still_open = sa.select(
+        sa.literal_column("1"),
+        scope.c.stage,
+        whole_days(scope.c.stage_entered_at, sa.literal(now, UTCDateTime())),
+    ).where(scope.c.status.in_([ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD]))
+    stays = sa.union_all(completed, still_open).subquery("stay")
+    group = (stays.c.is_open, stays.c.stage)
+    ranked = sa.select(
+        *group,
+        stays.c.days,
+        sa.func.row_number().over(partition_by=group, order_by=stays.c.days).label("position"),
+        sa.func.count().over(partition_by=group).label("stays"),
+    ).subquery("ranked")
+    group_ranked = (ranked.c.is_open, ranked.c.stage)
+    middle = sa.or_(
+        ranked.c.position == (ranked.c.stays + 1) // 2,
+        ranked.c.position == (ranked.c.stays + 2) // 2,
+    )
+    rows = session.execute(
+        sa.select(
+            ranked.c.is_open,
+            ranked.c.stage,
+            sa.func.avg(ranked.c.days),
+            sa.func.max(ranked.c.stays),
+        )
+        .where(middle)
+        .group_by(*group_ranked)
+    ).all()
+    found = {(bool(is_open), stage): (float(median), int(n)) for is_open, stage, median, n in rows}
+    durations = []
+    for stage in STAGES:
+        completed_median, completed_count = found.get((False, stage), (None, 0))
+        open_median, open_count = found.get((True, stage), (None, 0))
+        durations.append(
+            StageDuration(stage, completed_median, completed_count, open_median, open_count)
+        )
+    return durations
