@@ -108,19 +108,42 @@ def load_seeds(engine: Engine, path: Path) -> str:
     project_files = sorted(path.glob("projects*.json"))
     if not project_files:
         raise SeedError(f"no projects*.json files in {path}")
+    entries = [(file.name, entry) for file in project_files for entry in _read(file)["projects"]]
     with transaction(engine) as session:
         if session.scalars(sa.select(col(Organisation.id)).limit(1)).first() is not None:
             raise SeedError("the database already has data: seeds load only into an empty one")
-        loader = _Loader(session)
+        loader = _Loader(session, years_to_shift([entry for _, entry in entries]))
         loader.reference(files)
-        for file in project_files:
-            for entry in _read(file)["projects"]:
-                loader.project(file.name, entry)
+        for name, entry in entries:
+            loader.project(name, entry)
         counts = [
             f"{session.scalar(sa.select(sa.func.count()).select_from(model))} {label}"
             for label, model in COUNTED.items()
         ]
     return ", ".join(counts)
+
+
+def years_to_shift(entries: list[dict[str, Any]]) -> int:
+    """Whole years to move every date forward, so that the newest step is under a year old.
+
+    The story keeps its months and order ("45 in July, 24 by January"), while days in
+    stage, stalled projects and revisit dates stay as current as on the day it was written.
+    """
+    newest = max(
+        date.fromisoformat(day)
+        for entry in entries
+        for day in [entry["on"], *(step["on"] for step in entry.get("steps", []))]
+    )
+    return max(0, (utcnow().date() - newest).days // 366)
+
+
+def shifted(day: date, years: int) -> date:
+    if years == 0:
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
 
 
 def _read(file: Path) -> Any:
@@ -135,14 +158,14 @@ def _at(day: date, minute: int) -> datetime:
     return datetime.combine(day, time(9, 0), UTC) + timedelta(minutes=minute)
 
 
-def _values(action: str, raw: dict[str, Any]) -> dict[str, Any]:
+def _values(action: str, raw: dict[str, Any], years: int) -> dict[str, Any]:
     """The step's JSON as the service's keyword arguments: dates, Decimals and enums."""
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if value is None:
             values[key] = None
         elif key in DATES:
-            values[key] = date.fromisoformat(value)
+            values[key] = shifted(date.fromisoformat(value), years)
         elif key in FIGURES:
             values[key] = Decimal(value)
         elif (action, key) in ENUMS:
@@ -164,8 +187,9 @@ def _message(error: Exception) -> str:
 class _Loader:
     """Makes the records, remembering the ids of what it made so the JSON can use names."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, years: int = 0) -> None:
         self.session = session
+        self.years = years  # every date of the files moves this many years forward
         self.organisations: dict[str, int] = {}
         self.themes: dict[str, int] = {}
         self.accounts: dict[str, Account] = {}
@@ -215,7 +239,7 @@ class _Loader:
 
     def project(self, file: str, entry: dict[str, Any]) -> None:
         title = entry.get("title")
-        created_on = date.fromisoformat(entry["on"])
+        created_on = shifted(date.fromisoformat(entry["on"]), self.years)
         with _where(f"{file}: project {title!r}, creating it"):
             project = projects.create_project(
                 session=self.session,
@@ -230,7 +254,7 @@ class _Loader:
                 partner_organisation_ids=[self.organisation(o) for o in entry.get("partners", [])],
                 visibility=Visibility[entry["visibility"]],
                 lead_account_id=pk(self.account(entry["lead_account"])),
-                started_on=date.fromisoformat(entry["started_on"]),
+                started_on=shifted(date.fromisoformat(entry["started_on"]), self.years),
             )
             at = _at(created_on, 0)
             stamps = ("created_at", "stage_entered_at", "last_decision_at", "updated_at")
@@ -241,7 +265,7 @@ class _Loader:
             actions = [a for a in ACTIONS if a in step]
             where = f"{file}: project {title!r}, step {n} ({'/'.join(actions)} on {step.get('on')})"
             with _where(where):
-                on = date.fromisoformat(step["on"])
+                on = shifted(date.fromisoformat(step["on"]), self.years)
                 if len(actions) != 1:
                     raise SeedError(f"a step has exactly one of {', '.join(ACTIONS)}")
                 if not previous <= on <= utcnow().date():
@@ -262,12 +286,12 @@ class _Loader:
         made: tuple[type[SQLModel], int, str] | None = None
         if action in RECORDERS:
             record, stamp = RECORDERS[action]
-            row = record(**common, project_id=pid, **_values(action, raw))
+            row = record(**common, project_id=pid, **_values(action, raw, self.years))
             made = (type(row), pk(row), stamp)
             if action == "outcome":
                 self.outcomes[row.name] = pk(row)
         elif action == "observe":
-            values = _values(action, raw)
+            values = _values(action, raw, self.years)
             outcome = values.pop("outcome")
             if outcome not in self.outcomes:
                 raise SeedError(f"this project has no outcome called {outcome!r} yet")
@@ -295,10 +319,10 @@ class _Loader:
         self._backdate(Project, pid, updated_at=at)
 
     def _decide(self, project: Project, actor: Actor, raw: dict[str, Any], at: datetime) -> None:
-        values = _values("decision", raw)
+        values = _values("decision", raw, self.years)
         inline = values.pop("lesson", None)
         if inline is not None:
-            inline = lessons.InlineLesson(**_values("lesson", inline))
+            inline = lessons.InlineLesson(**_values("lesson", inline, self.years))
         stage = project.stage
         _, decision = gates.decide_gate(
             session=self.session,

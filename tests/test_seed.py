@@ -247,3 +247,19 @@ def test_timestamps_follow_the_dates_of_the_steps(engine, loaded):
     ]
     assert len(stalled) >= 2
     assert all(p.updated_at >= p.last_decision_at >= p.created_at for p in projects.values())
+
+
+def test_the_story_moves_forward_whole_years_once_its_newest_step_is_a_year_old():
+    from datetime import date, timedelta
+
+    from inset.db import utcnow
+    from inset.seed import shifted, years_to_shift
+
+    today = utcnow().date()
+    recent = [{"on": (today - timedelta(days=40)).isoformat(), "steps": []}]
+    old = [{"on": "2020-01-15", "steps": [{"on": (today - timedelta(days=800)).isoformat()}]}]
+
+    assert years_to_shift(recent) == 0
+    assert years_to_shift(old) == 2
+    assert shifted(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert shifted(date(2021, 7, 1), 2) == date(2023, 7, 1)
