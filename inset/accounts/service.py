@@ -64,7 +64,9 @@ def create_account(
         action="account.create",
         entity=account,
         organisation_id=organisation_id,
-        changes=audit.created(account, ["email", "name", "organisation_id", "role"]),
+        # Not the email: leads read their organisation's trail, and an email is for the
+        # account itself and staff only (who find it on the account).
+        changes=audit.created(account, ["name", "organisation_id", "role"]),
     )
     return account
 

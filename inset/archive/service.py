@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from inset.access import Actor
+from inset.access import Actor, require_writer
 from inset.db import TEXT_LENGTH
 from inset.errors import Invalid, NotFound
 from inset.validation import no_personal_data, required_text
@@ -50,7 +50,12 @@ NOT_ARCHIVABLE = {"GateDecision", "Organisation", "Account", "Theme", "ApiToken"
 def archive_record(
     *, session: Session, actor: Actor, type_name: str, record_id: int, reason: str
 ) -> Any:
-    """Archives the record with its domain's rules (and audit). Returns the archived row."""
+    """Archives the record with its domain's rules (and audit). Returns the archived row.
+
+    Who may write at all is settled before any lookup, so that the answer never depends
+    on whether a record the actor cannot see exists.
+    """
+    require_writer(actor)
     reason = required_text(reason, "reason", limit=TEXT_LENGTH)
     no_personal_data({"reason": reason}, public=False)
     if type_name in NOT_ARCHIVABLE:

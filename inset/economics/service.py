@@ -238,9 +238,12 @@ def _archive(*, session: Session, actor: Actor, row: R | None, what: str, reason
     if row is None or row.archived_at is not None:
         raise NotFound(what, ("id",))
     # NOT_FOUND for a row of a project the actor may not read, like the row itself.
-    project = get_project_for_write(
-        session=session, actor=actor, project_id=row.project_id, field="id"
-    )
+    try:
+        project = get_project_for_write(
+            session=session, actor=actor, project_id=row.project_id, field="id"
+        )
+    except NotFound:
+        raise NotFound(what, ("id",)) from None
     cleaned = required_text(reason, "reason", limit=TEXT_LENGTH)
     no_personal_data({"reason": cleaned}, public=False)
     row.archived_at = utcnow()

@@ -98,6 +98,7 @@ def _transact(
             if previous is not None:
                 row = session.get(replay, previous)
                 if row is not None:
+                    idempotency.authorise_replay(session=session, actor=context.actor, row=row)
                     return row
         result = work(session)
         if key and replay is not None:

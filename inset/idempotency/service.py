@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from inset.access import Actor
+from inset.access import Actor, require_writer
 from inset.errors import Duplicate, Invalid
 from inset.idempotency.models import IdempotencyRecord
 
@@ -64,3 +64,26 @@ def remember(
         )
     )
     session.flush()  # the unique (account, key) constraint decides a race here
+
+
+def authorise_replay(*, session: Session, actor: Actor, row: object) -> None:
+    """A replay answers only someone who may still make the same change.
+
+    The first request passed the service's checks; by the time of a replay the token may
+    be read-only or the organisation taken off the project, and then the replay is
+    refused as the change itself would be.
+    """
+    from inset.outcomes.models import Observation, Outcome
+    from inset.projects.models import Project
+    from inset.projects.service import get_project_for_write
+
+    require_writer(actor)
+    if isinstance(row, Project):
+        project_id: int | None = row.id
+    elif isinstance(row, Observation):
+        outcome = session.get(Outcome, row.outcome_id)
+        project_id = outcome.project_id if outcome else None
+    else:
+        project_id = getattr(row, "project_id", None)
+    if project_id is not None:
+        get_project_for_write(session=session, actor=actor, project_id=project_id)

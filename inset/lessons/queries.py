@@ -6,9 +6,10 @@ from inset.graphql.context import Info
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection
 from inset.lessons import service
-from inset.lessons.loaders import NEWEST_FIRST, lesson_count_by_project, lesson_pages_by_project
+from inset.lessons.loaders import lesson_count_by_project, lesson_pages_by_project
+from inset.lessons.search import MAX_LENGTH
 from inset.lessons.types import Lesson, LessonFilter
-from inset.pagination import PageRequest, count, fetch_page
+from inset.pagination import PageRequest, count
 
 
 async def lessons_of(
@@ -28,7 +29,13 @@ async def lessons_of(
 class LessonQuery:
     @strawberry.field(
         description="The learning library: every lesson you may read, newest first. "
-        "`search` matches words in the title or body, ignoring case. An unknown barrier "
+        f"`search` (up to {MAX_LENGTH} characters) is full text over titles and bodies: every "
+        "word must match (as a word or its stem; on SQLite a word's start is enough; on "
+        "PostgreSQL common words are ignored and quoted phrases, `or` and `-word` work); "
+        "results come most relevant first, a match in the title counting more, and each "
+        "lesson's `snippet` shows where it matched. Any text is a valid search; a longer one "
+        "is an error with code INVALID. A cursor from a search is valid for the same "
+        "search only. `totalCount` counts the matches you may read. An unknown barrier "
         "tag in the filter is an error with code INVALID."
     )
     async def lessons(
@@ -40,7 +47,7 @@ class LessonQuery:
         filter: LessonFilter | None = None,
     ) -> Connection[Lesson]:
         f = filter or LessonFilter()
-        stmt = service.lesson_list(
+        library = service.library(
             actor=info.context.actor,
             search=search,
             theme_ids=ids_of(f.themes, "Theme"),
@@ -53,11 +60,9 @@ class LessonQuery:
         )
         request = PageRequest.from_args(first=first, after=after)
         session = info.context.session
-        page = fetch_page(
-            session, stmt, NEWEST_FIRST, request, lambda row: (row.recorded_at, row.id)
-        )
+        page = service.library_page(session=session, library=library, request=request)
 
         async def total() -> int:
-            return count(session, stmt)
+            return count(session, library.lessons)
 
-        return connection(page, Lesson.from_model, total)
+        return connection(page, lambda row: Lesson.from_model(row[0], library.search), total)

@@ -9,8 +9,10 @@ lives in the GraphQL type, which is where the organisation and project are shown
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,8 +24,10 @@ from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
 from inset.errors import Invalid, NotFound
 from inset.gates.models import GateDecision
+from inset.lessons import search as full_text
 from inset.lessons.models import Barrier, Lesson, LessonBarrier, LessonKind
 from inset.organisations.models import Organisation, OrganisationKind
+from inset.pagination import Page, PageRequest, SortKey, keyset, make_page
 from inset.projects.models import Project, ProjectStatus, ProjectTheme, Stage, Visibility
 from inset.projects.service import get_project_for_write, touch
 from inset.validation import no_personal_data, required_text
@@ -31,6 +35,13 @@ from inset.validation import no_personal_data, required_text
 ALLOWED_BARRIERS = ", ".join(b.value for b in Barrier)
 REASON_LENGTH = 2000
 RECORDED = ["kind", "title", "body", "stage", "shared_with", "anonymised", "decision_id"]
+# Newest first; the id breaks ties between lessons recorded in the same instant.
+NEWEST_FIRST = [
+    SortKey(col(Lesson.recorded_at), descending=True),
+    SortKey(col(Lesson.id), descending=True),
+]
+
+LessonRows = sa.Select[tuple[Lesson, float | None]]
 
 
 @dataclass(frozen=True)
@@ -235,6 +246,28 @@ def projects_with_readable_lessons(actor: Actor) -> sa.Select[Project]:
     return sa.select(Project).where(col(Project.id).in_(lesson_projects))
 
 
+@dataclass(frozen=True)
+class Library:
+    """The learning library as one viewer, filter and search see it.
+
+    `lessons`: (lesson, rank) rows, as `lesson_list` describes. `order`: newest first
+    without a search; with one, most relevant first, then newest (highest id) first.
+    `search`: the search as run (see inset.lessons.search.clean_search), None when not
+    searching.
+    """
+
+    lessons: LessonRows
+    order: list[SortKey]
+    search: str | None
+
+    def keys_of(self, row: Any) -> tuple[Any, ...]:
+        """A row's cursor values (see `library_page`)."""
+        lesson, rank = row
+        if self.search is None:
+            return (lesson.recorded_at, lesson.id)
+        return (rank, lesson.id, _fingerprint(self.search))
+
+
 def lesson_list(
     *,
     actor: Actor,
@@ -246,14 +279,42 @@ def lesson_list(
     organisation_kinds: list[OrganisationKind] | None = None,
     regions: list[str] | None = None,
     project_outcomes: list[ProjectStatus] | None = None,
-) -> sa.Select[Lesson]:
+) -> LessonRows:
     """The learning library: lessons the actor may read that match every condition given.
 
-    Each list matches any of its values; an empty or missing list does not filter.
-    Organisation kinds and regions are the lead organisation's, and only filter: an
-    anonymised lesson still never shows its organisation. `search` is, for now, a
-    case-insensitive match of the words as typed in the title or the body.
+    Rows are (lesson, rank), in no particular order. Each list matches any of its values;
+    an empty or missing list does not filter. Organisation kinds and regions are the lead
+    organisation's, and only filter: an anonymised lesson still never shows its
+    organisation. `search` (at most 200 characters; blank: no search) keeps the lessons
+    whose title or body matches it as inset.lessons.search describes, and `rank` says how
+    well (higher is better); without a search `rank` is None.
     """
+    return library(
+        actor=actor,
+        search=search,
+        theme_ids=theme_ids,
+        barriers=barriers,
+        stages=stages,
+        kinds=kinds,
+        organisation_kinds=organisation_kinds,
+        regions=regions,
+        project_outcomes=project_outcomes,
+    ).lessons
+
+
+def library(
+    *,
+    actor: Actor,
+    search: str | None = None,
+    theme_ids: list[int] | None = None,
+    barriers: list[str] | None = None,
+    stages: list[Stage] | None = None,
+    kinds: list[LessonKind] | None = None,
+    organisation_kinds: list[OrganisationKind] | None = None,
+    regions: list[str] | None = None,
+    project_outcomes: list[ProjectStatus] | None = None,
+) -> Library:
+    """`lesson_list` with the order to page it in (see Library)."""
     conditions: list[Any] = []
     if stages:
         conditions.append(col(Lesson.stage).in_(stages))
@@ -285,12 +346,64 @@ def lesson_list(
         if regions:
             lead = lead.where(col(Organisation.region).in_(regions))
         conditions.append(lead.exists())
-    if search and search.strip():
-        words = search.strip()
-        conditions.append(
-            sa.or_(
-                col(Lesson.title).icontains(words, autoescape=True),
-                col(Lesson.body).icontains(words, autoescape=True),
-            )
-        )
-    return readable_lessons(actor).where(*conditions)
+    readable = readable_lessons(actor).where(*conditions)
+    cleaned = full_text.clean_search(search)
+    if cleaned is None:
+        unranked = sa.null().cast(sa.Float).label("rank")
+        return Library(readable.add_columns(unranked), NEWEST_FIRST, None)
+    found = full_text.hits(cleaned)
+    ranked = readable.join(found, found.c.lesson_id == col(Lesson.id)).add_columns(
+        found.c.rank.label("rank")
+    )
+    order = [SortKey(found.c.rank, descending=True), SortKey(col(Lesson.id), descending=True)]
+    return Library(ranked, order, cleaned)
+
+
+def library_page(*, session: Session, library: Library, request: PageRequest) -> Page:
+    """A page of `library.lessons` rows, in the library's order.
+
+    A cursor holds its row's sort values: (recorded_at, id) without a search; with one,
+    (rank, id) and a fingerprint of the search, so that a cursor is taken only by the
+    same search (another is INVALID on `after`). The rank is a float, kept exactly.
+    """
+    request = replace(request, after=_after(library, request.after))
+    rows = session.execute(keyset(library.lessons, library.order, request).limit(request.size + 1))
+    return make_page(rows.all(), library.keys_of, request)
+
+
+def _after(library: Library, after: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    if after is None:
+        return None
+    if library.search is None:
+        if len(after) == 2 and isinstance(after[0], datetime) and _whole(after[1]):
+            return after
+    elif (
+        len(after) == 3
+        and isinstance(after[0], int | float)
+        and not isinstance(after[0], bool)
+        and _whole(after[1])
+        and after[2] == _fingerprint(library.search)
+    ):
+        return (float(after[0]), after[1])
+    raise Invalid("after is not a cursor from this list", ("after",))
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _fingerprint(search: str) -> str:
+    return hashlib.sha256(search.encode()).hexdigest()[:12]
+
+
+def lesson_snippets(*, session: Session, search: str, lesson_ids: list[int]) -> dict[int, str]:
+    """The snippet of each lesson that matches `search` (a `Library.search`): the text
+    around the match, each matched word between « and », … where text is left out.
+
+    Only for lessons the caller already found readable; lessons not matching are absent.
+    """
+    found = full_text.snippets(search)
+    rows = session.execute(
+        sa.select(found.c.lesson_id, found.c.snippet).where(found.c.lesson_id.in_(lesson_ids))
+    )
+    return dict(rows.all())

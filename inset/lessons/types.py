@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from inset.db import pk
-from inset.graphql.context import Info
+from inset.graphql.context import Context, Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.lessons import models
 from inset.lessons.loaders import barriers_by_lesson, lesson_project_by_id
 from inset.lessons.models import LessonKind
-from inset.lessons.service import effective_visibility
+from inset.lessons.search import CUT, MARK_END, MARK_START
+from inset.lessons.service import effective_visibility, lesson_snippets
 from inset.organisations.loaders import organisation_by_id
 from inset.organisations.models import Organisation as OrganisationRow
 from inset.organisations.models import OrganisationKind
@@ -23,6 +26,28 @@ from inset.projects.types import Project
 
 # Registers the model's enum with strawberry in place, so the model class is the type.
 strawberry.enum(models.LessonKind)
+
+
+def snippet_by_lesson(context: Context) -> DataLoader[tuple[str, int], str | None]:
+    """Snippets by (search, lesson id): one statement per distinct search in a request.
+
+    Only lessons a search listed ask, so what they show is already readable.
+    """
+
+    async def batch(keys: list[tuple[str, int]]) -> list[str | None]:
+        ids_by_search: dict[str, list[int]] = defaultdict(list)
+        for search, lesson_id in keys:
+            ids_by_search[search].append(lesson_id)
+        found = {
+            (search, lesson_id): snippet
+            for search, ids in ids_by_search.items()
+            for lesson_id, snippet in lesson_snippets(
+                session=context.session, search=search, lesson_ids=ids
+            ).items()
+        }
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=batch)
 
 
 @strawberry.type(
@@ -43,9 +68,10 @@ class Lesson(Node):
     stage: Stage = strawberry.field(description="The stage the lesson came from.")
     anonymised: bool
     recorded_at: datetime
+    search: strawberry.Private[str | None] = None  # the search that listed it, if any
 
     @classmethod
-    def from_model(cls, row: models.Lesson) -> Lesson:
+    def from_model(cls, row: models.Lesson, search: str | None = None) -> Lesson:
         return cls(
             pk=pk(row),
             project_pk=row.project_id,
@@ -56,6 +82,7 @@ class Lesson(Node):
             stage=row.stage,
             anonymised=row.anonymised,
             recorded_at=row.recorded_at,
+            search=search,
         )
 
     async def _project_row(self, info: Info) -> project_models.Project:
@@ -73,6 +100,17 @@ class Lesson(Node):
 
     async def _project_readable(self, info: Info) -> project_models.Project | None:
         return await info.context.loaders.load(project_by_id, self.project_pk)
+
+    @strawberry.field(
+        description="Where the lesson was found by `lessons(search:)`: the words of its title "
+        "or body around the match, as plain text (no markup), each matched word between "
+        f"{MARK_START} and {MARK_END}, and {CUT} where text is left out. Null when the lesson was "
+        "not listed by a search."
+    )
+    async def snippet(self, info: Info) -> str | None:
+        if self.search is None:
+            return None
+        return await info.context.loaders.load(snippet_by_lesson, (self.search, self.pk))
 
     @strawberry.field(description='Tags from the fixed list, e.g. "staff capacity".')
     async def barriers(self, info: Info) -> list[str]:

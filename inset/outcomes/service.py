@@ -20,7 +20,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from inset.access import Actor, live_project
+from inset.access import Actor, live_project, require_writer
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
 from inset.errors import Invalid, NotFound, Required
@@ -125,7 +125,10 @@ def _outcome_for_write(session: Session, actor: Actor, outcome_id: int, field: s
     """The live outcome, its project locked, when the actor may change that project.
 
     NOT_FOUND names the outcome: a project the actor may not read does not exist for them.
+    Who may write at all is settled first, so that the answer never depends on whether
+    the outcome exists.
     """
+    require_writer(actor)
     outcome = session.get(Outcome, outcome_id)
     if outcome is None or outcome.archived_at is not None:
         raise NotFound("outcome", (field,))

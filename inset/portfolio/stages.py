@@ -65,6 +65,12 @@ def _total(condition: Any) -> Any:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
+def _whole(total: Any) -> Any:
+    """A SUM of counts as an integer: PostgreSQL returns NUMERIC, and (n + 1) / 2 must
+    divide as integers."""
+    return sa.cast(total, sa.BigInteger)
+
+
 def conversion(*, session: Session, projects: Projects) -> list[StageConversion]:
     """The three gates, in order, each over the distinct projects that reached its stage.
 
@@ -188,29 +194,39 @@ def days_in_stage(*, session: Session, projects: Projects, now: datetime) -> lis
         whole_days(scope.c.stage_entered_at, sa.literal(now, UTCDateTime())),
     ).where(scope.c.status.in_([ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD]))
     stays = sa.union_all(completed, still_open).subquery("stay")
-    group = (stays.c.is_open, stays.c.stage)
-    ranked = sa.select(
-        *group,
-        stays.c.days,
-        sa.func.row_number().over(partition_by=group, order_by=stays.c.days).label("position"),
-        sa.func.count().over(partition_by=group).label("stays"),
-    ).subquery("ranked")
-    group_ranked = (ranked.c.is_open, ranked.c.stage)
-    middle = sa.or_(
-        ranked.c.position == (ranked.c.stays + 1) // 2,
-        ranked.c.position == (ranked.c.stays + 2) // 2,
+    # The median from a histogram: stays are whole days, so grouping them by length leaves
+    # one row per length to keep running totals over, instead of sorting every stay.
+    lengths = (
+        sa.select(stays.c.is_open, stays.c.stage, stays.c.days, sa.func.count().label("stays"))
+        .group_by(stays.c.is_open, stays.c.stage, stays.c.days)
+        .subquery("length")
     )
+    group = (lengths.c.is_open, lengths.c.stage)
+    running = sa.select(
+        *group,
+        lengths.c.days,
+        _whole(
+            sa.func.sum(lengths.c.stays).over(partition_by=group, order_by=lengths.c.days)
+        ).label("up_to"),
+        _whole(sa.func.sum(lengths.c.stays).over(partition_by=group)).label("stays"),
+    ).subquery("running")
+
+    def nth_shortest(n: Any) -> Any:
+        return sa.func.min(sa.case((running.c.up_to >= n, running.c.days)))
+
     rows = session.execute(
         sa.select(
-            ranked.c.is_open,
-            ranked.c.stage,
-            sa.func.avg(ranked.c.days),
-            sa.func.max(ranked.c.stays),
-        )
-        .where(middle)
-        .group_by(*group_ranked)
+            running.c.is_open,
+            running.c.stage,
+            nth_shortest((running.c.stays + 1) // 2),  # the middle one, or the lower middle
+            nth_shortest((running.c.stays + 2) // 2),  # the middle one, or the upper middle
+            sa.func.max(running.c.stays),
+        ).group_by(running.c.is_open, running.c.stage)
     ).all()
-    found = {(bool(is_open), stage): (float(median), int(n)) for is_open, stage, median, n in rows}
+    found = {
+        (bool(is_open), stage): ((lower + upper) / 2, int(n))
+        for is_open, stage, lower, upper, n in rows
+    }
     durations = []
     for stage in STAGES:
         completed_median, completed_count = found.get((False, stage), (None, 0))

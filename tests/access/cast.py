@@ -31,7 +31,7 @@ from inset.gates.models import GateDecisionKind
 from inset.ids import to_global_id
 from inset.lessons import service as lessons
 from inset.lessons.models import Lesson, LessonKind
-from inset.organisations.models import Organisation
+from inset.organisations.models import Organisation, OrganisationKind
 from inset.outcomes import service as outcomes
 from inset.projects.models import Project, Visibility
 
@@ -39,6 +39,8 @@ PRIVATE, MEMBERS, PUBLIC = Visibility.PRIVATE, Visibility.MEMBERS, Visibility.PU
 
 
 class Who(StrEnum):
+    """Who asks, placed around projects led by the lead organisation with one partner."""
+
     ANONYMOUS = "anonymous"
     LEAD_ORG_MEMBER = "member of the lead organisation"
     PARTNER_MEMBER = "member of a partner"
@@ -49,13 +51,8 @@ class Who(StrEnum):
     STAFF = "staff"
 
 
-ANONYMOUS, STAFF = Who.ANONYMOUS, Who.STAFF
-LEAD_ORG_MEMBER, PARTNER_MEMBER, OUTSIDE_MEMBER = (
-    Who.LEAD_ORG_MEMBER,
-    Who.PARTNER_MEMBER,
-    Who.OUTSIDE_MEMBER,
-)
-LEAD_ORG_LEAD, PARTNER_LEAD, OUTSIDE_LEAD = Who.LEAD_ORG_LEAD, Who.PARTNER_LEAD, Who.OUTSIDE_LEAD
+ANONYMOUS, LEAD_ORG_MEMBER, PARTNER_MEMBER, OUTSIDE_MEMBER = list(Who)[:4]
+LEAD_ORG_LEAD, PARTNER_LEAD, OUTSIDE_LEAD, STAFF = list(Who)[4:]
 
 # Who reads a project of each visibility (DESIGN.md section 6). The one table every read
 # test checks against.
@@ -100,16 +97,19 @@ def gid(type_name: str, row: Any) -> str:
     return to_global_id(type_name, row if isinstance(row, int) else pk(row))
 
 
-MISSING_PK = 999_999
+MISSING_PK = 999_999  # an id that no record of a test's small world has
 LESSON: dict[str, Any] = {
     "kind": LessonKind.WHAT_DID_NOT_WORK,
     "title": "Evening meetings",
     "body": "Carers with young children could not come in the evening.",
-}  # an id no record of the test's small world has
+}
 
 
 @dataclass
 class Cast:
+    """The organisations, the people in each role and the records a test needs, each made
+    through the services on first use, so a test builds only what it asks for."""
+
     world: World
     lead_org: Organisation = field(init=False)
     partner_org: Organisation = field(init=False)
@@ -130,7 +130,11 @@ class Cast:
     @property
     def outside_org(self) -> Organisation:
         if self._outside_org is None:
-            self._outside_org = self.world.org("Unrelated Fostering Agency", region="London")
+            self._outside_org = self.world.org(
+                "Unrelated Fostering Agency",
+                OrganisationKind.INDEPENDENT_FOSTERING_AGENCY,
+                "London",
+            )
         return self._outside_org
 
     def actor(self, who: Who) -> Actor | None:
@@ -144,15 +148,14 @@ class Cast:
     def _make(self, who: Who) -> Actor:
         if who is STAFF:
             return self.world.staff
-        org = {
-            LEAD_ORG_MEMBER: self.lead_org,
-            PARTNER_MEMBER: self.partner_org,
-            PARTNER_LEAD: self.partner_org,
-        }.get(who) or self.outside_org
-        role = (
-            Role.MEMBER if who in (LEAD_ORG_MEMBER, PARTNER_MEMBER, OUTSIDE_MEMBER) else Role.LEAD
-        )
-        return self.world.actor(self.world.account(org, role))
+        if who is LEAD_ORG_MEMBER:
+            org = self.lead_org
+        elif who in (PARTNER_MEMBER, PARTNER_LEAD):
+            org = self.partner_org
+        else:
+            org = self.outside_org
+        member = who in (LEAD_ORG_MEMBER, PARTNER_MEMBER, OUTSIDE_MEMBER)
+        return self.world.actor(self.world.account(org, Role.MEMBER if member else Role.LEAD))
 
     def account_id(self, who: Who) -> int:
         actor = self.actor(who)

@@ -79,11 +79,14 @@ NONE_LEFT = {"totalCount": 0, "nodes": []}
 async def test_archived_records_and_projects_are_absent_from_every_read_path(
     api: Api, cast: Cast, who: Who
 ) -> None:
-    # given two public projects: one whose records were archived, one archived whole
+    # given a public project whose records were archived, and a members' project archived
+    # whole, with a lesson that anyone could read until then
     kept = cast.project(Visibility.PUBLIC, title="Kept project")
     archived_records = {k: gid(k, v) for k, v in cast.records(kept, decide=False).items()}
-    gone = cast.project(Visibility.PUBLIC, title="Archived project")
+    gone = cast.project(Visibility.MEMBERS, title="Archived project")
     gone_records = [gid(k, v) for k, v in cast.records(gone).items()]
+    shared = cast.lesson(gone, title="Shared with everyone", shared_with=Visibility.PUBLIC)
+    gone_records.append(gid("Lesson", shared))
     archive = {k.lower(): v for k, v in archived_records.items()} | {
         "project": gid("Project", gone)
     }

@@ -1,0 +1,201 @@
+"""Full-text search of the learning library: FTS5 on SQLite, a tsvector on PostgreSQL.
+
+The index (migration 0002) covers each lesson's title and body, never its barrier tags
+(they are a filter) nor anything about its organisation, so a snippet only ever shows
+what the lesson's author wrote.
+
+What a search matches, on each database:
+
+- SQLite: every word, each a prefix of a word in the lesson after Porter stemming, with
+  accents folded: "fund" finds "funding", "families" finds "family", "cafe" finds "Café".
+  A word is what the search has between spaces; only words with a letter or digit count
+  (`');` is no word). Each is quoted as a phrase, so FTS5's syntax (AND, OR, NOT, NEAR,
+  `*`, `^`, column filters, quotes) is never interpreted: "risk AND culture" looks for the
+  three words "risk", "and", "culture". Common words are not dropped.
+- PostgreSQL: `websearch_to_tsquery('english', search)`: every word after English
+  stemming ("texting" finds "texts"), common words ("the", "and") dropped, whole words
+  only; "quoted phrases", `or` and `-word` work as on a web search engine. Accents are not
+  folded. It never fails, whatever the input.
+
+A search with no word left (only punctuation, or on PostgreSQL only common words) matches
+nothing. Rank: higher is more relevant, and a word in the title weighs five times one in
+the body. SQLite ranks with bm25 (title column weight 5, body 1), PostgreSQL with
+`ts_rank_cd` (weights A 1.0, B 0.2). bm25 depends on the whole index (how rare each word
+is), so on SQLite a lesson added or changed between two pages can move others a little;
+`ts_rank_cd` depends only on the lesson and the search.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import TableValuedAlias
+
+from inset.errors import Invalid
+
+MAX_LENGTH = 200
+MARK_START, MARK_END, CUT = "«", "»", "…"
+SNIPPET_WORDS = 20
+
+# Objects that migration 0002 makes and no model declares (see include_object).
+_TABLES = "lesson_search"  # and its FTS5 shadow tables, lesson_search_*
+_COLUMN = ("lesson", "search_vector")
+_INDEX = "ix_lesson_search_vector"
+
+
+def clean_search(text: str | None) -> str | None:
+    """The search as it will be run: spaces collapsed, control characters dropped.
+
+    None when there is nothing to search for (no search, or only spaces). INVALID on
+    `search` when longer than MAX_LENGTH characters.
+    """
+    if text is None:
+        return None
+    # PostgreSQL refuses NUL in text, and no one types a control character on purpose.
+    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if len(cleaned) > MAX_LENGTH:
+        raise Invalid(f"search must be at most {MAX_LENGTH} characters", ("search",))
+    return cleaned or None
+
+
+def fts5_query(search: str) -> str:
+    """An FTS5 MATCH expression that cannot be a syntax error: each word a quoted phrase
+    matched as a prefix, all of them required.
+
+    >>> fts5_query('risk AND cul"ture* ();')
+    '"risk"* "AND"* "cul""ture*"*'
+
+    With no word that has a letter or digit: `""`, an empty phrase, which matches nothing.
+    """
+    words = [w for w in search.split() if any(c.isalnum() for c in w)]
+    if not words:
+        return '""'
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+class _lesson_hits(FunctionElement[Any]):  # noqa: N801 - an SQL construct, named like one
+    """The matching lessons' (lesson_id, rank); its arguments: the FTS5 expression (used
+    on SQLite) and the search as typed (used on PostgreSQL)."""
+
+    name = "lesson_hits"
+    inherit_cache = True
+
+
+class _lesson_snippets(FunctionElement[Any]):  # noqa: N801 - an SQL construct, named like one
+    """The matching lessons' (lesson_id, snippet); arguments as `_lesson_hits`."""
+
+    name = "lesson_snippets"
+    inherit_cache = True
+
+
+_QUERY = "websearch_to_tsquery('english', {search})"
+_HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords=8, "
+    f'ShortWord=2, MaxFragments=2, FragmentDelimiter=" {CUT} "'
+)
+# {expression}: the FTS5 expression's placeholder; {query}: the tsquery of the search's;
+# the others: the constants above.
+_HITS = {
+    # bm25 is lower for better matches: negated, so that higher is better on both databases.
+    "sqlite": "SELECT lesson_search.rowid AS lesson_id, -bm25(lesson_search, 5.0, 1.0) AS rank "
+    "FROM lesson_search WHERE lesson_search MATCH {expression}",
+    # ts_rank_cd is a real: as a double it compares exactly with the rank a cursor holds.
+    # Weights: D, C, B (the body), A (the title).
+    "postgresql": "SELECT lesson.id AS lesson_id, "
+    "CAST(ts_rank_cd('{{0.1, 0.2, 0.2, 1.0}}', lesson.search_vector, {query}) "
+    "AS DOUBLE PRECISION) AS rank "
+    "FROM lesson WHERE lesson.search_vector @@ {query}",
+}
+_SNIPPETS = {
+    "sqlite": "SELECT lesson_search.rowid AS lesson_id, "
+    "snippet(lesson_search, -1, '{start}', '{stop}', '{cut}', {words}) "
+    "AS snippet FROM lesson_search WHERE lesson_search MATCH {expression}",
+    "postgresql": "SELECT lesson.id AS lesson_id, "
+    "ts_headline('english', lesson.title || E'\\n' || lesson.body, {query}, "
+    "'{headline}') AS snippet "
+    "FROM lesson WHERE lesson.search_vector @@ {query}",
+}
+
+
+_CONSTANTS = {
+    "start": MARK_START,
+    "stop": MARK_END,
+    "cut": CUT,
+    "words": SNIPPET_WORDS,
+    "headline": _HEADLINE_OPTIONS,
+}
+
+
+def _subquery(
+    templates: dict[str, str], element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any
+) -> str:
+    expression, search = element.clauses
+    # Only the placeholder of a bound parameter goes into the SQL, never a value; and only
+    # the one this database uses, so that the other is not sent.
+    if compiler.dialect.name == "sqlite":
+        values = {"expression": compiler.process(expression, **kw)}
+    else:
+        values = {"query": _QUERY.format(search=compiler.process(search, **kw))}
+    return "(" + templates[compiler.dialect.name].format(**values, **_CONSTANTS) + ")"
+
+
+@compiles(_lesson_hits, "sqlite")
+@compiles(_lesson_hits, "postgresql")
+def _hits(element: _lesson_hits, compiler: SQLCompiler, **kw: Any) -> str:
+    return _subquery(_HITS, element, compiler, **kw)
+
+
+@compiles(_lesson_snippets, "sqlite")
+@compiles(_lesson_snippets, "postgresql")
+def _snippets(element: _lesson_snippets, compiler: SQLCompiler, **kw: Any) -> str:
+    return _subquery(_SNIPPETS, element, compiler, **kw)
+
+
+def _arguments(search: str) -> tuple[Any, Any]:
+    return sa.literal(fts5_query(search), sa.String), sa.literal(search, sa.String)
+
+
+def hits(search: str) -> TableValuedAlias:
+    """Lessons matching `search` (a `clean_search` result), as a FROM with the columns
+    `lesson_id` and `rank` (a float, higher for a better match). Every lesson is in the
+    index, archived or not: readability is the caller's join."""
+    return (
+        _lesson_hits(*_arguments(search))
+        .table_valued(sa.column("lesson_id", sa.Integer), sa.column("rank", sa.Float))
+        .alias("lesson_hits")
+    )
+
+
+def snippets(search: str) -> TableValuedAlias:
+    """As `hits`, with the column `snippet` instead of `rank`: the text around the match,
+    matched words between MARK_START and MARK_END, CUT where text is left out.
+
+    Costly (each lesson's text is read again): ask only for the lessons on a page.
+    """
+    return (
+        _lesson_snippets(*_arguments(search))
+        .table_valued(sa.column("lesson_id", sa.Integer), sa.column("snippet", sa.String))
+        .alias("lesson_snippets")
+    )
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's `include_object` filter: False for the search index that migration 0002
+    made in the database and no model declares (the FTS5 table and its shadow tables on
+    SQLite, the generated column and its index on PostgreSQL), so that autogenerate does
+    not offer to drop them."""
+    if not reflected or compare_to is not None or name is None:
+        return True
+    if type_ == "table":
+        return not (name == _TABLES or name.startswith(_TABLES + "_"))
+    if type_ == "column":
+        return (getattr(getattr(obj, "table", None), "name", None), name) != _COLUMN
+    if type_ == "index":
+        return name != _INDEX
+    return True

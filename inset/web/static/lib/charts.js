@@ -1,0 +1,175 @@
+// Hand-made SVG charts. Each is an image with a title and a description for screen readers,
+// and its numbers are also given as text (a table) beside it.
+import { html } from './html.js';
+import { dayNumber, label, measure, shortDate } from './format.js';
+
+let serial = 0;
+const nextId = (prefix) => `${prefix}-${(serial += 1)}`;
+
+/** Round steps (1, 2, 2.5, 5 x 10^n) covering lo..hi, about `count` of them. */
+export function ticks(lo, hi, count = 4) {
+  if (lo === hi) return [lo - 1, lo, lo + 1];
+  const raw = (hi - lo) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  const first = Math.floor(lo / step) * step;
+  const found = [];
+  for (let v = first; v <= hi + step * 1e-9; v += step) found.push(Number(v.toFixed(10)));
+  if (found[found.length - 1] < hi) found.push(Number((found[found.length - 1] + step).toFixed(10)));
+  return found;
+}
+
+const short = (n) => String(Number(n.toFixed(2)));
+
+/** An outcome's observations as a line, against its baseline and target as level lines. */
+export function OutcomeChart({ outcome }) {
+  const observations = outcome.observations ?? [];
+  const baseline = outcome.baseline === null ? null : Number(outcome.baseline);
+  const target = outcome.target === null ? null : Number(outcome.target);
+  if (!observations.length && baseline === null && target === null) {
+    return html`<p class="muted">Nothing to chart yet: no baseline, target or observation.</p>`;
+  }
+  const W = 600;
+  const H = 250;
+  const M = { left: 60, right: 96, top: 16, bottom: 40 };
+  const points = observations.map((o) => ({ x: dayNumber(o.observedOn), y: Number(o.value), o }));
+  const xs = points.map((p) => p.x);
+  if (outcome.baselineOn) xs.push(dayNumber(outcome.baselineOn));
+  let [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  if (x0 === x1) [x0, x1] = [x0 - 15, x1 + 15];
+  const ys = [...points.map((p) => p.y), baseline, target].filter((v) => v !== null);
+  const scale = ticks(Math.min(...ys), Math.max(...ys), 4);
+  const [y0, y1] = [scale[0], scale[scale.length - 1]];
+  const px = (x) => M.left + ((x - x0) / (x1 - x0)) * (W - M.left - M.right);
+  const py = (y) => H - M.bottom - ((y - y0) / (y1 - y0 || 1)) * (H - M.top - M.bottom);
+  const titleId = nextId('chart-title');
+  const descId = nextId('chart-desc');
+  const unit = outcome.unit;
+  const latest = observations[observations.length - 1];
+  const description = [
+    baseline !== null && `Baseline ${measure(outcome.baseline, unit)}${outcome.baselineOn ? ` on ${shortDate(outcome.baselineOn)}` : ''}.`,
+    target !== null && `Target ${measure(outcome.target, unit)}.`,
+    observations.length
+      ? `${observations.length} observation${observations.length === 1 ? '' : 's'}, from ${shortDate(observations[0].observedOn)}; latest ${measure(latest.value, unit)} on ${shortDate(latest.observedOn)}.`
+      : 'No observations yet.',
+    outcome.higherIsBetter ? 'Higher is better.' : 'Lower is better.',
+    outcome.improved === true && 'Improved on the baseline.',
+    outcome.improved === false && 'Not better than the baseline.',
+  ].filter(Boolean).join(' ');
+  const line = points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
+  const level = (value, name, cls) => value !== null && html`
+    <g class=${cls}>
+      <line x1=${M.left} x2=${W - M.right} y1=${py(value)} y2=${py(value)} />
+      <text x=${W - M.right + 6} y=${py(value) + 4}>${name} ${short(value)}</text>
+    </g>`;
+  return html`
+    <figure class="chart outcome-chart">
+      <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
+        <title id=${titleId}>${outcome.name} (${unit}): observations against baseline and target</title>
+        <desc id=${descId}>${description}</desc>
+        <g class="grid" aria-hidden="true">
+          ${scale.map((v) => html`
+            <line key=${`g${v}`} x1=${M.left} x2=${W - M.right} y1=${py(v)} y2=${py(v)} />
+            <text key=${`t${v}`} x=${M.left - 8} y=${py(v) + 4} text-anchor="end">${short(v)}</text>`)}
+          <text x=${M.left} y=${H - 12} text-anchor="start">${shortDate(new Date(x0 * 86400000).toISOString().slice(0, 10))}</text>
+          <text x=${W - M.right} y=${H - 12} text-anchor="end">${shortDate(new Date(x1 * 86400000).toISOString().slice(0, 10))}</text>
+        </g>
+        ${level(baseline, 'Baseline', 'level baseline')}
+        ${level(target, 'Target', 'level target')}
+        ${points.length > 1 && html`<polyline class="series" points=${line} />`}
+        ${points.map((p, i) => html`<circle key=${i} class="dot" cx=${px(p.x)} cy=${py(p.y)} r="4.5" />`)}
+      </svg>
+      <table class="visually-hidden">
+        <caption>${outcome.name}: figures</caption>
+        <thead><tr><th scope="col">What</th><th scope="col">Date</th><th scope="col">Value</th></tr></thead>
+        <tbody>
+          ${baseline !== null && html`<tr><th scope="row">Baseline</th><td>${shortDate(outcome.baselineOn)}</td><td>${measure(outcome.baseline, unit)}</td></tr>`}
+          ${observations.map((o, i) => html`<tr key=${i}><th scope="row">Observation${o.note ? `: ${o.note}` : ''}</th><td>${shortDate(o.observedOn)}</td><td>${measure(o.value, unit)}</td></tr>`)}
+          ${target !== null && html`<tr><th scope="row">Target</th><td></td><td>${measure(outcome.target, unit)}</td></tr>`}
+        </tbody>
+      </table>
+      <figcaption class="legend" aria-hidden="true">
+        <span class="key key-series">Observations</span>
+        ${baseline !== null && html`<span class="key key-baseline">Baseline</span>`}
+        ${target !== null && html`<span class="key key-target">Target</span>`}
+      </figcaption>
+    </figure>`;
+}
+
+/**
+ * Horizontal bars, one per item ({ label, count }), largest scale first. The numbers are
+ * also in a table for screen readers (`caption` names it).
+ */
+export function BarChart({ items, caption, description, unitWord = 'projects' }) {
+  if (!items.length) return html`<p class="muted">None yet.</p>`;
+  const W = 360;
+  const ROW = 40;
+  const max = Math.max(1, ...items.map((i) => i.count));
+  const titleId = nextId('bars-title');
+  const descId = nextId('bars-desc');
+  const H = items.length * ROW + 4;
+  const text = description ?? items.map((i) => `${i.label}: ${i.count}`).join('; ');
+  return html`
+    <figure class="chart bar-chart">
+      <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
+        <title id=${titleId}>${caption}</title>
+        <desc id=${descId}>${text}</desc>
+        ${items.map((item, i) => {
+          const width = Math.max(item.count ? 2 : 0, (item.count / max) * (W - 48));
+          return html`
+            <g key=${item.key ?? item.label} transform=${`translate(0 ${i * ROW})`}>
+              <text class="bar-label" x="0" y="14">${item.label}</text>
+              <rect class="bar" x="0" y="20" width=${width} height="14" rx="2" />
+              <text class="bar-value" x=${width + 6} y="32">${item.count}</text>
+            </g>`;
+        })}
+      </svg>
+      <table class="visually-hidden">
+        <caption>${caption}</caption>
+        <thead><tr><th scope="col">Group</th><th scope="col">Number of ${unitWord}</th></tr></thead>
+        <tbody>${items.map((item) => html`<tr key=${item.key ?? item.label}><th scope="row">${item.label}</th><td>${item.count}</td></tr>`)}</tbody>
+      </table>
+    </figure>`;
+}
+
+const SEGMENTS = [['active', 'Active'], ['onHold', 'On hold'], ['stopped', 'Stopped']];
+
+/** The funnel: projects at each stage now, each bar split by status. */
+export function FunnelChart({ stages }) {
+  const W = 600;
+  const ROW = 52;
+  const LABEL = 120;
+  const max = Math.max(1, ...stages.map((s) => s.count));
+  const titleId = nextId('funnel-title');
+  const descId = nextId('funnel-desc');
+  const H = stages.length * ROW;
+  const span = W - LABEL - 10;
+  const description = stages.map((s) =>
+    `${label(s.stage)}: ${s.count} (${s.active} active, ${s.onHold} on hold, ${s.stopped} stopped)`).join('; ');
+  return html`
+    <figure class="chart funnel-chart">
+      <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
+        <title id=${titleId}>Projects at each stage now, by status</title>
+        <desc id=${descId}>${description}</desc>
+        ${stages.map((s, i) => {
+          const total = (s.count / max) * span;
+          let x = LABEL + (span - total) / 2;
+          return html`
+            <g key=${s.stage} transform=${`translate(0 ${i * ROW})`}>
+              <text class="funnel-label" x="0" y="24">${label(s.stage)}</text>
+              <text class="funnel-count" x="0" y="42">${s.count} ${s.count === 1 ? 'project' : 'projects'}</text>
+              ${total === 0 && html`<line class="funnel-empty" x1=${LABEL} x2=${W - 10} y1="26" y2="26" />`}
+              ${SEGMENTS.map(([field, name]) => {
+                const width = (s[field] / max) * span;
+                const rect = width > 0 && html`<rect key=${field} class=${`segment segment-${field}`} x=${x} y="8" width=${width} height="36"><title>${name}: ${s[field]}</title></rect>`;
+                x += width;
+                return rect;
+              })}
+            </g>`;
+        })}
+      </svg>
+      <figcaption class="legend" aria-hidden="true">
+        ${SEGMENTS.map(([field, name]) => html`<span key=${field} class=${`key key-${field}`}>${name}</span>`)}
+      </figcaption>
+    </figure>`;
+}
