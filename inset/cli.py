@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from inset.config import Settings
 
@@ -184,6 +186,81 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.generator import generate_portfolio, themes_from_file
+
+    _require_head(settings)
+    themes = themes_from_file(Path(args.themes))
+    engine = _engine(settings)
+    try:
+        with _progress("projects", args.projects) as bar:
+            summary = generate_portfolio(
+                engine, projects=args.projects, seed=args.seed, themes=themes, progress=bar.update
+            )
+    finally:
+        engine.dispose()
+    print(f"generated with seed {summary.seed}: {summary}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.export import export
+
+    _require_head(settings)
+    engine = _engine(settings)
+    try:
+        with _output(args.out) as out, _progress("rows") as bar:
+            written = export(
+                engine,
+                args.report,
+                args.format,
+                out,
+                public_only=args.public_only,
+                optimism_bias=settings.optimism_bias,
+                progress=bar.update,
+                total=lambda n: bar.reset(total=n),
+            )
+    finally:
+        engine.dispose()
+    if args.out != "-":
+        print(f"exported {written} rows of {args.report} to {args.out}")
+    return 0
+
+
+@contextmanager
+def _progress(unit: str, total: int | None = None) -> Iterator[Any]:
+    """A tqdm bar on stderr while it is a terminal; silent in scripts and pipes."""
+    from tqdm import tqdm
+
+    with tqdm(
+        total=total,
+        unit=f" {unit}",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        dynamic_ncols=True,
+        leave=False,
+    ) as bar:
+        yield bar
+
+
+@contextmanager
+def _output(path: str) -> Iterator[TextIO]:
+    """stdout for "-"; otherwise a file that appears only when it is complete, so a failed
+    export never leaves a truncated report that looks whole."""
+    if path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as file:
+            yield file
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def _choice(enum_class: Any, value: str, option: str) -> Any:
     try:
         return enum_class[value.upper()]
@@ -236,6 +313,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     export_schema = commands.add_parser("export-schema", help="print the GraphQL schema")
     export_schema.set_defaults(handler=cmd_export_schema)
+
+    generate = commands.add_parser(
+        "generate",
+        help="fill an empty database with a synthetic national portfolio",
+        description="Fills a migrated database that has no projects with a synthetic "
+        "portfolio: about 1,500 organisations across the English regions, projects through "
+        "every stage with their records and gate decisions. The same seed gives the same "
+        "data; dates are relative to today. Written by the system, with one audit event.",
+    )
+    generate.add_argument("--projects", type=int, required=True, help="how many projects")
+    generate.add_argument("--seed", type=int, default=1, help="for the same data again (0 or more)")
+    generate.add_argument("--themes", default="seeds/themes.json", help="themes file to use")
+    generate.set_defaults(handler=cmd_generate)
+
+    export = commands.add_parser(
+        "export",
+        help="write a staff report of the portfolio or the lessons as CSV or JSON",
+        description="Runs as the system, with staff rights: the report holds every live "
+        "record, PRIVATE and MEMBERS ones included, so handle it as confidential. An "
+        "anonymised lesson leaves its project and organisation blank. --public-only "
+        "exports only what an anonymous reader may see.",
+    )
+    export.add_argument("report", choices=["portfolio", "lessons"])
+    export.add_argument("--format", choices=["csv", "json"], required=True)
+    export.add_argument("--out", default="-", help="file to write; - (the default) is stdout")
+    export.add_argument(
+        "--public-only", action="store_true", help="only what anyone may read without signing in"
+    )
+    export.set_defaults(handler=cmd_export)
     return parser
 
 
@@ -251,5 +357,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as error:  # one line for the operator; details only with logging
         logging.getLogger("inset").debug("command failed", exc_info=True)
-        print(f"inset: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
+        print(f"inset: {_reason(error)}".splitlines()[0], file=sys.stderr)
         return 1
+
+
+def _reason(error: Exception) -> str:
+    """The message alone for the errors that explain themselves."""
+    from inset.generator import GenerateError
+    from inset.seed import SeedError
+
+    if isinstance(error, (GenerateError, SeedError)):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

@@ -29,6 +29,9 @@ def _optimism_bias_from_env() -> tuple[Decimal, ...]:
     parts = [Decimal(p.strip()) / 100 for p in raw.split(",")]
     if len(parts) != 6 or any(p < 0 or p >= 1 for p in parts):
         raise ValueError("INSET_OPTIMISM_BIAS needs six percentages from 0 to under 100")
+    # Portfolio totals are summed in SQL on whole basis points, to the penny.
+    if any((p * 10_000) % 1 for p in parts):
+        raise ValueError("INSET_OPTIMISM_BIAS percentages have at most two decimal places")
     return tuple(parts)
 
 

@@ -93,6 +93,7 @@ class ProjectBuilder(RecordMaker):
             else rng.uniform(60, 800)
         )
         self.created = (ref.now - timedelta(days=sum(durations) + tail)).replace(microsecond=0)
+        self.latest = self.created
         self.partners = self._partners(lead)
         self.visibility = weighted(
             rng, {Visibility.PRIVATE: 30, Visibility.MEMBERS: 45, Visibility.PUBLIC: 25}

@@ -319,7 +319,9 @@ class RecordMaker:
                 "id": lesson_id,
                 "project_id": self.pid,
                 "kind": kind,
-                "title": rng.choice(words.LESSON_TITLES[kind]),
+                "title": words.BARRIER_TITLES[barriers[0]]
+                if kind is LessonKind.BARRIER
+                else rng.choice(words.LESSON_TITLES[kind]),
                 "body": body,
                 "stage": stage,
                 "shared_with": shared_with,

@@ -214,11 +214,6 @@ LESSON_TITLES: dict[LessonKind, tuple[str, ...]] = {
         "The model did not fit existing team structures",
         "The change in outcomes was too small to sustain",
     ),
-    LessonKind.BARRIER: (
-        "Information sharing held the pilot back",
-        "Staff turnover slowed implementation",
-        "Funding ended before the approach was embedded",
-    ),
     LessonKind.ENABLER: (
         "Senior sponsorship unlocked quick decisions",
         "A shared data agreement made joint work possible",
@@ -227,6 +222,19 @@ LESSON_TITLES: dict[LessonKind, tuple[str, ...]] = {
         "Start with a small team and grow steadily",
         "Plan the evaluation before the pilot starts",
     ),
+}
+# Titles of BARRIER lessons, by their first barrier.
+BARRIER_TITLES: dict[Barrier, str] = {
+    Barrier.STAFF_CAPACITY: "No protected time held the pilot back",
+    Barrier.CULTURE: "Teams saw the change as extra work",
+    Barrier.FUNDING: "Funding ended before the approach was embedded",
+    Barrier.TECHNOLOGY: "The case system could not record the new work",
+    Barrier.INFORMATION_GOVERNANCE: "Information sharing held the pilot back",
+    Barrier.RISK_AVERSION: "Caution kept the families who needed it most away",
+    Barrier.SKILLS: "Practitioners needed more coaching than planned",
+    Barrier.PARTNERSHIP: "Partners pulled in different directions",
+    Barrier.DEMAND: "Fewer families were eligible than expected",
+    Barrier.POLICY: "A change in national guidance moved the goalposts",
 }
 LESSON_PLANS = (
     "The team planned to offer the new approach to every eligible family within a month",

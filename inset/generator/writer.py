@@ -163,7 +163,9 @@ def _reference(
     counts: dict[str, int],
 ) -> Reference:
     """Themes (reused by slug when they exist) and organisations."""
-    found = dict(conn.execute(sa.text("SELECT slug, id FROM theme")).tuples().all())
+    found: dict[str, int] = {}
+    for slug, theme_id in conn.execute(sa.text("SELECT slug, id FROM theme")):
+        found[slug] = theme_id
     theme_rows: list[dict[str, Any]] = []
     theme_ids: list[tuple[int, str]] = []
     next_theme = _next_id(conn, "theme")

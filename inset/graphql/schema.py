@@ -15,6 +15,7 @@ def _query_types() -> tuple[type, ...]:
     from inset.audit.queries import AuditQuery
     from inset.lessons.queries import LessonQuery
     from inset.organisations.queries import OrganisationQuery
+    from inset.portfolio.queries import PortfolioQuery
     from inset.projects.queries import ProjectQuery
     from inset.themes.queries import ThemeQuery
 

@@ -62,8 +62,8 @@ class GroupCount:
     "3 places, and null when `entered` is 0."
 )
 class StageConversion:
-    from_stage: Stage
-    to_stage: Stage
+    from_stage: Stage = strawberry.field(description="The stage before the gate.")
+    to_stage: Stage = strawberry.field(description="The stage after the gate.")
     entered: int = strawberry.field(
         description="Projects that have ever been at fromStage. Every project starts at IDEA; "
         "a later stage is entered by a GO into it, so a project counts when it is at "
@@ -74,21 +74,21 @@ class StageConversion:
         "fromStage): they have been at toStage since, whether or not they are there now. "
         "passedCount equals the next gate's `entered`."
     )
-    passed_count: int
+    passed_count: int = strawberry.field(description="The projects behind `passed`.")
     stopped: float | None = strawberry.field(
         description="Share of `entered` stopped while at fromStage (a STOP from it; final)."
     )
-    stopped_count: int
+    stopped_count: int = strawberry.field(description="The projects behind `stopped`.")
     recycled: float | None = strawberry.field(
         description="Share of `entered` sent back from fromStage to an earlier stage at "
         "least once (a RECYCLE from it), whatever happened after."
     )
-    recycled_count: int
+    recycled_count: int = strawberry.field(description="The projects behind `recycled`.")
     in_progress: float | None = strawberry.field(
         description="Share of `entered` at fromStage now and not stopped (ACTIVE or ON_HOLD), "
         "including projects recycled back to it."
     )
-    in_progress_count: int
+    in_progress_count: int = strawberry.field(description="The projects behind `inProgress`.")
 
     @classmethod
     def from_figures(cls, figures: stages.StageConversion) -> StageConversion:

@@ -21,13 +21,11 @@ from inset.economics import service as economics
 from inset.economics.models import BenefitKind, CostCategory
 from inset.gates.models import GateDecision, GateDecisionKind
 from inset.gates.service import decide_gate
-from inset.graphql import schema
 from inset.ids import to_global_id
 from inset.lessons.models import LessonKind
 from inset.lessons.service import InlineLesson
 from inset.organisations.models import Organisation, OrganisationKind
 from inset.portfolio import service, stages
-from inset.portfolio.queries import PortfolioQuery
 from inset.projects.models import Project, Visibility
 from inset.projects.service import project_list
 
@@ -89,14 +87,6 @@ query Economics {
 """
 
 BARRIERS = ["funding", "staff capacity", "technology", "culture", "demand"]
-
-
-@pytest.fixture(autouse=True)
-def _portfolio_in_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Adds PortfolioQuery to the schema for as long as inset/graphql/schema.py does not."""
-    merged = schema._query_types
-    if PortfolioQuery not in merged():
-        monkeypatch.setattr(schema, "_query_types", lambda: (*merged(), PortfolioQuery))
 
 
 @dataclass

@@ -576,3 +576,27 @@ def test_an_optimism_bias_finer_than_a_basis_point_is_refused(engine, portfolio)
 
     with pytest.raises(ValueError, match="two decimal places"):
         figures(engine, portfolio.staff, service.money, optimism_bias=bias)
+
+
+def test_a_lesson_shared_beyond_its_private_project_adds_no_barrier_outside_it(
+    world, engine, portfolio
+):
+    # given P5's lesson shared with everyone, although P5 itself is PRIVATE
+    with transaction(world.engine) as session:
+        lessons.record_lesson(
+            session=session,
+            actor=world.staff,
+            project_id=portfolio.p5.id,
+            kind=LessonKind.BARRIER,
+            title="Nobody asked for it",
+            body="Demand was lower than the needs analysis said; test demand first.",
+            barriers=["demand"],
+            shared_with=Visibility.PUBLIC,
+        )
+
+    # then anonymous readers may read the lesson, but the portfolio is over projects
+    anonymous = figures(engine, ANONYMOUS, service.top_barriers, first=10)
+    staff = figures(engine, portfolio.staff, service.top_barriers, first=10)
+
+    assert anonymous == [GroupCount("funding", "Funding", 1)]
+    assert GroupCount("demand", "Demand", 1) in staff

@@ -131,8 +131,8 @@ function App() {
       ${page}
     </main>
     <footer class="site-footer">
-      <p>Inset: innovation in children's services, from idea to scale. Developers: the
-        <a href="/graphql">GraphQL API</a> (GraphiQL in the browser) serves everything this site shows.</p>
+      <p>Inset: innovation in children's services, from idea to scale.${' '}
+        For developers: everything this site shows comes from the <a href="/graphql">GraphQL API</a> (GraphiQL in a browser).</p>
     </footer>`;
 }
 

@@ -1,5 +1,6 @@
 // Hand-made SVG charts. Each is an image with a title and a description for screen readers,
 // and its numbers are also given as text (a table) beside it.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { dayNumber, label, measure, shortDate } from './format.js';
 
@@ -21,20 +22,40 @@ export function ticks(lo, hi, count = 4) {
 
 const short = (n) => String(Number(n.toFixed(2)));
 
+/**
+ * The width the chart has on screen, in CSS pixels, so that the SVG is drawn at that size
+ * and its text stays readable on a phone instead of shrinking with the picture.
+ */
+function useWidth(fallback, max) {
+  const ref = useRef(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return undefined;
+    const measure = () => setWidth(Math.max(240, Math.min(max, Math.floor(element.clientWidth) || fallback)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
 /** An outcome's observations as a line, against its baseline and target as level lines. */
 export function OutcomeChart({ outcome }) {
   const observations = outcome.observations ?? [];
   const baseline = outcome.baseline === null ? null : Number(outcome.baseline);
   const target = outcome.target === null ? null : Number(outcome.target);
-  if (!observations.length && baseline === null && target === null) {
-    return html`<p class="muted">Nothing to chart yet: no baseline, target or observation.</p>`;
+  const [ref, W] = useWidth(600, 680);
+  if (!observations.length && baseline === null) {
+    return html`<p class="muted" ref=${ref}>Nothing to chart yet: no baseline and no observation.</p>`;
   }
-  const W = 600;
-  const H = 250;
-  const M = { left: 60, right: 96, top: 16, bottom: 40 };
+  const H = W < 420 ? 220 : 260;
+  const M = { left: 48, right: W < 420 ? 88 : 100, top: 16, bottom: 40 };
   const points = observations.map((o) => ({ x: dayNumber(o.observedOn), y: Number(o.value), o }));
   const xs = points.map((p) => p.x);
   if (outcome.baselineOn) xs.push(dayNumber(outcome.baselineOn));
+  const dated = xs.length > 0;
   let [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
   if (x0 === x1) [x0, x1] = [x0 - 15, x1 + 15];
   const ys = [...points.map((p) => p.y), baseline, target].filter((v) => v !== null);
@@ -63,23 +84,25 @@ export function OutcomeChart({ outcome }) {
       <text x=${W - M.right + 6} y=${py(value) + 4}>${name} ${short(value)}</text>
     </g>`;
   return html`
-    <figure class="chart outcome-chart">
-      <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
+    <figure class="chart outcome-chart" ref=${ref}>
+      <svg viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
         <title id=${titleId}>${outcome.name} (${unit}): observations against baseline and target</title>
         <desc id=${descId}>${description}</desc>
         <g class="grid" aria-hidden="true">
           ${scale.map((v) => html`
             <line key=${`g${v}`} x1=${M.left} x2=${W - M.right} y1=${py(v)} y2=${py(v)} />
             <text key=${`t${v}`} x=${M.left - 8} y=${py(v) + 4} text-anchor="end">${short(v)}</text>`)}
-          <text x=${M.left} y=${H - 12} text-anchor="start">${shortDate(new Date(x0 * 86400000).toISOString().slice(0, 10))}</text>
-          <text x=${W - M.right} y=${H - 12} text-anchor="end">${shortDate(new Date(x1 * 86400000).toISOString().slice(0, 10))}</text>
+          ${dated && html`
+            <text x=${M.left} y=${H - 12} text-anchor="start">${shortDate(new Date(x0 * 86400000).toISOString().slice(0, 10))}</text>
+            <text x=${W - M.right} y=${H - 12} text-anchor="end">${shortDate(new Date(x1 * 86400000).toISOString().slice(0, 10))}</text>`}
         </g>
         ${level(baseline, 'Baseline', 'level baseline')}
         ${level(target, 'Target', 'level target')}
+        ${baseline !== null && outcome.baselineOn && html`<circle class="dot-baseline" cx=${px(dayNumber(outcome.baselineOn))} cy=${py(baseline)} r="5" />`}
         ${points.length > 1 && html`<polyline class="series" points=${line} />`}
         ${points.map((p, i) => html`<circle key=${i} class="dot" cx=${px(p.x)} cy=${py(p.y)} r="4.5" />`)}
       </svg>
-      <table class="visually-hidden">
+      <div class="visually-hidden"><table>
         <caption>${outcome.name}: figures</caption>
         <thead><tr><th scope="col">What</th><th scope="col">Date</th><th scope="col">Value</th></tr></thead>
         <tbody>
@@ -87,7 +110,7 @@ export function OutcomeChart({ outcome }) {
           ${observations.map((o, i) => html`<tr key=${i}><th scope="row">Observation${o.note ? `: ${o.note}` : ''}</th><td>${shortDate(o.observedOn)}</td><td>${measure(o.value, unit)}</td></tr>`)}
           ${target !== null && html`<tr><th scope="row">Target</th><td></td><td>${measure(outcome.target, unit)}</td></tr>`}
         </tbody>
-      </table>
+      </table></div>
       <figcaption class="legend" aria-hidden="true">
         <span class="key key-series">Observations</span>
         ${baseline !== null && html`<span class="key key-baseline">Baseline</span>`}
@@ -101,8 +124,8 @@ export function OutcomeChart({ outcome }) {
  * also in a table for screen readers (`caption` names it).
  */
 export function BarChart({ items, caption, description, unitWord = 'projects' }) {
-  if (!items.length) return html`<p class="muted">None yet.</p>`;
-  const W = 360;
+  const [ref, W] = useWidth(360, 480);
+  if (!items.length) return html`<p class="muted" ref=${ref}>None yet.</p>`;
   const ROW = 40;
   const max = Math.max(1, ...items.map((i) => i.count));
   const titleId = nextId('bars-title');
@@ -110,8 +133,8 @@ export function BarChart({ items, caption, description, unitWord = 'projects' })
   const H = items.length * ROW + 4;
   const text = description ?? items.map((i) => `${i.label}: ${i.count}`).join('; ');
   return html`
-    <figure class="chart bar-chart">
-      <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
+    <figure class="chart bar-chart" ref=${ref}>
+      <svg viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
         <title id=${titleId}>${caption}</title>
         <desc id=${descId}>${text}</desc>
         ${items.map((item, i) => {
@@ -124,11 +147,11 @@ export function BarChart({ items, caption, description, unitWord = 'projects' })
             </g>`;
         })}
       </svg>
-      <table class="visually-hidden">
+      <div class="visually-hidden"><table>
         <caption>${caption}</caption>
         <thead><tr><th scope="col">Group</th><th scope="col">Number of ${unitWord}</th></tr></thead>
         <tbody>${items.map((item) => html`<tr key=${item.key ?? item.label}><th scope="row">${item.label}</th><td>${item.count}</td></tr>`)}</tbody>
-      </table>
+      </table></div>
     </figure>`;
 }
 
@@ -136,9 +159,9 @@ const SEGMENTS = [['active', 'Active'], ['onHold', 'On hold'], ['stopped', 'Stop
 
 /** The funnel: projects at each stage now, each bar split by status. */
 export function FunnelChart({ stages }) {
-  const W = 600;
+  const [ref, W] = useWidth(600, 640);
   const ROW = 52;
-  const LABEL = 120;
+  const LABEL = W < 420 ? 96 : 120;
   const max = Math.max(1, ...stages.map((s) => s.count));
   const titleId = nextId('funnel-title');
   const descId = nextId('funnel-desc');
@@ -147,8 +170,8 @@ export function FunnelChart({ stages }) {
   const description = stages.map((s) =>
     `${label(s.stage)}: ${s.count} (${s.active} active, ${s.onHold} on hold, ${s.stopped} stopped)`).join('; ');
   return html`
-    <figure class="chart funnel-chart">
-      <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
+    <figure class="chart funnel-chart" ref=${ref}>
+      <svg viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
         <title id=${titleId}>Projects at each stage now, by status</title>
         <desc id=${descId}>${description}</desc>
         ${stages.map((s, i) => {

@@ -78,7 +78,7 @@ export function measure(value, unit) {
   if (value === null || value === undefined) return '';
   const number = String(value).replace(/\B(?=(\d{3})+(?!\d))(?=[^.]*$)/g, ',');
   if (!unit) return number;
-  return unit === '%' ? `${number}%` : `${number} ${unit}`;
+  return unit.startsWith('%') ? `${number}${unit}` : `${number} ${unit}`;
 }
 
 /** 0.25 -> "25%" (shares are 0..1 in the API). */

@@ -187,7 +187,7 @@ function DraftNotice({ form }) {
   if (!form.restored) return null;
   return html`
     <div class="notice notice-info">
-      <p>This form still holds what you typed here earlier, not yet saved.
+      <p>This form still holds what you typed here earlier, not yet saved.${' '}
         <button type="button" class="link-button" onClick=${() => form.discardDraft()}>Clear it and start again</button></p>
     </div>`;
 }

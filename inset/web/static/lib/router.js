@@ -23,6 +23,13 @@ function update() {
   subscribers.forEach((notify) => notify(current));
 }
 
+/** Scrolls to the element the address's #fragment names, once the page has drawn it. */
+export function scrollToFragment() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (target) target.scrollIntoView();
+}
+
 /** Goes to a path of the client without reloading the page. */
 export function navigate(to, { replace = false } = {}) {
   window.history[replace ? 'replaceState' : 'pushState']({}, '', to);
@@ -76,5 +83,5 @@ document.addEventListener('click', (event) => {
   if (url.origin !== window.location.origin || NOT_OURS.test(url.pathname)) return;
   if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
   event.preventDefault();
-  navigate(url.pathname + url.search);
+  navigate(url.pathname + url.search + url.hash);
 });

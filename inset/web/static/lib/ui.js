@@ -48,7 +48,7 @@ export function Problem({ error, retry }) {
 export function NotFound({ what = 'page' }) {
   return html`
     <${Page} title="Not found">
-      <p>There is no ${what} here, or you may not see it. Check the address, or go to
+      <p>There is no ${what} here, or you may not see it. Check the address, or go to${' '}
         <a href="/projects">your projects</a>.</p>
     <//>`;
 }

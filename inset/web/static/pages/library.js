@@ -77,8 +77,8 @@ export function Library({ query }) {
               <p class="prose">${l.body}</p>
               ${l.barriers.length > 0 && html`<p class="small">Barriers: ${l.barriers.join(', ')}</p>`}
               <p class="small muted">
-                ${l.project ? html`<a href=${`/projects/${l.project.id}`}>${l.project.title}</a>` : 'An anonymised project'},
-                ${l.organisation ? l.organisation.name : `a ${label(l.organisationKind).toLowerCase()}${l.region ? ` in ${l.region}` : ''}`};
+                ${l.project ? html`<a href=${`/projects/${l.project.id}`}>${l.project.title}</a>` : 'An anonymised project'},${' '}
+                ${l.organisation ? l.organisation.name : `a ${label(l.organisationKind).toLowerCase()}${l.region ? ` in ${l.region}` : ''}`};${' '}
                 ${date(l.recordedAt)}</p>
             </li>`)}
         </ul>

@@ -87,7 +87,7 @@ function ObserveForm({ project, outcome }) {
     }
   }
   return html`
-    <p>Baseline: ${outcome.baseline !== null ? measure(outcome.baseline, outcome.unit) : 'none'}${outcome.baselineOn ? ` on ${date(outcome.baselineOn)}` : ''}.
+    <p>Baseline: ${outcome.baseline !== null ? measure(outcome.baseline, outcome.unit) : 'none'}${outcome.baselineOn ? ` on ${date(outcome.baselineOn)}` : ''}.${' '}
       ${outcome.observations.length} observation${outcome.observations.length === 1 ? '' : 's'} so far.</p>
     <${Form} form=${form} onSubmit=${submit} submitText="Add observation" cancel=${`/projects/${project.id}#outcomes`}
       labels=${{ value: 'Figure', observedOn: 'Date', note: 'Note' }}>

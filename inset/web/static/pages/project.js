@@ -1,5 +1,7 @@
 // A project's page: where it stands, what the next gate still needs, its history and records.
+import { useEffect } from 'preact/hooks';
 import { html } from '../lib/html.js';
+import { scrollToFragment } from '../lib/router.js';
 import { Badge, Loading, NotFound, Page, Problem, useQuery } from '../lib/ui.js';
 import { date, label } from '../lib/format.js';
 import { canWriteProject } from '../lib/viewer.js';
@@ -99,6 +101,9 @@ const SECTIONS = [
 
 export function ProjectPage({ params, viewer }) {
   const { data, error, loading, reload } = useQuery(PROJECT, { id: params.id });
+  useEffect(() => {
+    if (data) scrollToFragment();
+  }, [Boolean(data)]);
   if (loading && !data) return html`<div class="page"><${Loading} what="Loading the project" /></div>`;
   if (error) return html`<div class="page"><${Problem} error=${error} retry=${reload} /></div>`;
   const project = data?.node;

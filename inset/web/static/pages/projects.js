@@ -44,7 +44,7 @@ function Filters({ query, viewer }) {
   return html`
     <form class="filters" role="search" aria-label="Filter projects" onSubmit=${apply}>
       <div class="field">
-        <label for="filter-q">Search titles and summaries</label>
+        <label for="filter-q">Search</label>
         <input id="filter-q" class="input" type="search" value=${search} onInput=${(e) => setSearch(e.currentTarget.value)} />
       </div>
       <div class="field">
@@ -65,8 +65,8 @@ function Filters({ query, viewer }) {
         <div class="field">
           <label for="filter-scope">Whose projects</label>
           <select id="filter-scope" class="input select" value=${scope} onChange=${(e) => setScope(e.currentTarget.value)}>
-            <option value="mine">${viewer.organisation.name}'s, and as a partner</option>
-            <option value="all">Every project I may read</option>
+            <option value="mine">Ours (lead or partner)</option>
+            <option value="all">All I can see</option>
           </select>
         </div>`}
       <div class="filter-actions">
