@@ -24,6 +24,7 @@ def _query_types() -> tuple[type, ...]:
         AccountQuery,
         OrganisationQuery,
         ProjectQuery,
+        PortfolioQuery,
         LessonQuery,
         ThemeQuery,
         AuditQuery,

@@ -47,7 +47,7 @@ class LessonQuery:
         filter: LessonFilter | None = None,
     ) -> Connection[Lesson]:
         f = filter or LessonFilter()
-        library = service.library(
+        lessons = service.lesson_list(
             actor=info.context.actor,
             search=search,
             theme_ids=ids_of(f.themes, "Theme"),
@@ -60,9 +60,11 @@ class LessonQuery:
         )
         request = PageRequest.from_args(first=first, after=after)
         session = info.context.session
-        page = service.library_page(session=session, library=library, request=request)
+        page = service.library_page(
+            session=session, lessons=lessons, search=search, request=request
+        )
 
         async def total() -> int:
-            return count(session, library.lessons)
+            return count(session, lessons)
 
-        return connection(page, lambda row: Lesson.from_model(row[0], library.search), total)
+        return connection(page, lambda row: Lesson.from_model(row[0], search), total)

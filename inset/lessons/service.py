@@ -246,28 +246,6 @@ def projects_with_readable_lessons(actor: Actor) -> sa.Select[Project]:
     return sa.select(Project).where(col(Project.id).in_(lesson_projects))
 
 
-@dataclass(frozen=True)
-class Library:
-    """The learning library as one viewer, filter and search see it.
-
-    `lessons`: (lesson, rank) rows, as `lesson_list` describes. `order`: newest first
-    without a search; with one, most relevant first, then newest (highest id) first.
-    `search`: the search as run (see inset.lessons.search.clean_search), None when not
-    searching.
-    """
-
-    lessons: LessonRows
-    order: list[SortKey]
-    search: str | None
-
-    def keys_of(self, row: Any) -> tuple[Any, ...]:
-        """A row's cursor values (see `library_page`)."""
-        lesson, rank = row
-        if self.search is None:
-            return (lesson.recorded_at, lesson.id)
-        return (rank, lesson.id, _fingerprint(self.search))
-
-
 def lesson_list(
     *,
     actor: Actor,
@@ -289,32 +267,6 @@ def lesson_list(
     whose title or body matches it as inset.lessons.search describes, and `rank` says how
     well (higher is better); without a search `rank` is None.
     """
-    return library(
-        actor=actor,
-        search=search,
-        theme_ids=theme_ids,
-        barriers=barriers,
-        stages=stages,
-        kinds=kinds,
-        organisation_kinds=organisation_kinds,
-        regions=regions,
-        project_outcomes=project_outcomes,
-    ).lessons
-
-
-def library(
-    *,
-    actor: Actor,
-    search: str | None = None,
-    theme_ids: list[int] | None = None,
-    barriers: list[str] | None = None,
-    stages: list[Stage] | None = None,
-    kinds: list[LessonKind] | None = None,
-    organisation_kinds: list[OrganisationKind] | None = None,
-    regions: list[str] | None = None,
-    project_outcomes: list[ProjectStatus] | None = None,
-) -> Library:
-    """`lesson_list` with the order to page it in (see Library)."""
     conditions: list[Any] = []
     if stages:
         conditions.append(col(Lesson.stage).in_(stages))
@@ -349,32 +301,45 @@ def library(
     readable = readable_lessons(actor).where(*conditions)
     cleaned = full_text.clean_search(search)
     if cleaned is None:
-        unranked = sa.null().cast(sa.Float).label("rank")
-        return Library(readable.add_columns(unranked), NEWEST_FIRST, None)
+        return readable.add_columns(sa.null().cast(sa.Float).label("rank"))
     found = full_text.hits(cleaned)
-    ranked = readable.join(found, found.c.lesson_id == col(Lesson.id)).add_columns(
+    return readable.join(found, found.c.lesson_id == col(Lesson.id)).add_columns(
         found.c.rank.label("rank")
     )
-    order = [SortKey(found.c.rank, descending=True), SortKey(col(Lesson.id), descending=True)]
-    return Library(ranked, order, cleaned)
 
 
-def library_page(*, session: Session, library: Library, request: PageRequest) -> Page:
-    """A page of `library.lessons` rows, in the library's order.
+def library_page(
+    *, session: Session, lessons: LessonRows, search: str | None, request: PageRequest
+) -> Page:
+    """A page of `lesson_list(..., search=search)` rows: newest first without a search;
+    with one, most relevant first, then newest (highest id) first.
 
     A cursor holds its row's sort values: (recorded_at, id) without a search; with one,
-    (rank, id) and a fingerprint of the search, so that a cursor is taken only by the
-    same search (another is INVALID on `after`). The rank is a float, kept exactly.
+    (rank, id) and a fingerprint of the search, so that only the same search takes it
+    (any other cursor is INVALID on `after`). The rank is a float, kept exactly.
     """
-    request = replace(request, after=_after(library, request.after))
-    rows = session.execute(keyset(library.lessons, library.order, request).limit(request.size + 1))
-    return make_page(rows.all(), library.keys_of, request)
+    cleaned = full_text.clean_search(search)
+    if cleaned is None:
+        order = NEWEST_FIRST
+    else:
+        rank = lessons.selected_columns.rank
+        order = [SortKey(rank, descending=True), SortKey(col(Lesson.id), descending=True)]
+    request = replace(request, after=_after(cleaned, request.after))
+    rows = session.execute(keyset(lessons, order, request).limit(request.size + 1)).all()
+
+    def keys_of(row: Any) -> tuple[Any, ...]:
+        lesson, rank = row
+        if cleaned is None:
+            return (lesson.recorded_at, lesson.id)
+        return (rank, lesson.id, _fingerprint(cleaned))
+
+    return make_page(rows, keys_of, request)
 
 
-def _after(library: Library, after: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+def _after(search: str | None, after: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
     if after is None:
         return None
-    if library.search is None:
+    if search is None:
         if len(after) == 2 and isinstance(after[0], datetime) and _whole(after[1]):
             return after
     elif (
@@ -382,7 +347,7 @@ def _after(library: Library, after: tuple[Any, ...] | None) -> tuple[Any, ...] |
         and isinstance(after[0], int | float)
         and not isinstance(after[0], bool)
         and _whole(after[1])
-        and after[2] == _fingerprint(library.search)
+        and after[2] == _fingerprint(search)
     ):
         return (float(after[0]), after[1])
     raise Invalid("after is not a cursor from this list", ("after",))
@@ -396,13 +361,18 @@ def _fingerprint(search: str) -> str:
     return hashlib.sha256(search.encode()).hexdigest()[:12]
 
 
-def lesson_snippets(*, session: Session, search: str, lesson_ids: list[int]) -> dict[int, str]:
-    """The snippet of each lesson that matches `search` (a `Library.search`): the text
-    around the match, each matched word between « and », … where text is left out.
+def lesson_snippets(
+    *, session: Session, search: str | None, lesson_ids: list[int]
+) -> dict[int, str]:
+    """The snippet of each lesson that matches `search`: the text around the match, each
+    matched word between « and », … where text is left out. Empty without a search.
 
     Only for lessons the caller already found readable; lessons not matching are absent.
     """
-    found = full_text.snippets(search)
+    cleaned = full_text.clean_search(search)
+    if cleaned is None:
+        return {}
+    found = full_text.snippets(cleaned)
     rows = session.execute(
         sa.select(found.c.lesson_id, found.c.snippet).where(found.c.lesson_id.in_(lesson_ids))
     )
