@@ -20,6 +20,7 @@ from inset.errors import AccessDenied
 from inset.graphql.context import Context
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
+from inset.web.routes import graphiql_html, web_routes
 
 log = logging.getLogger("inset")
 
@@ -82,9 +83,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         schema=build_schema(),
         context_factory=context_factory(engine, settings),
         settings=settings,
+        graphiql_html=graphiql_html(),
     )
     # No `methods`: the endpoint answers every method itself, with the 405s the spec wants.
-    app = Starlette(routes=[Route("/graphql", endpoint=endpoint)])
+    app = Starlette(routes=[Route("/graphql", endpoint=endpoint), *web_routes(settings)])
     app.state.engine = engine
     app.state.settings = settings
     return app

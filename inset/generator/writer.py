@@ -138,7 +138,23 @@ def generate_portfolio(
                 progress(min(BATCH, projects - start))
         _restart_sequences(conn, counts)
         _audit(session, seed, now.date(), counts, first["project"], projects)
+    _analyze(engine, counts)
     return Summary(seed=seed, counts=counts)
+
+
+def _analyze(engine: Engine, counts: dict[str, int]) -> None:
+    """Gives PostgreSQL's planner statistics of the tables just filled, as after any bulk
+    load: without them (autovacuum off, or not yet run) it takes them for near empty and
+    may plan a join as a nested loop over every row of both sides.
+
+    SQLite is left alone: its planner needs no statistics to use these indexes, and
+    `ANALYZE` there would change the plans of every other query for good.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn.execute(sa.text(f"ANALYZE {', '.join(t for t in counts if counts[t])}"))
+        conn.commit()
 
 
 def _next_id(conn: sa.Connection, table: str) -> int:

@@ -9,10 +9,8 @@ lives in the GraphQL type, which is where the organisation and project are shown
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -324,41 +322,16 @@ def library_page(
     else:
         rank = lessons.selected_columns.rank
         order = [SortKey(rank, descending=True), SortKey(col(Lesson.id), descending=True)]
-    request = replace(request, after=_after(cleaned, request.after))
+    request = replace(request, after=full_text.cursor_after(cleaned, request.after))
     rows = session.execute(keyset(lessons, order, request).limit(request.size + 1)).all()
 
     def keys_of(row: Any) -> tuple[Any, ...]:
         lesson, rank = row
         if cleaned is None:
             return (lesson.recorded_at, lesson.id)
-        return (rank, lesson.id, _fingerprint(cleaned))
+        return full_text.ranked_cursor(rank, lesson.id, cleaned)
 
     return make_page(rows, keys_of, request)
-
-
-def _after(search: str | None, after: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
-    if after is None:
-        return None
-    if search is None:
-        if len(after) == 2 and isinstance(after[0], datetime) and _whole(after[1]):
-            return after
-    elif (
-        len(after) == 3
-        and isinstance(after[0], int | float)
-        and not isinstance(after[0], bool)
-        and _whole(after[1])
-        and after[2] == _fingerprint(search)
-    ):
-        return (float(after[0]), after[1])
-    raise Invalid("after is not a cursor from this list", ("after",))
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _fingerprint(search: str) -> str:
-    return hashlib.sha256(search.encode()).hexdigest()[:12]
 
 
 def lesson_snippets(

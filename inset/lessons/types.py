@@ -68,7 +68,7 @@ class Lesson(Node):
     stage: Stage = strawberry.field(description="The stage the lesson came from.")
     anonymised: bool
     recorded_at: datetime
-    search: strawberry.Private[str | None] = None  # the search that listed it, if any
+    search: strawberry.Private[str | None] = None  # the search (as typed) that listed it
 
     @classmethod
     def from_model(cls, row: models.Lesson, search: str | None = None) -> Lesson:

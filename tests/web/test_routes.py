@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
+from web.browser_support import web_app
 
 from inset.config import Settings
 from inset.web.routes import NODE_MODULES, STATIC, VENDOR_FILES, graphiql_html
-from web.browser_support import web_app
 
 CLIENT_ADDRESSES = [
     "/",
@@ -46,7 +46,9 @@ async def test_every_address_of_the_client_answers_with_its_page(client, address
     assert '<script type="module" src="/static/app.js">' in response.text
 
 
-@pytest.mark.parametrize("address", ["/nowhere", "/projects-old", "/projectsX", "/static/nothing.js"])
+@pytest.mark.parametrize(
+    "address", ["/nowhere", "/projects-old", "/projectsX", "/static/nothing.js"]
+)
 async def test_an_address_that_is_not_the_clients_is_not_found(client, address):
     response = await client.get(address)
 

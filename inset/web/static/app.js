@@ -65,6 +65,12 @@ function Header({ viewer, path, onSignOut }) {
     </header>`;
 }
 
+/** Browsers scroll to #main but do not all move the focus there; this does both. */
+function skipToMain(event) {
+  event.preventDefault();
+  document.getElementById('main').focus();
+}
+
 function Flash({ message, onClose }) {
   if (!message) return null;
   return html`
@@ -89,6 +95,7 @@ function App() {
   // what they typed stays in the tab's drafts.
   useEffect(() => onSignedOut(() => {
     setViewer(null);
+    flash('You were signed out. Sign in again: what you typed is kept.');
     navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, { replace: true });
   }), []);
   useEffect(() => {
@@ -124,7 +131,7 @@ function App() {
       onSignedIn=${setViewer} />`;
   }
   return html`
-    <a class="skip-link" href="#main">Skip to main content</a>
+    <a class="skip-link" href="#main" onClick=${skipToMain}>Skip to main content</a>
     <${Header} viewer=${viewer} path=${location.path} onSignOut=${signOut} />
     <main id="main" tabindex="-1">
       <${Flash} message=${message} onClose=${() => setMessage(null)} />

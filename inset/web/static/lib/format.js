@@ -67,6 +67,24 @@ export function dayNumber(value) {
   return day ? Date.UTC(day[0], day[1] - 1, day[2]) / 86400000 : null;
 }
 
+/**
+ * A date typed the UK way ("27/11/2026", "27-11-2026", "27 11 2026"; or "2026-11-27") as
+ * the API writes it, or null when it is not a real date.
+ */
+export function parseDate(text) {
+  const typed = String(text ?? '').trim();
+  let found = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/.exec(typed);
+  let [d, m, y] = found ? found.slice(1).map(Number) : [];
+  if (!found) {
+    found = /^(\d{4})-(\d{2})-(\d{2})$/.exec(typed);
+    if (!found) return null;
+    [y, m, d] = found.slice(1).map(Number);
+  }
+  const when = new Date(Date.UTC(y, m - 1, d));
+  if (when.getUTCFullYear() !== y || when.getUTCMonth() !== m - 1 || when.getUTCDate() !== d) return null;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
 /** Today as the API writes dates, in the UK. */
 export function today() {
   const [y, m, d] = londonDay(new Date().toISOString());

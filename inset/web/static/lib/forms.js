@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { sortUserErrors } from './graphql.js';
-import { sentence } from './format.js';
+import { parseDate, sentence } from './format.js';
 
 const DRAFTS = 'inset:draft:';
 
@@ -138,7 +138,7 @@ export function useForm({ initial, draftKey, validate, idPrefix = 'field' }) {
 }
 
 /** "There is a problem", linking to each field in error; takes the focus after a failed submit. */
-export function ErrorSummary({ form, labels = {} }) {
+export function ErrorSummary({ form }) {
   const ref = useRef(null);
   const fieldErrors = Object.entries(form.errors);
   const any = fieldErrors.length || form.other.length;
@@ -158,7 +158,7 @@ export function ErrorSummary({ form, labels = {} }) {
       <ul>
         ${fieldErrors.map(([name, message]) => html`
           <li key=${name}><a href=${`#${form.id(name)}`} onClick=${jump(name)}>
-            ${labels[name] ? `${labels[name]}: ` : ''}${sentence(message)}</a></li>`)}
+            ${sentence(message)}</a></li>`)}
         ${form.other.map((error, i) => html`
           <li key=${`other-${i}`}>${sentence(error.message)}
             ${error.requestId && html` <span class="small">(reference <code>${error.requestId}</code>)</span>`}</li>`)}
@@ -193,11 +193,11 @@ function DraftNotice({ form }) {
 }
 
 /** A whole form: the summary, the fields, the buttons. */
-export function Form({ form, onSubmit, submitText = 'Save', cancel, labels, children, className = '' }) {
+export function Form({ form, onSubmit, submitText = 'Save', cancel, children, className = '' }) {
   return html`
     <form class=${`form ${className}`} novalidate onSubmit=${onSubmit}>
       <${DraftNotice} form=${form} />
-      <${ErrorSummary} form=${form} labels=${labels} />
+      <${ErrorSummary} form=${form} />
       ${children}
       <div class="form-actions">
         <button type="submit" class="button" aria-disabled=${form.busy ? 'true' : 'false'}>
@@ -326,6 +326,34 @@ export function Checkbox({ form, name, label, hint }) {
         <label for=${form.id(name)}>${label}</label>
       </div>
     </div>`;
+}
+
+/**
+ * A date, typed the UK way: a text box, so that it reads 27/11/2026 whatever the browser's
+ * language (a date picker shows the browser's own order). The value stays as typed; the
+ * form turns it into the API's form with `dateValue` when it is sent.
+ */
+export function DateInput({ form, name, label, hint }) {
+  const full = hint ? `${hint} For example, ${EXAMPLE_DATE}.` : `For example, ${EXAMPLE_DATE}.`;
+  return html`<${TextInput} form=${form} name=${name} label=${label} hint=${full} inputmode="numeric"
+    autocomplete="off" width="10" />`;
+}
+
+const EXAMPLE_DATE = '27/11/2026';
+
+/** Adds an error for each date field that holds something that is not a real date. */
+export function checkDates(found, values, names) {
+  for (const name of names) {
+    if (String(values[name] ?? '').trim() && !parseDate(values[name])) {
+      found[name] = `Enter a real date, like ${EXAMPLE_DATE}`;
+    }
+  }
+  return found;
+}
+
+/** The API's form of a typed date ("2026-11-27"), or null when the field is empty. */
+export function dateValue(text) {
+  return String(text ?? '').trim() ? parseDate(text) : null;
 }
 
 /** null for "", so that optional fields left empty are left out. */

@@ -56,7 +56,17 @@ export async function request(query, variables = {}) {
 export async function mutate(query, variables, name) {
   const data = await request(query, variables);
   const payload = data[name];
-  return { payload, userErrors: payload?.userErrors ?? [] };
+  const userErrors = payload?.userErrors ?? [];
+  // The API refuses an anonymous change as FORBIDDEN: when the session has ended (expiry,
+  // or signing out in another tab), say so and send the person to sign in again.
+  if (userErrors.some((e) => e.code === 'FORBIDDEN' && !e.field?.length)) {
+    const now = await request('query StillSignedIn { viewer { id } }').catch(() => null);
+    if (now && !now.viewer) {
+      const ended = new ApiError('Your sign-in has ended: sign in again.', 'UNAUTHENTICATED');
+      listeners.forEach((listener) => listener(ended));
+    }
+  }
+  return { payload, userErrors };
 }
 
 /** ["input", "lesson", "title"] -> "lesson.title": how forms name their fields. */

@@ -2,8 +2,8 @@
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { mutate } from '../lib/graphql.js';
-import { blank, Checkbox, ConflictNotice, Form, Radios, Select, TextArea, TextInput, useForm } from '../lib/forms.js';
-import { label, STAGES, today } from '../lib/format.js';
+import { Checkbox, checkDates, ConflictNotice, DateInput, dateValue, Form, Radios, Select, TextArea, useForm } from '../lib/forms.js';
+import { label, STAGES } from '../lib/format.js';
 import { flash } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { ProjectFormPage } from '../lib/project-form-page.js';
@@ -18,12 +18,6 @@ const DECIDE = `
       userErrors { field code message }
     }
   }`;
-
-const LABELS = {
-  decision: 'Decision', toStage: 'Stage to go back to', rationale: 'Rationale', revisitOn: 'Look again on',
-  override: 'Override', 'lesson.kind': 'Kind of lesson', 'lesson.title': 'Lesson title', 'lesson.body': 'What you learned',
-  'lesson.barriers': 'Barriers',
-};
 
 /** The decisions open to the project as it stands, each with what it does. */
 function choices(project) {
@@ -72,7 +66,7 @@ function DecisionForm({ project, viewer, reload }) {
       const found = {};
       if (!open.some(([value]) => value === v.decision)) found.decision = 'Choose a decision';
       if (v.decision === 'RECYCLE' && !v.toStage) found.toStage = 'Choose the stage to go back to';
-      return found;
+      return v.decision === 'HOLD' ? checkDates(found, v, ['revisitOn']) : found;
     },
   });
   const decision = form.value('decision');
@@ -97,7 +91,7 @@ function DecisionForm({ project, viewer, reload }) {
           projectId: project.id, decision: v.decision, rationale: v.rationale, expectedVersion: project.version,
           toStage: v.decision === 'RECYCLE' ? v.toStage : null,
           override: v.decision === 'GO' && viewer.role === 'STAFF' && v.override,
-          revisitOn: v.decision === 'HOLD' ? blank(v.revisitOn) : null,
+          revisitOn: v.decision === 'HOLD' ? dateValue(v.revisitOn) : null,
           lesson, idempotencyKey: key,
         },
       }, 'decideGate');
@@ -117,16 +111,16 @@ function DecisionForm({ project, viewer, reload }) {
   return html`
     <${ConflictNotice} form=${form} onReload=${again} reloadText="Reload the project, keeping what I typed" />
     ${reloaded && html`<p class="notice notice-info" role="status">Reloaded: the project is now at the ${label(project.stage).toLowerCase()} stage, ${label(project.status).toLowerCase()}. Check your decision still stands, then take it again.</p>`}
-    <${Form} form=${form} onSubmit=${submit} submitText="Record the decision" cancel=${`/projects/${project.id}`} labels=${LABELS}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Record the decision" cancel=${`/projects/${project.id}`}>
       <${Radios} form=${form} name="decision" legend="Decision" options=${open} />
       ${decision === 'GO' && html`<${Unmet} project=${project} viewer=${viewer} />`}
       ${decision === 'GO' && viewer.role === 'STAFF' && !project.readiness.ready && html`
         <${Checkbox} form=${form} name="override" label="Override the gate: go although required criteria are unmet"
           hint="Staff only. The unmet criteria are stored with the decision; give your reason in the rationale." />`}
       ${decision === 'RECYCLE' && html`
-        <${Select} form=${form} name="toStage" label=${LABELS.toStage} placeholder="Choose a stage" options=${earlier.map((s) => [s, label(s)])} />`}
+        <${Select} form=${form} name="toStage" label="Stage to go back to" placeholder="Choose a stage" options=${earlier.map((s) => [s, label(s)])} />`}
       ${decision === 'HOLD' && html`
-        <${TextInput} form=${form} name="revisitOn" label="Look again on (optional)" type="date" min=${today()} />`}
+        <${DateInput} form=${form} name="revisitOn" label="Look again on (optional)" />`}
       <${TextArea} form=${form} name="rationale" label=${decision === 'GO' && form.value('override') ? 'Rationale, and the reason for the override' : 'Rationale'}
         hint="Why this decision: it stays in the project's history for good." rows="4" />
       ${needsLesson && html`

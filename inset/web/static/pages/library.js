@@ -18,7 +18,7 @@ const LESSONS = `
     }
   }`;
 
-const OUTCOMES = [['STOPPED', 'Stopped (the trial ended)'], ['ACTIVE', 'Still active'], ['ON_HOLD', 'On hold']];
+const OUTCOMES = [['STOPPED', 'Stopped'], ['ACTIVE', 'Still active'], ['ON_HOLD', 'On hold']];
 
 function Filters({ query }) {
   const [values, setValues] = useState({
@@ -40,7 +40,7 @@ function Filters({ query }) {
   return html`
     <form class="filters" role="search" aria-label="Search the lessons" onSubmit=${apply}>
       <div class="field">
-        <label for="library-q">Words in the title or text</label>
+        <label for="library-q">Search</label>
         <input id="library-q" class="input" type="search" value=${values.q} onInput=${set('q')} />
       </div>
       ${select('barrier', 'Barrier', 'Any barrier', BARRIERS.map((b) => [b, b]))}
@@ -51,6 +51,16 @@ function Filters({ query }) {
         ${query.toString() && html`<a href="/library">Clear</a>`}
       </div>
     </form>`;
+}
+
+/** Where a lesson comes from, as far as the reader may know: an anonymised one names no one. */
+function Source({ lesson }) {
+  if (lesson.project) {
+    return html`<a href=${`/projects/${lesson.project.id}`}>${lesson.project.title}</a>, ${lesson.organisation?.name}`;
+  }
+  if (lesson.organisation) return `A project of ${lesson.organisation.name}`;
+  const region = lesson.region ? ` in ${lesson.region}` : '';
+  return `Anonymised: a ${label(lesson.organisationKind).toLowerCase()}${region}`;
 }
 
 export function Library({ query }) {
@@ -76,10 +86,7 @@ export function Library({ query }) {
                 <${Badge} value=${l.projectOutcome} kind="status" /></p>
               <p class="prose">${l.body}</p>
               ${l.barriers.length > 0 && html`<p class="small">Barriers: ${l.barriers.join(', ')}</p>`}
-              <p class="small muted">
-                ${l.project ? html`<a href=${`/projects/${l.project.id}`}>${l.project.title}</a>` : 'An anonymised project'},${' '}
-                ${l.organisation ? l.organisation.name : `a ${label(l.organisationKind).toLowerCase()}${l.region ? ` in ${l.region}` : ''}`};${' '}
-                ${date(l.recordedAt)}</p>
+              <p class="small muted"><${Source} lesson=${l} />; ${date(l.recordedAt)}</p>
             </li>`)}
         </ul>
         ${data.lessons.pageInfo.hasNextPage && html`

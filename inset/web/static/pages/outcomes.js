@@ -1,8 +1,8 @@
 // Defining an outcome (what the project wants to move) and adding dated observations to it.
 import { html } from '../lib/html.js';
 import { mutate } from '../lib/graphql.js';
-import { blank, Form, Radios, TextArea, TextInput, useForm } from '../lib/forms.js';
-import { date, measure, parseDecimal, today } from '../lib/format.js';
+import { blank, checkDates, DateInput, dateValue, Form, Radios, TextArea, TextInput, useForm } from '../lib/forms.js';
+import { date, measure, parseDate, parseDecimal, shortDate, today } from '../lib/format.js';
 import { flash } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { ProjectFormPage } from '../lib/project-form-page.js';
@@ -29,7 +29,8 @@ function DefineForm({ project }) {
       const found = {};
       checkNumber(found, v, 'baseline', false);
       checkNumber(found, v, 'target', false);
-      if (v.baselineOn && v.baselineOn > today()) found.baselineOn = 'The baseline date cannot be in the future';
+      checkDates(found, v, ['baselineOn']);
+      if (parseDate(v.baselineOn) > today()) found.baselineOn = 'The baseline date cannot be in the future';
       return found;
     },
   });
@@ -37,7 +38,7 @@ function DefineForm({ project }) {
     const payload = await form.submit(event, (v, key) => mutate(DEFINE, {
       input: {
         projectId: project.id, name: v.name, unit: v.unit, higherIsBetter: v.higherIsBetter === 'true',
-        baseline: blank(v.baseline) && parseDecimal(v.baseline), baselineOn: blank(v.baselineOn),
+        baseline: blank(v.baseline) && parseDecimal(v.baseline), baselineOn: dateValue(v.baselineOn),
         target: blank(v.target) && parseDecimal(v.target), idempotencyKey: key,
       },
     }, 'defineOutcome'));
@@ -47,15 +48,14 @@ function DefineForm({ project }) {
     }
   }
   return html`
-    <${Form} form=${form} onSubmit=${submit} submitText="Define outcome" cancel=${`/projects/${project.id}`}
-      labels=${{ name: 'Name', unit: 'Unit', baseline: 'Baseline', baselineOn: 'Baseline date', target: 'Target' }}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Define outcome" cancel=${`/projects/${project.id}`}>
       <${TextInput} form=${form} name="name" label="What you want to change" hint="For example: children missing from home in a month." />
       <${TextInput} form=${form} name="unit" label="Unit" width="10" hint='What is counted: "children", "%", "days".' />
       <${Radios} form=${form} name="higherIsBetter" legend="Which way is better?" inline
         options=${[['false', 'Lower is better'], ['true', 'Higher is better']]} />
       <div class="field-row">
         <${TextInput} form=${form} name="baseline" label="Baseline figure" inputmode="decimal" width="10" hint=${`Where it stands before the project. ${AGGREGATE}`} />
-        <${TextInput} form=${form} name="baselineOn" label="Baseline measured on" type="date" />
+        <${DateInput} form=${form} name="baselineOn" label="Baseline measured on" />
       </div>
       <${TextInput} form=${form} name="target" label="Target (optional)" inputmode="decimal" width="10" />
     <//>`;
@@ -68,18 +68,20 @@ export function DefineOutcome(props) {
 function ObserveForm({ project, outcome }) {
   const form = useForm({
     draftKey: `observe:${outcome.id}`,
-    initial: { value: '', observedOn: today(), note: '' },
+    initial: { value: '', observedOn: shortDate(today()), note: '' },
     validate: (v) => {
       const found = {};
       checkNumber(found, v, 'value', true);
-      if (!v.observedOn) found.observedOn = 'Enter the date of the figure';
-      else if (v.observedOn > today()) found.observedOn = 'The date cannot be in the future';
+      if (!v.observedOn.trim()) found.observedOn = 'Enter the date of the figure';
+      else if (!checkDates(found, v, ['observedOn']).observedOn && parseDate(v.observedOn) > today()) {
+        found.observedOn = 'The date cannot be in the future';
+      }
       return found;
     },
   });
   async function submit(event) {
     const payload = await form.submit(event, (v, key) => mutate(OBSERVE, {
-      input: { outcomeId: outcome.id, value: parseDecimal(v.value), observedOn: v.observedOn, note: blank(v.note), idempotencyKey: key },
+      input: { outcomeId: outcome.id, value: parseDecimal(v.value), observedOn: dateValue(v.observedOn), note: blank(v.note), idempotencyKey: key },
     }, 'observeOutcome'));
     if (payload) {
       flash(`Observation added to ${outcome.name}.`);
@@ -89,10 +91,9 @@ function ObserveForm({ project, outcome }) {
   return html`
     <p>Baseline: ${outcome.baseline !== null ? measure(outcome.baseline, outcome.unit) : 'none'}${outcome.baselineOn ? ` on ${date(outcome.baselineOn)}` : ''}.${' '}
       ${outcome.observations.length} observation${outcome.observations.length === 1 ? '' : 's'} so far.</p>
-    <${Form} form=${form} onSubmit=${submit} submitText="Add observation" cancel=${`/projects/${project.id}#outcomes`}
-      labels=${{ value: 'Figure', observedOn: 'Date', note: 'Note' }}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Add observation" cancel=${`/projects/${project.id}#outcomes`}>
       <${TextInput} form=${form} name="value" label=${`Figure (${outcome.unit})`} inputmode="decimal" width="10" hint=${AGGREGATE} />
-      <${TextInput} form=${form} name="observedOn" label="Measured on" type="date" hint="Not before the baseline date." />
+      <${DateInput} form=${form} name="observedOn" label="Measured on" hint="Not before the baseline date." />
       <${TextArea} form=${form} name="note" label="Note (optional)" rows="2" />
     <//>`;
 }

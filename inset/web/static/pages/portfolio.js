@@ -72,9 +72,9 @@ function Headline({ p }) {
   return html`
     <dl class="figures headline">
       <div class="figure"><dt>Projects</dt><dd><span class="figure-value">${p.projectCount}</span></dd></div>
-      <div class="figure"><dt>Costs after optimism bias</dt><dd><span class="figure-value">${money(p.totalCost)}</span></dd></div>
-      <div class="figure"><dt>Adjusted benefits</dt><dd><span class="figure-value">${money(p.adjustedBenefit)}</span></dd></div>
-      <div class="figure"><dt>Net benefit</dt><dd><span class="figure-value">${money(p.netBenefit)}</span></dd></div>
+      <div class="figure"><dt>Costs after optimism bias</dt><dd><span class="figure-value nowrap">${money(p.totalCost)}</span></dd></div>
+      <div class="figure"><dt>Adjusted benefits</dt><dd><span class="figure-value nowrap">${money(p.adjustedBenefit)}</span></dd></div>
+      <div class="figure"><dt>Net benefit</dt><dd><span class="figure-value nowrap">${money(p.netBenefit)}</span></dd></div>
       <div class="figure"><dt>Benefit-cost ratio</dt><dd><span class="figure-value">${p.benefitCostRatio === null ? 'No costs yet' : p.benefitCostRatio.toFixed(2)}</span></dd></div>
     </dl>`;
 }

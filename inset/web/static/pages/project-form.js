@@ -2,10 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { mutate, request } from '../lib/graphql.js';
-import { blank, Checkboxes, ConflictNotice, Form, Radios, Select, TextArea, TextInput, useForm } from '../lib/forms.js';
+import { blank, Checkboxes, checkDates, ConflictNotice, DateInput, dateValue, Form, Radios, Select, TextArea, TextInput, useForm } from '../lib/forms.js';
 import { flash, Loading, NotFound, Page, Problem, useQuery } from '../lib/ui.js';
-import { label } from '../lib/format.js';
+import { label, shortDate } from '../lib/format.js';
 import { navigate } from '../lib/router.js';
+import { canWrite } from '../lib/viewer.js';
 
 const INNOVATION_TYPES = ['PRACTICE', 'TECHNOLOGY', 'COMMISSIONING', 'WORKFORCE', 'PARTNERSHIP'];
 const VISIBILITY = [
@@ -41,7 +42,7 @@ const LABELS = {
   startedOn: 'Start date', leadOrganisationId: 'Lead organisation', visibility: 'Who can see it',
 };
 
-function ProjectFields({ form, options, leadId }) {
+function ProjectFields({ form, options, leadId, creating }) {
   const partners = options.organisations.nodes.filter((o) => o.id !== leadId).map((o) => [o.id, o.name]);
   return html`
     <${TextInput} form=${form} name="title" label=${LABELS.title} hint="A short name others will recognise." maxlength="200" />
@@ -55,8 +56,8 @@ function ProjectFields({ form, options, leadId }) {
       options=${options.themes.map((t) => [t.id, t.name])} />
     <${Checkboxes} form=${form} name="partnerOrganisationIds" legend=${LABELS.partnerOrganisationIds}
       hint="Organisations working on the project with you. They can read and update it." columns options=${partners} />
-    <${TextInput} form=${form} name="startedOn" label=${LABELS.startedOn} type="date" width="10"
-      hint="Costs and benefits count their years from this date. Left empty: today." />`;
+    <${DateInput} form=${form} name="startedOn" label=${LABELS.startedOn}
+      hint=${`Costs and benefits count their years from this date.${creating ? ' Left empty: today.' : ''}`} />`;
 }
 
 function useOptions() {
@@ -65,6 +66,9 @@ function useOptions() {
 
 export function NewProject({ viewer }) {
   const options = useOptions();
+  if (!canWrite(viewer)) {
+    return html`<${Page} title="New project"><p>Leads and incubator staff start projects. Ask your organisation's lead.</p><//>`;
+  }
   if (options.error) return html`<div class="page"><${Problem} error=${options.error} retry=${options.reload} /></div>`;
   if (!options.data) return html`<div class="page"><${Loading} /></div>`;
   return html`<${NewProjectForm} viewer=${viewer} options=${options.data} />`;
@@ -79,14 +83,14 @@ function NewProjectForm({ viewer, options }) {
       partnerOrganisationIds: [], startedOn: '', visibility: 'PRIVATE',
       leadOrganisationId: staff ? '' : viewer.organisation.id,
     },
-    validate: (v) => (v.leadOrganisationId ? {} : { leadOrganisationId: 'Choose the organisation that leads the project' }),
+    validate: (v) => checkDates(v.leadOrganisationId ? {} : { leadOrganisationId: 'Choose the organisation that leads the project' }, v, ['startedOn']),
   });
   async function submit(event) {
     const payload = await form.submit(event, (v, key) => mutate(CREATE, {
       input: {
         title: v.title, summary: v.summary, problem: blank(v.problem), theoryOfChange: blank(v.theoryOfChange),
         innovationType: v.innovationType, themeIds: v.themeIds, partnerOrganisationIds: v.partnerOrganisationIds,
-        leadOrganisationId: v.leadOrganisationId, visibility: v.visibility, startedOn: blank(v.startedOn),
+        leadOrganisationId: v.leadOrganisationId, visibility: v.visibility, startedOn: dateValue(v.startedOn),
         idempotencyKey: key,
       },
     }, 'createProject'));
@@ -98,10 +102,10 @@ function NewProjectForm({ viewer, options }) {
   return html`
     <${Page} title="New project" back=${{ href: '/projects', text: 'Projects' }}
       lead="A new project starts at the idea stage. You can fill in the rest later.">
-      <${Form} form=${form} onSubmit=${submit} submitText="Create project" cancel="/projects" labels=${LABELS}>
+      <${Form} form=${form} onSubmit=${submit} submitText="Create project" cancel="/projects">
         ${staff && html`<${Select} form=${form} name="leadOrganisationId" label=${LABELS.leadOrganisationId}
           placeholder="Choose an organisation" options=${options.organisations.nodes.map((o) => [o.id, o.name])} />`}
-        <${ProjectFields} form=${form} options=${options} leadId=${form.value('leadOrganisationId')} />
+        <${ProjectFields} form=${form} options=${options} leadId=${form.value('leadOrganisationId')} creating />
         <${Radios} form=${form} name="visibility" legend=${LABELS.visibility} options=${VISIBILITY} />
       <//>
     <//>`;
@@ -112,7 +116,7 @@ function editValues(project) {
     title: project.title, summary: project.summary, problem: project.problem ?? '',
     theoryOfChange: project.theoryOfChange ?? '', innovationType: project.innovationType,
     themeIds: project.themes.map((t) => t.id), partnerOrganisationIds: project.partners.map((p) => p.id),
-    startedOn: project.startedOn ?? '',
+    startedOn: shortDate(project.startedOn),
   };
 }
 
@@ -154,7 +158,10 @@ function KeptText({ kept, form, options }) {
 function EditProjectForm({ project: loaded, options, focus }) {
   const [project, setProject] = useState(loaded);
   const [kept, setKept] = useState([]);
-  const form = useForm({ draftKey: `edit:${loaded.id}`, initial: editValues(loaded), idPrefix: 'edit' });
+  const form = useForm({
+    draftKey: `edit:${loaded.id}`, initial: editValues(loaded), idPrefix: 'edit',
+    validate: (v) => checkDates({}, v, ['startedOn']),
+  });
   const sharing = useForm({ initial: { visibility: loaded.visibility }, idPrefix: 'sharing' });
   useEffect(() => {
     if (focus && LABELS[focus]) document.getElementById(form.id(focus))?.focus();
@@ -176,7 +183,7 @@ function EditProjectForm({ project: loaded, options, focus }) {
       input: {
         projectId: project.id, expectedVersion: project.version, title: v.title, summary: v.summary,
         problem: blank(v.problem), theoryOfChange: blank(v.theoryOfChange), innovationType: v.innovationType,
-        themeIds: v.themeIds, partnerOrganisationIds: v.partnerOrganisationIds, startedOn: blank(v.startedOn) ?? project.startedOn,
+        themeIds: v.themeIds, partnerOrganisationIds: v.partnerOrganisationIds, startedOn: dateValue(v.startedOn) ?? project.startedOn,
       },
     }, 'updateProject'));
     if (payload) {
@@ -200,13 +207,13 @@ function EditProjectForm({ project: loaded, options, focus }) {
       <h2 id="edit-heading" tabindex="-1" class="visually-hidden">Project details</h2>
       <${ConflictNotice} form=${form} onReload=${reload} />
       <${KeptText} kept=${kept} form=${form} options=${options} />
-      <${Form} form=${form} onSubmit=${submit} submitText="Save changes" cancel=${`/projects/${project.id}`} labels=${LABELS}>
+      <${Form} form=${form} onSubmit=${submit} submitText="Save changes" cancel=${`/projects/${project.id}`}>
         <${ProjectFields} form=${form} options=${options} leadId=${project.leadOrganisation.id} />
       <//>
       <section class="panel" aria-labelledby="sharing-heading">
         <h2 id="sharing-heading">Who can see it</h2>
         <${ConflictNotice} form=${sharing} onReload=${reload} />
-        <${Form} form=${sharing} onSubmit=${share} submitText="Change who can see it" labels=${LABELS}>
+        <${Form} form=${sharing} onSubmit=${share} submitText="Change who can see it">
           <${Radios} form=${sharing} name="visibility" legend="Visibility" options=${VISIBILITY} />
         <//>
       </section>

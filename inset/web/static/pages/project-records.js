@@ -69,7 +69,9 @@ export function Outcomes({ project, writable }) {
 }
 
 function Figure({ name, value, help }) {
-  return html`<div class="figure"><dt>${name}</dt><dd><span class="figure-value">${value}</span>${help && html`<span class="figure-help">${help}</span>`}</dd></div>`;
+  // An amount stays on one line ("−£4,050.00" never breaks after its sign); words may wrap.
+  const amount = /^−?£/.test(value);
+  return html`<div class="figure"><dt>${name}</dt><dd><span class=${amount ? 'figure-value nowrap' : 'figure-value'}>${value}</span>${help && html`<span class="figure-help">${help}</span>`}</dd></div>`;
 }
 
 function period(line) {
@@ -85,7 +87,7 @@ export function Economics({ project, writable }) {
       <a class="button secondary" href=${`${base}/costs/new`}>Record a cost</a>
       <a class="button secondary" href=${`${base}/benefits/new`}>Record a benefit</a>
     </span>`;
-  const ratio = e.benefitCostRatio === null ? 'Not yet: no costs' : e.benefitCostRatio.toFixed(2);
+  const ratio = e.benefitCostRatio === null ? 'None yet' : e.benefitCostRatio.toFixed(2);
   return html`
     <section id="money" class="panel" aria-labelledby="money-heading">
       <${SectionHead} id="money" title="Costs and benefits" action=${action} />
@@ -95,9 +97,9 @@ export function Economics({ project, writable }) {
         <${Figure} name="Benefits as recorded" value=${money(e.grossBenefit)} />
         <${Figure} name="Adjusted benefits" value=${money(e.adjustedBenefit)} help="After deadweight, attribution and optimism bias" />
         <${Figure} name="Net benefit" value=${money(e.netBenefit)} help="Adjusted benefits less costs" />
-        <${Figure} name="Benefit-cost ratio" value=${ratio} help=${e.benefitCostRatio === null ? null : `£${e.benefitCostRatio.toFixed(2)} of benefit for each £1 of cost`} />
-        <${Figure} name="Fiscal return on investment" value=${e.fiscalRoi === null ? 'Not yet: no costs' : percent(e.fiscalRoi)} help="Cashable savings beyond each £1 spent" />
-        <${Figure} name="Payback" value=${e.paybackMonths === null ? 'Not yet' : `${e.paybackMonths} months`} help="When fiscal benefits catch up with costs" />
+        <${Figure} name="Benefit-cost ratio" value=${ratio} help=${e.benefitCostRatio === null ? 'Needs costs' : `£${e.benefitCostRatio.toFixed(2)} of benefit for each £1 of cost`} />
+        <${Figure} name="Fiscal return on investment" value=${e.fiscalRoi === null ? 'None yet' : percent(e.fiscalRoi)} help=${e.fiscalRoi === null ? 'Needs costs' : 'Cashable savings beyond each £1 spent'} />
+        <${Figure} name="Payback" value=${e.paybackMonths === null ? 'Not yet' : `${e.paybackMonths} ${e.paybackMonths === 1 ? 'month' : 'months'}`} help="When fiscal benefits catch up with costs" />
         <${Figure} name="Present value of benefits" value=${money(e.presentValueBenefit)} help="Discounted at 3.5% a year (Green Book)" />
       </dl>
       <h3>Cost lines</h3>

@@ -1,8 +1,8 @@
 // Recording evidence, costs, benefits and lessons on a project.
 import { html } from '../lib/html.js';
 import { mutate } from '../lib/graphql.js';
-import { blank, Checkbox, Checkboxes, Form, Radios, Select, TextArea, TextInput, useForm } from '../lib/forms.js';
-import { BARRIERS, CONFIDENCE, EVIDENCE_LEVELS, label, parseMoney, STAGES } from '../lib/format.js';
+import { blank, Checkbox, Checkboxes, checkDates, DateInput, dateValue, Form, Radios, Select, TextArea, TextInput, useForm } from '../lib/forms.js';
+import { BARRIERS, CONFIDENCE, EVIDENCE_LEVELS, label, parseDate, parseMoney, STAGES } from '../lib/format.js';
 import { flash } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { ProjectFormPage } from '../lib/project-form-page.js';
@@ -38,7 +38,9 @@ function checkMoney(found, v, name, required) {
 }
 
 function checkPeriod(found, v) {
-  if (v.periodStart && v.periodEnd && v.periodEnd < v.periodStart) found.periodEnd = 'The end must be on or after the start';
+  checkDates(found, v, ['periodStart', 'periodEnd']);
+  const [start, end] = [parseDate(v.periodStart), parseDate(v.periodEnd)];
+  if (start && end && end < start) found.periodEnd = 'The end must be on or after the start';
 }
 
 /* Evidence ----------------------------------------------------------------------------- */
@@ -64,8 +66,7 @@ function EvidenceForm({ project }) {
     if (payload) done(project, `Evidence recorded. The project's evidence level is now ${payload.project.evidenceLevel}.`, 'evidence');
   }
   return html`
-    <${Form} form=${form} onSubmit=${submit} submitText="Record evidence" cancel=${`/projects/${project.id}`}
-      labels=${{ kind: 'Kind', title: 'Title', summary: 'Summary', level: 'Level', reference: 'Reference' }}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Record evidence" cancel=${`/projects/${project.id}`}>
       <${Select} form=${form} name="kind" label="Kind of evidence" placeholder="Choose a kind"
         options=${EVIDENCE_KINDS.map((k) => [k, label(k)])} />
       <${TextInput} form=${form} name="title" label="Title" />
@@ -102,15 +103,14 @@ function CostForm({ project }) {
       input: {
         projectId: project.id, category: v.category, description: v.description,
         amount: { amount: parseMoney(v.amount), currency: 'GBP' }, recurring: v.recurring,
-        periodStart: blank(v.periodStart), periodEnd: blank(v.periodEnd), fundingSource: blank(v.fundingSource),
+        periodStart: dateValue(v.periodStart), periodEnd: dateValue(v.periodEnd), fundingSource: blank(v.fundingSource),
         confidence: Number(v.confidence), idempotencyKey: key,
       },
     }, 'recordCost'));
     if (payload) done(project, 'Cost recorded.', 'money');
   }
   return html`
-    <${Form} form=${form} onSubmit=${submit} submitText="Record cost" cancel=${`/projects/${project.id}`}
-      labels=${{ category: 'Category', description: 'Description', amount: 'Amount', confidence: 'Confidence', periodEnd: 'Period end' }}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Record cost" cancel=${`/projects/${project.id}`}>
       <${Select} form=${form} name="category" label="Category" placeholder="Choose a category"
         options=${COST_CATEGORIES.map((c) => [c, label(c)])} />
       <${TextInput} form=${form} name="description" label="Description" hint="For example: two family workers for six months." />
@@ -118,8 +118,8 @@ function CostForm({ project }) {
         hint=${`The total over the period, not a rate. ${MONEY_HINT}`} />
       <${Checkbox} form=${form} name="recurring" label="This cost recurs each year (the figures still count the amount once)" />
       <div class="field-row">
-        <${TextInput} form=${form} name="periodStart" label="Period start (optional)" type="date" />
-        <${TextInput} form=${form} name="periodEnd" label="Period end (optional)" type="date" />
+        <${DateInput} form=${form} name="periodStart" label="Period start (optional)" />
+        <${DateInput} form=${form} name="periodEnd" label="Period end (optional)" />
       </div>
       <${TextInput} form=${form} name="fundingSource" label="Funded by (optional)" />
       <${Select} form=${form} name="confidence" label="Confidence grade" placeholder="Choose a grade"
@@ -165,7 +165,7 @@ function BenefitForm({ project }) {
       input: {
         projectId: project.id, kind: v.kind, description: v.description,
         amount: v.amount.trim() ? { amount: parseMoney(v.amount), currency: 'GBP' } : null,
-        beneficiary: blank(v.beneficiary), periodStart: blank(v.periodStart), periodEnd: blank(v.periodEnd),
+        beneficiary: blank(v.beneficiary), periodStart: dateValue(v.periodStart), periodEnd: dateValue(v.periodEnd),
         deadweight: share(v.deadweight), attribution: share(v.attribution), confidence: Number(v.confidence),
         idempotencyKey: key,
       },
@@ -173,16 +173,15 @@ function BenefitForm({ project }) {
     if (payload) done(project, 'Benefit recorded.', 'money');
   }
   return html`
-    <${Form} form=${form} onSubmit=${submit} submitText="Record benefit" cancel=${`/projects/${project.id}`}
-      labels=${{ description: 'Description', amount: 'Amount', beneficiary: 'Who gains', deadweight: 'Deadweight', attribution: 'Attribution', confidence: 'Confidence', periodEnd: 'Period end' }}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Record benefit" cancel=${`/projects/${project.id}`}>
       <${Radios} form=${form} name="kind" legend="Kind of benefit" options=${BENEFIT_KINDS} />
       <${TextInput} form=${form} name="description" label="Description" hint="For example: fewer nights in residential care." />
       <${TextInput} form=${form} name="amount" label="Amount (optional until you can put it in money)" prefix="£" inputmode="decimal" width="10"
         hint=${`The total over the period. ${MONEY_HINT}`} />
       <${TextInput} form=${form} name="beneficiary" label="Who gains" hint="The public body that saves the money. Needed for a fiscal benefit." />
       <div class="field-row">
-        <${TextInput} form=${form} name="periodStart" label="Period start (optional)" type="date" />
-        <${TextInput} form=${form} name="periodEnd" label="Period end (optional)" type="date" />
+        <${DateInput} form=${form} name="periodStart" label="Period start (optional)" />
+        <${DateInput} form=${form} name="periodEnd" label="Period end (optional)" />
       </div>
       <div class="field-row">
         <${TextInput} form=${form} name="deadweight" label="Deadweight" suffix="%" inputmode="decimal" width="5"
@@ -231,8 +230,7 @@ function LessonForm({ project }) {
     if (payload) done(project, 'Lesson recorded. Thank you: others will learn from it.', 'lessons');
   }
   return html`
-    <${Form} form=${form} onSubmit=${submit} submitText="Record lesson" cancel=${`/projects/${project.id}`}
-      labels=${{ kind: 'Kind', title: 'Lesson title', body: 'What you learned', stage: 'Stage', visibility: 'Sharing' }}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Record lesson" cancel=${`/projects/${project.id}`}>
       <${LessonFields} form=${form} />
       <${Select} form=${form} name="stage" label="Stage it came from" options=${reached.map((s) => [s, label(s)])} />
       <${Radios} form=${form} name="visibility" legend="Share it more widely than the project?"
