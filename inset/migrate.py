@@ -15,6 +15,17 @@ from inset.db import normalise_url
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def compare_options() -> dict[str, object]:
+    """How Alembic compares models and database, in env.py and in the tests alike.
+
+    The lesson search index differs by database and is made by migration 0002 alone,
+    so autogenerate must not see it as something to drop.
+    """
+    from inset.lessons.search import include_object
+
+    return {"compare_type": True, "include_object": include_object}
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 import inset.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from inset.config import Settings
 from inset.db import create_db_engine
-from inset.lessons.search import include_object
+from inset.migrate import compare_options
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -31,9 +31,8 @@ def _run(connection: object) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
-        compare_type=True,
         # The search index exists only in the migrations (it differs by database).
-        include_object=include_object,
+        **compare_options(),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -61,6 +61,8 @@ class Project(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_project_visibility_lead", "visibility", "lead_organisation_id"),
         sa.Index("ix_project_updated", "updated_at", "id"),
+        # the portfolio's stalled list: active projects by how long since their last decision
+        sa.Index("ix_project_status_last_decision", "status", "last_decision_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

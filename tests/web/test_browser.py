@@ -217,6 +217,7 @@ def lead_stops_the_second_project_with_its_lesson(page: Any, site: Site) -> None
     page.get_by_role("button", name="Record the decision").click()
     # The lesson is required inline, and its error is shown by its field.
     expect(page.locator("#field-lesson-title-error")).to_contain_text("Title is required")
+    expect(page.locator(".error-summary")).to_contain_text("The lesson: title is required.")
     expect(page.locator("#field-rationale")).to_have_value(rationale)
     check_page(page, "14-decision-stop-needs-a-lesson")
     lesson = "Check weekend staffing before committing beds"

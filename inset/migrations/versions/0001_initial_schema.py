@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 11:31:25.978114
+Create Date: 2026-11-27 12:03:57.914059
 """
 
 from collections.abc import Sequence
@@ -214,6 +214,9 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_project_stage"), ["stage"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_project_status_last_decision", ["status", "last_decision_at", "id"], unique=False
+        )
         batch_op.create_index("ix_project_updated", ["updated_at", "id"], unique=False)
         batch_op.create_index(
             "ix_project_visibility_lead", ["visibility", "lead_organisation_id"], unique=False
@@ -706,6 +709,7 @@ def downgrade() -> None:
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.drop_index("ix_project_visibility_lead")
         batch_op.drop_index("ix_project_updated")
+        batch_op.drop_index("ix_project_status_last_decision")
         batch_op.drop_index(batch_op.f("ix_project_status"))
         batch_op.drop_index(batch_op.f("ix_project_stage"))
         batch_op.drop_index(batch_op.f("ix_project_lead_organisation_id"))

@@ -137,8 +137,12 @@ export function useForm({ initial, draftKey, validate, idPrefix = 'field' }) {
   return form;
 }
 
-/** "There is a problem", linking to each field in error; takes the focus after a failed submit. */
-export function ErrorSummary({ form }) {
+/**
+ * "There is a problem", linking to each field in error; takes the focus after a failed submit.
+ * `context` names what a field belongs to where its message alone would be unclear
+ * ({ "lesson.title": "The lesson" } -> "The lesson: title is required.").
+ */
+export function ErrorSummary({ form, context = {} }) {
   const ref = useRef(null);
   const fieldErrors = Object.entries(form.errors);
   const any = fieldErrors.length || form.other.length;
@@ -158,7 +162,7 @@ export function ErrorSummary({ form }) {
       <ul>
         ${fieldErrors.map(([name, message]) => html`
           <li key=${name}><a href=${`#${form.id(name)}`} onClick=${jump(name)}>
-            ${sentence(message)}</a></li>`)}
+            ${sentence(context[name] ? `${context[name]}: ${message}` : message)}</a></li>`)}
         ${form.other.map((error, i) => html`
           <li key=${`other-${i}`}>${sentence(error.message)}
             ${error.requestId && html` <span class="small">(reference <code>${error.requestId}</code>)</span>`}</li>`)}
@@ -193,11 +197,11 @@ function DraftNotice({ form }) {
 }
 
 /** A whole form: the summary, the fields, the buttons. */
-export function Form({ form, onSubmit, submitText = 'Save', cancel, children, className = '' }) {
+export function Form({ form, onSubmit, submitText = 'Save', cancel, context, children, className = '' }) {
   return html`
     <form class=${`form ${className}`} novalidate onSubmit=${onSubmit}>
       <${DraftNotice} form=${form} />
-      <${ErrorSummary} form=${form} />
+      <${ErrorSummary} form=${form} context=${context} />
       ${children}
       <div class="form-actions">
         <button type="submit" class="button" aria-disabled=${form.busy ? 'true' : 'false'}>

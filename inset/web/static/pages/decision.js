@@ -19,6 +19,10 @@ const DECIDE = `
     }
   }`;
 
+const LESSON_CONTEXT = Object.fromEntries(
+  ['kind', 'title', 'body', 'barriers', 'anonymised'].map((name) => [`lesson.${name}`, 'The lesson']),
+);
+
 /** The decisions open to the project as it stands, each with what it does. */
 function choices(project) {
   const next = STAGES[STAGES.indexOf(project.stage) + 1];
@@ -111,7 +115,7 @@ function DecisionForm({ project, viewer, reload }) {
   return html`
     <${ConflictNotice} form=${form} onReload=${again} reloadText="Reload the project, keeping what I typed" />
     ${reloaded && html`<p class="notice notice-info" role="status">Reloaded: the project is now at the ${label(project.stage).toLowerCase()} stage, ${label(project.status).toLowerCase()}. Check your decision still stands, then take it again.</p>`}
-    <${Form} form=${form} onSubmit=${submit} submitText="Record the decision" cancel=${`/projects/${project.id}`}>
+    <${Form} form=${form} onSubmit=${submit} submitText="Record the decision" cancel=${`/projects/${project.id}`} context=${LESSON_CONTEXT}>
       <${Radios} form=${form} name="decision" legend="Decision" options=${open} />
       ${decision === 'GO' && html`<${Unmet} project=${project} viewer=${viewer} />`}
       ${decision === 'GO' && viewer.role === 'STAFF' && !project.readiness.ready && html`
