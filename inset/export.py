@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -44,41 +45,19 @@ Report = Literal["portfolio", "lessons"]
 Format = Literal["csv", "json"]
 Row = dict[str, Any]
 
-PORTFOLIO_COLUMNS = (
-    "id",
-    "title",
-    "stage",
-    "status",
-    "visibility",
-    "lead_organisation",
-    "lead_organisation_kind",
-    "region",
-    "themes",
-    "partner_count",
-    "evidence_level",
-    "started_on",
-    "stage_entered_at",
-    "days_in_stage",
-    "last_decision_at",
-    "total_cost",
-    "adjusted_benefit",
-    "net_benefit",
-    "benefit_cost_ratio",
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+PORTFOLIO_COLUMNS = _names(
+    "id title stage status visibility lead_organisation lead_organisation_kind region themes "
+    "partner_count evidence_level started_on stage_entered_at days_in_stage last_decision_at "
+    "total_cost adjusted_benefit net_benefit benefit_cost_ratio"
 )
-LESSON_COLUMNS = (
-    "id",
-    "project_id",
-    "organisation",
-    "organisation_kind",
-    "region",
-    "stage",
-    "kind",
-    "title",
-    "body",
-    "barriers",
-    "project_status",
-    "visibility",
-    "recorded_on",
+LESSON_COLUMNS = _names(
+    "id project_id organisation organisation_kind region stage kind title body barriers "
+    "project_status visibility recorded_on"
 )
 COLUMNS: dict[Report, tuple[str, ...]] = {
     "portfolio": PORTFOLIO_COLUMNS,
@@ -170,105 +149,115 @@ class _Children:
         return found
 
 
-def _stream(conn: sa.Connection, stmt: sa.Executable) -> Iterator[sa.Row[Any]]:
-    return iter(conn.execute(stmt, execution_options=STREAM))
+def _stream(conn: sa.Connection, opened: ExitStack, stmt: sa.Executable) -> Iterator[sa.Row[Any]]:
+    """The rows as they come; `opened` closes the cursor, read to its end or not."""
+    result = conn.execute(stmt, execution_options=STREAM)
+    opened.callback(result.close)
+    return iter(result)
 
 
 def portfolio_rows(
     conn: sa.Connection, *, actor: Actor, optimism_bias: Sequence[Decimal], now: datetime
 ) -> Iterator[Row]:
     """One row per live project the actor may read, by id; `days_in_stage` counts to `now`."""
-    scope = live_project(actor)
-    partners = (
-        sa.select(sa.func.count())
-        .where(col(ProjectPartner.project_id) == col(Project.id))
-        .scalar_subquery()
-        .label("partner_count")
-    )
-    projects = _stream(
-        conn,
-        sa.select(
-            col(Project.id),
-            col(Project.title),
-            col(Project.stage),
-            col(Project.status),
-            col(Project.visibility),
-            col(Organisation.name),
-            col(Organisation.kind),
-            col(Organisation.region),
-            partners,
-            col(Project.evidence_level),
-            col(Project.started_on),
-            col(Project.stage_entered_at),
-            col(Project.last_decision_at),
+    with ExitStack() as opened:
+        scope = live_project(actor)
+        partners = (
+            sa.select(sa.func.count())
+            .where(col(ProjectPartner.project_id) == col(Project.id))
+            .scalar_subquery()
+            .label("partner_count")
         )
-        .join(Organisation, col(Organisation.id) == col(Project.lead_organisation_id))
-        .where(scope)
-        .order_by(col(Project.id)),
-    )
-    # The incubator's streams: a short list, whatever the size of the portfolio.
-    theme_names = {t.id: t.name for t in conn.execute(sa.select(col(Theme.id), col(Theme.name)))}
-    themes = _Children(
-        _stream(
+        projects = _stream(
             conn,
-            sa.select(col(ProjectTheme.project_id), col(ProjectTheme.theme_id)).order_by(
-                col(ProjectTheme.project_id), col(ProjectTheme.theme_id)
-            ),
-        )
-    )
-    costs = _Children(
-        _stream(
-            conn,
-            sa.select(col(Cost.project_id), col(Cost.amount_pence), col(Cost.confidence))
-            .where(col(Cost.archived_at).is_(None))
-            .order_by(col(Cost.project_id), col(Cost.recorded_at), col(Cost.id)),
-        )
-    )
-    benefits = _Children(
-        _stream(
-            conn,
+            opened,
             sa.select(
-                col(Benefit.project_id),
-                col(Benefit.amount_pence),
-                col(Benefit.kind),
-                col(Benefit.deadweight_bp),
-                col(Benefit.attribution_bp),
-                col(Benefit.confidence),
-                col(Benefit.period_start),
-                col(Benefit.period_end),
+                col(Project.id),
+                col(Project.title),
+                col(Project.stage),
+                col(Project.status),
+                col(Project.visibility),
+                col(Organisation.name),
+                col(Organisation.kind),
+                col(Organisation.region),
+                partners,
+                col(Project.evidence_level),
+                col(Project.started_on),
+                col(Project.stage_entered_at),
+                col(Project.last_decision_at),
             )
-            .where(col(Benefit.archived_at).is_(None))
-            .order_by(col(Benefit.project_id), col(Benefit.recorded_at), col(Benefit.id)),
+            .join(Organisation, col(Organisation.id) == col(Project.lead_organisation_id))
+            .where(scope)
+            .order_by(col(Project.id)),
         )
-    )
-    for p in projects:
-        figures = compute_economics(
-            costs=[CostLine(pounds(c.amount_pence), c.confidence) for c in costs.of(p.id)],
-            benefits=[_benefit_line(b) for b in benefits.of(p.id)],
-            project_start=p.started_on,
-            optimism_bias=optimism_bias,
-        )
-        yield {
-            "id": to_global_id("Project", p.id),
-            "title": p.title,
-            "stage": p.stage,
-            "status": p.status,
-            "visibility": p.visibility,
-            "lead_organisation": p.name,
-            "lead_organisation_kind": p.kind,
-            "region": p.region,
-            "themes": sorted(theme_names[t.theme_id] for t in themes.of(p.id)),
-            "partner_count": p.partner_count,
-            "evidence_level": p.evidence_level,
-            "started_on": p.started_on,
-            "stage_entered_at": p.stage_entered_at,
-            "days_in_stage": (now - p.stage_entered_at).days,
-            "last_decision_at": p.last_decision_at,
-            "total_cost": figures.total_cost.quantize(_PENNY),
-            "adjusted_benefit": figures.adjusted_benefit.quantize(_PENNY),
-            "net_benefit": figures.net_benefit.quantize(_PENNY),
-            "benefit_cost_ratio": figures.benefit_cost_ratio,
+        # The incubator's streams: a short list, whatever the size of the portfolio.
+        theme_names = {
+            t.id: t.name for t in conn.execute(sa.select(col(Theme.id), col(Theme.name)))
         }
+        themes = _Children(
+            _stream(
+                conn,
+                opened,
+                sa.select(col(ProjectTheme.project_id), col(ProjectTheme.theme_id)).order_by(
+                    col(ProjectTheme.project_id), col(ProjectTheme.theme_id)
+                ),
+            )
+        )
+        costs = _Children(
+            _stream(
+                conn,
+                opened,
+                sa.select(col(Cost.project_id), col(Cost.amount_pence), col(Cost.confidence))
+                .where(col(Cost.archived_at).is_(None))
+                .order_by(col(Cost.project_id), col(Cost.recorded_at), col(Cost.id)),
+            )
+        )
+        benefits = _Children(
+            _stream(
+                conn,
+                opened,
+                sa.select(
+                    col(Benefit.project_id),
+                    col(Benefit.amount_pence),
+                    col(Benefit.kind),
+                    col(Benefit.deadweight_bp),
+                    col(Benefit.attribution_bp),
+                    col(Benefit.confidence),
+                    col(Benefit.period_start),
+                    col(Benefit.period_end),
+                )
+                .where(col(Benefit.archived_at).is_(None))
+                .order_by(col(Benefit.project_id), col(Benefit.recorded_at), col(Benefit.id)),
+            )
+        )
+        for p in projects:
+            figures = compute_economics(
+                costs=[CostLine(pounds(c.amount_pence), c.confidence) for c in costs.of(p.id)],
+                benefits=[_benefit_line(b) for b in benefits.of(p.id)],
+                project_start=p.started_on,
+                optimism_bias=optimism_bias,
+            )
+            yield {
+                "id": to_global_id("Project", p.id),
+                "title": p.title,
+                "stage": p.stage,
+                "status": p.status,
+                "visibility": p.visibility,
+                "lead_organisation": p.name,
+                "lead_organisation_kind": p.kind,
+                "region": p.region,
+                "themes": sorted(theme_names[t.theme_id] for t in themes.of(p.id)),
+                "partner_count": p.partner_count,
+                "evidence_level": p.evidence_level,
+                "started_on": p.started_on,
+                "stage_entered_at": p.stage_entered_at,
+                "days_in_stage": (now - p.stage_entered_at).days,
+                "last_decision_at": p.last_decision_at,
+                "total_cost": figures.total_cost.quantize(_PENNY),
+                "adjusted_benefit": figures.adjusted_benefit.quantize(_PENNY),
+                "net_benefit": figures.net_benefit.quantize(_PENNY),
+                "benefit_cost_ratio": figures.benefit_cost_ratio,
+            }
 
 
 def _benefit_line(row: sa.Row[Any]) -> BenefitLine:
@@ -286,62 +275,67 @@ def _benefit_line(row: sa.Row[Any]) -> BenefitLine:
 
 def lesson_rows(conn: sa.Connection, *, actor: Actor) -> Iterator[Row]:
     """One row per live lesson the actor may read, by id (module docstring for blanks)."""
-    readable = lesson_is_readable(actor)
-    lessons = _stream(
-        conn,
-        sa.select(
-            col(Lesson.id),
-            col(Lesson.project_id),
-            col(Lesson.anonymised),
-            col(Lesson.shared_with),
-            col(Lesson.stage),
-            col(Lesson.kind),
-            col(Lesson.title),
-            col(Lesson.body),
-            col(Lesson.recorded_at),
-            col(Project.status),
-            col(Project.visibility),
-            col(Organisation.name),
-            col(Organisation.kind).label("organisation_kind"),
-            col(Organisation.region),
-        )
-        .join(Project, col(Project.id) == col(Lesson.project_id))
-        .join(Organisation, col(Organisation.id) == col(Project.lead_organisation_id))
-        .where(readable)
-        .order_by(col(Lesson.id)),
-    )
-    barriers = _Children(
-        _stream(
+    with ExitStack() as opened:
+        readable = lesson_is_readable(actor)
+        lessons = _stream(
             conn,
-            sa.select(col(LessonBarrier.lesson_id), col(LessonBarrier.barrier)).order_by(
-                col(LessonBarrier.lesson_id)
-            ),
+            opened,
+            sa.select(
+                col(Lesson.id),
+                col(Lesson.project_id),
+                col(Lesson.anonymised),
+                col(Lesson.shared_with),
+                col(Lesson.stage),
+                col(Lesson.kind),
+                col(Lesson.title),
+                col(Lesson.body),
+                col(Lesson.recorded_at),
+                col(Project.status),
+                col(Project.visibility),
+                col(Organisation.name),
+                col(Organisation.kind).label("organisation_kind"),
+                col(Organisation.region),
+            )
+            .join(Project, col(Project.id) == col(Lesson.project_id))
+            .join(Organisation, col(Organisation.id) == col(Project.lead_organisation_id))
+            .where(readable)
+            .order_by(col(Lesson.id)),
         )
-    )
-    for lesson in lessons:
-        # Anonymous readers see a lesson's project only when they may read the project
-        # (it is PUBLIC), and its organisation unless it is anonymised, as in the API.
-        project_shown = not lesson.anonymised
-        organisation_shown = not lesson.anonymised
-        if actor.is_anonymous:
-            project_shown = lesson.visibility is Visibility.PUBLIC
-            organisation_shown = project_shown or not lesson.anonymised
-        tags = sorted((b.barrier for b in barriers.of(lesson.id)), key=_BARRIER_ORDER.__getitem__)
-        yield {
-            "id": to_global_id("Lesson", lesson.id),
-            "project_id": to_global_id("Project", lesson.project_id) if project_shown else None,
-            "organisation": lesson.name if organisation_shown else None,
-            "organisation_kind": lesson.organisation_kind,
-            "region": lesson.region,
-            "stage": lesson.stage,
-            "kind": lesson.kind,
-            "title": lesson.title,
-            "body": lesson.body,
-            "barriers": [b.value for b in tags],
-            "project_status": lesson.status,
-            "visibility": effective_visibility(lesson.visibility, lesson.shared_with),
-            "recorded_on": lesson.recorded_at.date(),
-        }
+        barriers = _Children(
+            _stream(
+                conn,
+                opened,
+                sa.select(col(LessonBarrier.lesson_id), col(LessonBarrier.barrier)).order_by(
+                    col(LessonBarrier.lesson_id)
+                ),
+            )
+        )
+        for lesson in lessons:
+            # Anonymous readers see a lesson's project only when they may read the project
+            # (it is PUBLIC), and its organisation unless it is anonymised, as in the API.
+            project_shown = not lesson.anonymised
+            organisation_shown = not lesson.anonymised
+            if actor.is_anonymous:
+                project_shown = lesson.visibility is Visibility.PUBLIC
+                organisation_shown = project_shown or not lesson.anonymised
+            tags = sorted(
+                (b.barrier for b in barriers.of(lesson.id)), key=_BARRIER_ORDER.__getitem__
+            )
+            yield {
+                "id": to_global_id("Lesson", lesson.id),
+                "project_id": to_global_id("Project", lesson.project_id) if project_shown else None,
+                "organisation": lesson.name if organisation_shown else None,
+                "organisation_kind": lesson.organisation_kind,
+                "region": lesson.region,
+                "stage": lesson.stage,
+                "kind": lesson.kind,
+                "title": lesson.title,
+                "body": lesson.body,
+                "barriers": [b.value for b in tags],
+                "project_status": lesson.status,
+                "visibility": effective_visibility(lesson.visibility, lesson.shared_with),
+                "recorded_on": lesson.recorded_at.date(),
+            }
 
 
 def _counted(rows: Iterator[Row], progress: Callable[[int], None] | None) -> Iterator[Row]:
@@ -349,11 +343,13 @@ def _counted(rows: Iterator[Row], progress: Callable[[int], None] | None) -> Ite
         yield from rows
         return
     done = 0
-    for done, row in enumerate(rows, 1):
+    for row in rows:
         yield row
+        done += 1
         if done % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
-    progress(done % PROGRESS_EVERY)
+    if done % PROGRESS_EVERY:
+        progress(done % PROGRESS_EVERY)
 
 
 def _text(value: Any) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
 
-from inset.economics import service
+from inset.economics import models, service
 from inset.economics.loaders import (
     benefit_counts_by_project,
     benefit_pages_by_project,
@@ -15,9 +17,12 @@ from inset.economics.loaders import (
 )
 from inset.economics.types import Benefit, Cost, Economics
 from inset.graphql.context import Info
+from inset.graphql.loaders import AwaitableOrValue
 from inset.graphql.relay import Connection, connection
 from inset.pagination import PageRequest
 from inset.projects.models import Project
+
+T = TypeVar("T")
 
 
 async def costs_of(
@@ -48,19 +53,34 @@ async def benefits_of(
     return connection(page, Benefit.from_model, total)
 
 
-async def economics_of(info: Info, project: Project) -> Economics:
+def economics_of(info: Info, project: Project) -> AwaitableOrValue[Economics]:
     """Figures from the live lines; for a page of projects, one statement each for all
-    their costs and all their benefits."""
+    their costs and all their benefits (at once when the page has prefetched them)."""
     loaders = info.context.loaders
     project_pk = project.id or 0
-    costs, benefits = await asyncio.gather(
-        loaders.load(live_costs_by_project, project_pk),
-        loaders.load(live_benefits_by_project, project_pk),
-    )
-    figures = service.economics_for(
-        costs=costs,
-        benefits=benefits,
-        project_start=project.started_on,
-        optimism_bias=info.context.settings.optimism_bias,
-    )
-    return Economics.from_figures(figures)
+    costs = loaders.now(live_costs_by_project, project_pk)
+    benefits = loaders.now(live_benefits_by_project, project_pk)
+    bias = info.context.settings.optimism_bias
+
+    def figures(costs: list[models.Cost], benefits: list[models.Benefit]) -> Economics:
+        return Economics.from_figures(
+            service.economics_for(
+                costs=costs,
+                benefits=benefits,
+                project_start=project.started_on,
+                optimism_bias=bias,
+            )
+        )
+
+    if isinstance(costs, list) and isinstance(benefits, list):
+        return figures(costs, benefits)
+
+    async def later() -> Economics:
+        both = await asyncio.gather(_awaited(costs), _awaited(benefits))
+        return figures(*both)
+
+    return later()
+
+
+async def _awaited(value: AwaitableOrValue[T]) -> T:
+    return await value if isinstance(value, Awaitable) else value

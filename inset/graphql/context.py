@@ -32,9 +32,12 @@ class Context:
         """Fresh loaders after each mutation, so no later field reads a cached old row."""
         from inset.graphql.loaders import Loaders
 
+        if (previous := getattr(self, "loaders", None)) is not None:
+            previous.close()
         self.loaders = Loaders(self)
 
     def close(self) -> None:
+        self.loaders.close()
         self.session.close()
 
 

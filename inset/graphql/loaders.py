@@ -4,13 +4,18 @@ Each domain's `loaders.py` defines factories `<result>_by_<key>(context)`; this 
 makes one loader per factory per request, so `await context.loaders.load(
 project_by_id, 7)` batches with every other project lookup of that request. The SQL
 count of a request therefore follows the depth of the query, not the page size.
+
+A list can also load a relation for its whole page before its items are resolved
+(`prefetch`); the items' fields then find the rows in the loader with `now` and resolve
+synchronously. That spares graphql-core an awaitable, and asyncio a task, per item and
+field: on a page of 100 projects, most of what a request costs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import sqlalchemy as sa
 from strawberry.dataloader import DataLoader
@@ -28,22 +33,68 @@ if TYPE_CHECKING:
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 Factory = Callable[["Context"], DataLoader[Any, Any]]
+# What a resolver may return: graphql-core awaits an awaitable whatever the annotation,
+# so a field declares its GraphQL type with `strawberry.field(graphql_type=...)`.
+AwaitableOrValue: TypeAlias = T | Awaitable[T]
+
+
+def then(value: AwaitableOrValue[V], apply: Callable[[V], T]) -> AwaitableOrValue[T]:
+    """`apply(value)`, now when `value` is at hand, else once it is awaited."""
+    if isinstance(value, Awaitable):
+
+        async def later() -> T:
+            return apply(await value)
+
+        return later()
+    return apply(value)
 
 
 class Loaders:
     def __init__(self, context: Context) -> None:
-        self._context = context
+        self._context: Context | None = context
         self._loaders: dict[Factory, DataLoader[Any, Any]] = {}
 
     def get(self, factory: Callable[[Context], DataLoader[K, V]]) -> DataLoader[K, V]:
         loader = self._loaders.get(factory)
         if loader is None:
+            if self._context is None:
+                raise RuntimeError("the request is over: its loaders are closed")
             loader = self._loaders[factory] = factory(self._context)
         return loader
 
+    def close(self) -> None:
+        """Drops every loader with its cached rows.
+
+        The context and its loaders refer to each other, so without this a request's rows
+        would wait for the cyclic garbage collector, whose full passes then cost a
+        busy server more than the requests themselves.
+        """
+        self._loaders.clear()
+        self._context = None
+
     async def load(self, factory: Callable[[Context], DataLoader[K, V]], key: K) -> V:
         return await self.get(factory).load(key)
+
+    def now(self, factory: Callable[[Context], DataLoader[K, V]], key: K) -> AwaitableOrValue[V]:
+        """The value when this request has loaded it already, else an awaitable of it.
+
+        Its errors are left to the awaitable, so that they surface as they would have.
+        """
+        loader = self.get(factory)
+        future = loader.cache_map.get(key) if loader.cache else None
+        if future is not None and future.done() and not future.cancelled():
+            if future.exception() is None:
+                value: V = future.result()
+                return value
+        return loader.load(key)
+
+    async def prefetch(
+        self, factory: Callable[[Context], DataLoader[K, V]], keys: Iterable[K]
+    ) -> list[V]:
+        """Loads every key in one batch, for the fields of a page's items to find `now`."""
+        return await self.get(factory).load_many(dict.fromkeys(keys))
 
     async def load_many(
         self, factory: Callable[[Context], DataLoader[K, V]], keys: Sequence[K]

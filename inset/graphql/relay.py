@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from inset.ids import to_global_id
 from inset.pagination import Page
@@ -71,3 +72,33 @@ def from_list(items: Sequence[T]) -> Connection[T]:
         return len(items)
 
     return connection(page, lambda x: x, counter)
+
+
+def node_fields(info: strawberry.Info) -> frozenset[str]:
+    """The GraphQL names of the fields asked of a connection's items, under `nodes` or
+    `edges { node }`, fragments included: what its resolver may load for the whole page
+    at once. Directives are not weighed: a field skipped by one is still named."""
+    return frozenset(_names(_items(info.selected_fields)))
+
+
+def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        elif isinstance(selection, FragmentSpread | InlineFragment):
+            yield from _fields(selection.selections)
+
+
+def _items(connections: Iterable[Selection]) -> Iterable[Selection]:
+    for connection in _fields(connections):
+        for field in _fields(connection.selections):
+            if field.name == "nodes":
+                yield from field.selections
+            elif field.name == "edges":
+                for node in _fields(field.selections):
+                    if node.name == "node":
+                        yield from node.selections
+
+
+def _names(selections: Iterable[Selection]) -> Iterable[str]:
+    return (field.name for field in _fields(selections))

@@ -15,7 +15,13 @@ def organisation_by_id(context: Context) -> DataLoader[int, Organisation | None]
 
 async def referenced_organisation(context: Context, organisation_id: int) -> Organisation:
     """The organisation a foreign key points at, which must exist."""
-    row = await context.loaders.load(organisation_by_id, organisation_id)
+    return referenced(
+        await context.loaders.load(organisation_by_id, organisation_id), organisation_id
+    )
+
+
+def referenced(row: Organisation | None, organisation_id: int) -> Organisation:
+    """`row`, loaded for a foreign key: None means the database has lost an organisation."""
     if row is None:
         raise RuntimeError(
             f"organisation {organisation_id} is missing: a foreign key points at no organisation"

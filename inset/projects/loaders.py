@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
@@ -8,7 +10,9 @@ from strawberry.dataloader import DataLoader
 from inset.access import live_project
 from inset.graphql.context import Context
 from inset.graphql.loaders import rows_by_id
+from inset.organisations.models import Organisation
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
+from inset.themes.models import Theme
 
 
 def project_by_id(context: Context) -> DataLoader[int, Project | None]:
@@ -16,15 +20,20 @@ def project_by_id(context: Context) -> DataLoader[int, Project | None]:
     return rows_by_id(context, sa.select(Project).where(live_project(context.actor)), Project.id)
 
 
-def _links(
-    context: Context, project_column: Mapped[int], linked_column: Mapped[int]
-) -> DataLoader[int, list[int]]:
-    """The `linked_column` values of a link table's rows, for each project id."""
+def _linked(
+    context: Context, entity: Any, project_column: Mapped[int], linked_column: Mapped[int]
+) -> DataLoader[int, list[Any]]:
+    """The `entity` rows a link table joins to each project id, in the order of their ids.
 
-    async def batch(project_ids: list[int]) -> list[list[int]]:
-        found: dict[int, list[int]] = {pid: [] for pid in project_ids}
+    One statement for the link and the rows together: a page's partners (or themes) come
+    in one round trip, not one for the links and another for what they point at.
+    """
+
+    async def batch(project_ids: list[int]) -> list[list[Any]]:
+        found: dict[int, list[Any]] = {pid: [] for pid in project_ids}
         rows = context.session.execute(
-            sa.select(project_column, linked_column)
+            sa.select(project_column, entity)
+            .join(entity, entity.id == linked_column)
             .where(project_column.in_(project_ids))
             .order_by(project_column, linked_column)
         ).all()
@@ -35,9 +44,12 @@ def _links(
     return DataLoader(load_fn=batch)
 
 
-def partner_ids_by_project(context: Context) -> DataLoader[int, list[int]]:
-    return _links(context, col(ProjectPartner.project_id), col(ProjectPartner.organisation_id))
+def partners_by_project(context: Context) -> DataLoader[int, list[Organisation]]:
+    # Organisations are members of a public programme: their names are readable by all.
+    return _linked(
+        context, Organisation, col(ProjectPartner.project_id), col(ProjectPartner.organisation_id)
+    )
 
 
-def theme_ids_by_project(context: Context) -> DataLoader[int, list[int]]:
-    return _links(context, col(ProjectTheme.project_id), col(ProjectTheme.theme_id))
+def themes_by_project(context: Context) -> DataLoader[int, list[Theme]]:
+    return _linked(context, Theme, col(ProjectTheme.project_id), col(ProjectTheme.theme_id))

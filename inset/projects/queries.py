@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
 import strawberry
 
 from inset.graphql.context import Info
 from inset.graphql.ids import ids_of
-from inset.graphql.relay import Connection, connection
+from inset.graphql.relay import Connection, connection, node_fields
+from inset.organisations.loaders import organisation_by_id
 from inset.pagination import PageRequest, SortKey, count, fetch_page
 from inset.projects import models, service
+from inset.projects.loaders import partners_by_project, themes_by_project
 from inset.projects.types import OrderDirection, Project, ProjectFilter, ProjectOrder
 
 
@@ -59,7 +65,35 @@ async def list_projects(
     async def total() -> int:
         return count(session, stmt)
 
+    await prefetch(info, page.rows)
     return connection(page, Project.from_model, total)
+
+
+async def prefetch(info: Info, rows: Sequence[models.Project]) -> None:
+    """Loads the relations that the query asks of each project for the whole page at
+    once, so that those fields resolve without waiting (see inset.graphql.loaders).
+
+    The same statements as the fields would issue themselves, only sooner: the count of
+    statements stays that of the query's shape, whatever the page size.
+    """
+    from inset.economics.loaders import live_benefits_by_project, live_costs_by_project
+
+    asked = node_fields(info)
+    loaders = info.context.loaders
+    ids = [row.id for row in rows]
+    loads: list[Awaitable[list[Any]]] = []
+    if "themes" in asked:
+        loads.append(loaders.prefetch(themes_by_project, ids))
+    if "partners" in asked:
+        loads.append(loaders.prefetch(partners_by_project, ids))
+    if "leadOrganisation" in asked:
+        leads = [row.lead_organisation_id for row in rows]
+        loads.append(loaders.prefetch(organisation_by_id, leads))
+    if "economics" in asked:
+        loads.append(loaders.prefetch(live_costs_by_project, ids))
+        loads.append(loaders.prefetch(live_benefits_by_project, ids))
+    if rows and loads:
+        await asyncio.gather(*loads)
 
 
 async def projects_of_organisation(

@@ -11,14 +11,14 @@ from inset.accounts.types import Account
 from inset.db import pk, utcnow
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
+from inset.graphql.loaders import AwaitableOrValue, then
 from inset.graphql.relay import Connection, Node
-from inset.organisations.loaders import organisation_by_id, referenced_organisation
+from inset.organisations.loaders import organisation_by_id, referenced
 from inset.organisations.models import OrganisationKind, Sector
 from inset.organisations.types import Organisation
 from inset.projects import models
-from inset.projects.loaders import partner_ids_by_project, theme_ids_by_project
+from inset.projects.loaders import partners_by_project, themes_by_project
 from inset.projects.models import InnovationType, ProjectStatus, Stage, Visibility
-from inset.themes.loaders import theme_by_id
 from inset.themes.types import Theme
 
 if TYPE_CHECKING:
@@ -84,22 +84,24 @@ class Project(Node):
     def days_in_stage(self) -> int:
         return (utcnow() - self.row.stage_entered_at).days
 
-    @strawberry.field
-    async def themes(self, info: Info) -> list[Theme]:
-        ids = await info.context.loaders.load(theme_ids_by_project, self.pk)
-        rows = await info.context.loaders.load_many(theme_by_id, ids)
-        return [Theme.from_model(r) for r in rows if r is not None]
+    # The relations a page of projects shows resolve at once when the page has loaded
+    # them (inset.projects.queries.prefetch), and through their loaders otherwise.
 
-    @strawberry.field
-    async def lead_organisation(self, info: Info) -> Organisation:
-        row = await referenced_organisation(info.context, self.row.lead_organisation_id)
-        return Organisation.from_model(row)
+    @strawberry.field(graphql_type=list[Theme])
+    def themes(self, info: Info) -> AwaitableOrValue[list[Theme]]:
+        rows = info.context.loaders.now(themes_by_project, self.pk)
+        return then(rows, lambda found: [Theme.from_model(r) for r in found])
 
-    @strawberry.field
-    async def partners(self, info: Info) -> list[Organisation]:
-        ids = await info.context.loaders.load(partner_ids_by_project, self.pk)
-        rows = await info.context.loaders.load_many(organisation_by_id, ids)
-        return [Organisation.from_model(r) for r in rows if r is not None]
+    @strawberry.field(graphql_type=Organisation)
+    def lead_organisation(self, info: Info) -> AwaitableOrValue[Organisation]:
+        lead = self.row.lead_organisation_id
+        row = info.context.loaders.now(organisation_by_id, lead)
+        return then(row, lambda found: Organisation.from_model(referenced(found, lead)))
+
+    @strawberry.field(graphql_type=list[Organisation])
+    def partners(self, info: Info) -> AwaitableOrValue[list[Organisation]]:
+        rows = info.context.loaders.now(partners_by_project, self.pk)
+        return then(rows, lambda found: [Organisation.from_model(r) for r in found])
 
     @strawberry.field(description="The account leading the project, if one is named.")
     async def lead(self, info: Info) -> Account | None:
@@ -164,13 +166,11 @@ class Project(Node):
 
         return await lessons_of(info, self.pk, first=first, after=after)
 
-    @strawberry.field
-    async def economics(
-        self, info: Info
-    ) -> Annotated[Economics, strawberry.lazy("inset.economics.types")]:
+    @strawberry.field(graphql_type=Annotated["Economics", strawberry.lazy("inset.economics.types")])
+    def economics(self, info: Info) -> AwaitableOrValue[Economics]:
         from inset.economics.queries import economics_of
 
-        return await economics_of(info, self.row)
+        return economics_of(info, self.row)
 
 
 @strawberry.input

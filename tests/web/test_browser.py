@@ -253,6 +253,8 @@ def lead_meets_a_conflict_and_reloads_instead_of_overwriting(context: Any, url: 
     expect(page.locator("#edit-title")).to_have_value(f"{TITLE} (pilot)")
     kept = page.locator(".kept")
     expect(kept).to_contain_text(summary)
+    expect(kept).not_to_contain_text(TITLE)  # only what this lead changed is kept
+    expect(page.locator("#kept-heading")).to_be_focused()
     check_page(page, "15-conflict-reloaded")
     kept.get_by_role("button", name="Put back your summary").click()
     expect(page.locator("#edit-summary")).to_have_value(summary)

@@ -5,8 +5,9 @@
   const element = document.getElementById('graphiql');
   const fetcher = window.GraphiQL.createFetcher({ url: element.dataset.endpoint });
   const query = [
-    '# Inset GraphQL API. Signed in to the web client in this browser? Then these',
-    '# requests are yours; otherwise add a bearer token in the Headers tab.',
+    '# Inset GraphQL API. Signed in to the web client in this',
+    '# browser? Then these requests are yours. Otherwise add',
+    '# {"Authorization": "Bearer <token>"} in the Headers tab.',
     '{',
     '  viewer { name role organisation { name } }',
     '  projects(first: 5) { totalCount nodes { id title stage status evidenceLevel } }',

@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { mutate } from '../lib/graphql.js';
-import { Checkbox, checkDates, ConflictNotice, DateInput, dateValue, Form, Radios, Select, TextArea, useForm } from '../lib/forms.js';
+import { ConflictNotice, Form, useForm } from '../lib/forms.js';
+import { Checkbox, checkDates, DateInput, dateValue, Radios, Select, TextArea } from '../lib/fields.js';
 import { label, STAGES } from '../lib/format.js';
 import { flash } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';

@@ -1,7 +1,8 @@
 // Defining an outcome (what the project wants to move) and adding dated observations to it.
 import { html } from '../lib/html.js';
 import { mutate } from '../lib/graphql.js';
-import { blank, checkDates, DateInput, dateValue, Form, Radios, TextArea, TextInput, useForm } from '../lib/forms.js';
+import { Form, useForm } from '../lib/forms.js';
+import { blank, checkDates, DateInput, dateValue, Radios, TextArea, TextInput } from '../lib/fields.js';
 import { date, measure, parseDate, parseDecimal, shortDate, today } from '../lib/format.js';
 import { flash } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { mutate, request } from '../lib/graphql.js';
-import { blank, Checkboxes, checkDates, ConflictNotice, DateInput, dateValue, Form, Radios, Select, TextArea, TextInput, useForm } from '../lib/forms.js';
+import { ConflictNotice, Form, useForm } from '../lib/forms.js';
+import { blank, Checkboxes, checkDates, DateInput, dateValue, Radios, Select, TextArea, TextInput } from '../lib/fields.js';
 import { flash, Loading, NotFound, Page, Problem, useQuery } from '../lib/ui.js';
 import { label, shortDate } from '../lib/format.js';
 import { navigate } from '../lib/router.js';
@@ -140,8 +141,8 @@ function describe(value, options) {
 function KeptText({ kept, form, options }) {
   if (!kept.length) return null;
   return html`
-    <div class="notice notice-info kept" aria-labelledby="kept-heading">
-      <h2 id="kept-heading">What you typed, not saved</h2>
+    <section class="notice notice-info kept" aria-labelledby="kept-heading">
+      <h2 id="kept-heading" tabindex="-1">What you typed, not saved</h2>
       <p>The form now shows the latest version. Put back what you still want, then save.</p>
       <dl>
         ${kept.map(([name, value]) => html`
@@ -152,12 +153,13 @@ function KeptText({ kept, form, options }) {
                 Put back<span class="visually-hidden"> your ${LABELS[name].toLowerCase()}</span></button></dd>
           </div>`)}
       </dl>
-    </div>`;
+    </section>`;
 }
 
 function EditProjectForm({ project: loaded, options, focus }) {
   const [project, setProject] = useState(loaded);
   const [kept, setKept] = useState([]);
+  const [reloads, setReloads] = useState(0);
   const form = useForm({
     draftKey: `edit:${loaded.id}`, initial: editValues(loaded), idPrefix: 'edit',
     validate: (v) => checkDates({}, v, ['startedOn']),
@@ -166,16 +168,25 @@ function EditProjectForm({ project: loaded, options, focus }) {
   useEffect(() => {
     if (focus && LABELS[focus]) document.getElementById(form.id(focus))?.focus();
   }, []);
+  // After a reload, the focus goes to what was kept (or to the form), so it is announced.
+  useEffect(() => {
+    if (reloads) document.getElementById(kept.length ? 'kept-heading' : 'edit-heading')?.focus();
+  }, [reloads]);
 
   async function reload() {
     const fresh = (await request(PROJECT_FOR_EDIT, { id: project.id })).node;
     const values = editValues(fresh);
+    const before = editValues(project);
     const typed = form.values;
-    setKept(Object.keys(values).filter((n) => JSON.stringify(typed[n]) !== JSON.stringify(values[n])).map((n) => [n, typed[n]]));
+    // Keep what this person changed (not what the other person did), where it differs now.
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    setKept(Object.keys(values)
+      .filter((n) => !same(typed[n], before[n]) && !same(typed[n], values[n]))
+      .map((n) => [n, typed[n]]));
     setProject(fresh);
     form.reset(values);
     sharing.reset({ visibility: fresh.visibility });
-    document.getElementById('edit-heading')?.focus();
+    setReloads((n) => n + 1);
   }
 
   async function submit(event) {

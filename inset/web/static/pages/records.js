@@ -1,7 +1,8 @@
 // Recording evidence, costs, benefits and lessons on a project.
 import { html } from '../lib/html.js';
 import { mutate } from '../lib/graphql.js';
-import { blank, Checkbox, Checkboxes, checkDates, DateInput, dateValue, Form, Radios, Select, TextArea, TextInput, useForm } from '../lib/forms.js';
+import { Form, useForm } from '../lib/forms.js';
+import { blank, Checkbox, Checkboxes, checkDates, DateInput, dateValue, Radios, Select, TextArea, TextInput } from '../lib/fields.js';
 import { BARRIERS, CONFIDENCE, EVIDENCE_LEVELS, label, parseDate, parseMoney, STAGES } from '../lib/format.js';
 import { flash } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';

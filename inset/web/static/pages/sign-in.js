@@ -1,7 +1,8 @@
 // Signing in with email and password. The server sets an HttpOnly cookie; this page never sees it.
 import { html } from '../lib/html.js';
 import { mutate, request } from '../lib/graphql.js';
-import { Form, TextInput, useForm } from '../lib/forms.js';
+import { Form, useForm } from '../lib/forms.js';
+import { TextInput } from '../lib/fields.js';
 import { Page } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { VIEWER } from '../lib/viewer.js';
