@@ -54,7 +54,8 @@ _FUNNEL_WEIGHTS = list(FUNNEL.values())
 
 
 class ProjectBuilder(RecordMaker):
-    """Builds project number `index` (0-based) into `rows`; the same inputs give the same rows."""
+    """One project, built into `rows` by `build()`; the same random stream, reference and
+    first ids give the same rows."""
 
     def __init__(self, rng: random.Random, ref: Reference, ids: Ids, rows: Rows) -> None:
         super().__init__(rng, ref, ids, rows)
@@ -62,6 +63,7 @@ class ProjectBuilder(RecordMaker):
         self.partners: list[int] = []
         self.theory = False
         self.intervention = ""
+        self.status = ProjectStatus.ACTIVE
         self.stage_entered = self.last_decision = self.created
         self.revisit_on: date | None = None
 
@@ -102,10 +104,7 @@ class ProjectBuilder(RecordMaker):
         beyond_idea = len(path) > 1
         self.theory = beyond_idea or rng.random() < 0.65
         self.intervention = rng.choice(self.topic.interventions)
-        self.stage = Stage.IDEA
-        self.status = ProjectStatus.ACTIVE
         self.stage_entered = self.last_decision = self.created
-        self.revisit_on = None
         start = 0.0
         for here, days, following in zip(path, durations, path[1:], strict=False):
             self._stay(here, start, start + days, complete=following.order > here.order)

@@ -84,10 +84,10 @@ class Loaders:
         """
         loader = self.get(factory)
         future = loader.cache_map.get(key) if loader.cache else None
-        if future is not None and future.done() and not future.cancelled():
-            if future.exception() is None:
-                value: V = future.result()
-                return value
+        ready = future is not None and future.done() and not future.cancelled()
+        if ready and future is not None and future.exception() is None:
+            value: V = future.result()
+            return value
         return loader.load(key)
 
     async def prefetch(

@@ -17,7 +17,7 @@ T = TypeVar("T")
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
     @strawberry.field
-    def id(self, info: strawberry.Info) -> strawberry.ID:
+    def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id(type(self).__name__, self.pk))  # type: ignore[attr-defined]
 
 

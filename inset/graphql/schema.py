@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from inset.graphql.direct import resolve_directly
 from inset.graphql.node import NodeQuery
 from inset.graphql.scalars import SCALAR_MAP
 
@@ -55,9 +56,14 @@ def _mutation_types() -> tuple[type, ...]:
     )
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(*, direct_resolvers: bool = True) -> strawberry.Schema:
+    """The schema, with direct resolvers where fields need no more (inset.graphql.direct);
+    `direct_resolvers=False` keeps strawberry's own everywhere, for comparison."""
     query = merge_types("Query", _query_types())
     mutation = merge_types("Mutation", _mutation_types())
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=query, mutation=mutation, config=StrawberryConfig(scalar_map=SCALAR_MAP)
     )
+    if direct_resolvers:
+        resolve_directly(schema)
+    return schema

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from inset.db import pk
 from inset.graphql.context import Info
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection, node_fields
@@ -80,7 +81,7 @@ async def prefetch(info: Info, rows: Sequence[models.Project]) -> None:
 
     asked = node_fields(info)
     loaders = info.context.loaders
-    ids = [row.id for row in rows]
+    ids = [pk(row) for row in rows]
     loads: list[Awaitable[list[Any]]] = []
     if "themes" in asked:
         loads.append(loaders.prefetch(themes_by_project, ids))

@@ -21,14 +21,13 @@ from typing import Any
 import uvicorn
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
-from starlette.routing import Route
 
 from inset.accounts.models import Role
 from inset.app import create_app
 from inset.config import Settings
 from inset.ids import to_global_id
 from inset.organisations.models import OrganisationKind
-from inset.web.routes import NODE_MODULES, graphiql_html, web_routes
+from inset.web.routes import NODE_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 # Debian's chromium; INSET_CHROMIUM names another build of it (never a downloaded one).
@@ -64,18 +63,6 @@ class Site:
     problems: list[str] = field(default_factory=list)  # page errors and console errors
 
 
-def web_app(settings: Settings, engine: Engine) -> Starlette:
-    """The service as `inset serve` runs it, web client included."""
-    app = create_app(settings, engine)
-    if not any(getattr(route, "path", None) == "/" for route in app.router.routes):
-        # Until inset/app.py serves the web client itself: add it the way it will.
-        app.router.routes.extend(web_routes(settings))
-        for route in app.router.routes:
-            if isinstance(route, Route) and route.path == "/graphql":
-                route.endpoint._graphiql_html = graphiql_html()  # type: ignore[attr-defined]
-    return app
-
-
 @contextmanager
 def running_site(world: Any, engine: Engine, db_url: str) -> Iterator[Site]:
     """The test's database with its people and projects, served on a free port."""
@@ -88,7 +75,7 @@ def running_site(world: Any, engine: Engine, db_url: str) -> Iterator[Site]:
     actor = world.actor(lead)
     second = world.project(actor, title="Weekend respite beds for teenagers")
     third = world.project(actor, title="Family group conferences at the front door")
-    app = web_app(Settings(database_url=db_url, secret_key="browser-test-secret"), engine)
+    app = create_app(Settings(database_url=db_url, secret_key="browser-test-secret"), engine)
     with live_server(app) as base:
         yield Site(
             base=base,
@@ -118,6 +105,7 @@ def new_context(browser: Any, site: Site, viewport: dict[str, int] = DESKTOP) ->
     axe-core is added as an init script, which the page's Content-Security-Policy does not
     block, so the pages are tested under the policy they are served with.
     """
+    assert AXE.exists(), "axe-core is missing: run scripts/setup (npm ci in inset/web)"
     context = browser.new_context(
         viewport=viewport, locale="en-GB", timezone_id="Europe/London", service_workers="block"
     )

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
-from web.browser_support import web_app
 
+from inset.app import create_app
 from inset.config import Settings
 from inset.web.routes import NODE_MODULES, STATIC, VENDOR_FILES, graphiql_html
 
@@ -31,7 +31,7 @@ REMOTE = re.compile(r"""(?:src|href)=["']?(?:https?:)?//|@import\s+url\(\s*["']?
 
 @pytest.fixture
 async def client(engine: Engine, db_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = web_app(Settings(database_url=db_url, secret_key="test-secret-key"), engine)
+    app = create_app(Settings(database_url=db_url, secret_key="test-secret-key"), engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://inset.test") as client:
         yield client
