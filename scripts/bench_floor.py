@@ -1,0 +1,309 @@
+"""Floors: what the benchmark's GraphQL queries return, by hand-written SQL and plain JSON.
+
+Each floor is the same data as its query (the benchmark checks they are equal before it
+times anything), fetched the way one would write it by hand for this one screen: raw SQL,
+as few statements as the figures allow, no ORM, no GraphQL. They run in the benchmark's
+server only (scripts/bench_server.py), next to the real app, on the same engine.
+
+- `page`: `bench.PAGE_QUERY` for the anonymous viewer (PUBLIC projects, newest change
+  first) with one statement per relation and the same economics arithmetic (`calc`).
+- `portfolio`: `bench.PORTFOLIO_QUERY` for STAFF (every live project).
+- `search`: the raw full-text query of `lessons(search:)`, FTS5 MATCH or tsvector @@ with
+  the same rank, best 20 first: no access rule (so it is below what the API must do).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from bench_floor_sql import PORTFOLIO_SQL, SEARCH_SQL
+
+from inset.economics.calc import BenefitLine, CostLine, compute_economics
+from inset.evidence.levels import LEVEL_NAMES
+from inset.ids import to_global_id
+from inset.lessons.search import fts5_query
+
+PAGE = sa.text(
+    """
+    SELECT p.id, p.title, p.stage, p.status, p.evidence_level, p.started_on,
+           o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.region AS org_region
+    FROM project p JOIN organisation o ON o.id = p.lead_organisation_id
+    WHERE p.visibility = 'PUBLIC' AND p.archived_at IS NULL
+    ORDER BY p.updated_at DESC, p.id DESC LIMIT :first
+    """
+)
+TOTAL = sa.text("SELECT count(*) FROM project WHERE visibility = 'PUBLIC' AND archived_at IS NULL")
+PARTNERS = sa.text(
+    "SELECT pp.project_id, o.id, o.name, o.kind FROM project_partner pp "
+    "JOIN organisation o ON o.id = pp.organisation_id WHERE pp.project_id IN :ids "
+    "ORDER BY pp.project_id, o.id"
+).bindparams(sa.bindparam("ids", expanding=True))
+THEMES = sa.text(
+    "SELECT pt.project_id, t.id, t.name FROM project_theme pt JOIN theme t ON t.id = pt.theme_id "
+    "WHERE pt.project_id IN :ids ORDER BY pt.project_id, t.id"
+).bindparams(sa.bindparam("ids", expanding=True))
+COSTS = sa.text(
+    "SELECT project_id, amount_pence, confidence FROM cost "
+    "WHERE archived_at IS NULL AND project_id IN :ids"
+).bindparams(sa.bindparam("ids", expanding=True))
+BENEFITS = sa.text(
+    "SELECT project_id, amount_pence, kind, deadweight_bp, attribution_bp, confidence, "
+    "period_start, period_end FROM benefit WHERE archived_at IS NULL AND project_id IN :ids "
+    "ORDER BY recorded_at, id"
+).bindparams(sa.bindparam("ids", expanding=True))
+
+STAGES = ("IDEA", "PILOT", "EVALUATION", "SCALE")
+_PENNY = Decimal("0.01")
+_THOUSANDTH = Decimal("0.001")
+
+
+def day(value: Any) -> date | None:
+    """SQLite hands raw SQL dates back as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def money(pounds: Decimal) -> dict[str, str]:
+    return {"amount": str(pounds.quantize(_PENNY))}
+
+
+def page(engine: sa.Engine, first: int) -> dict[str, Any]:
+    with engine.connect() as conn:
+        rows = conn.execute(PAGE, {"first": first}).mappings().all()
+        total = conn.execute(TOTAL).scalar_one()
+        ids = [r["id"] for r in rows] or [0]
+        partners, themes = defaultdict(list), defaultdict(list)
+        costs, benefits = defaultdict(list), defaultdict(list)
+        for pid, oid, name, kind in conn.execute(PARTNERS, {"ids": ids}):
+            partners[pid].append(
+                {"id": to_global_id("Organisation", oid), "name": name, "kind": kind}
+            )
+        for pid, tid, name in conn.execute(THEMES, {"ids": ids}):
+            themes[pid].append({"id": to_global_id("Theme", tid), "name": name})
+        for pid, pence, grade in conn.execute(COSTS, {"ids": ids}):
+            costs[pid].append(CostLine(amount=Decimal(pence).scaleb(-2), confidence=grade))
+        for pid, pence, kind, dw, at, grade, start, end in conn.execute(BENEFITS, {"ids": ids}):
+            benefits[pid].append(
+                BenefitLine(
+                    amount=None if pence is None else Decimal(pence).scaleb(-2),
+                    kind=kind,
+                    deadweight=Decimal(dw).scaleb(-4),
+                    attribution=Decimal(at).scaleb(-4),
+                    confidence=grade,
+                    period_start=day(start),
+                    period_end=day(end),
+                )
+            )
+    nodes = []
+    for r in rows:
+        e = compute_economics(
+            costs=costs[r["id"]], benefits=benefits[r["id"]], project_start=day(r["started_on"])
+        )
+        nodes.append(
+            {
+                "id": to_global_id("Project", r["id"]),
+                "title": r["title"],
+                "stage": r["stage"],
+                "status": r["status"],
+                "evidenceLevel": r["evidence_level"],
+                "leadOrganisation": {
+                    "id": to_global_id("Organisation", r["org_id"]),
+                    "name": r["org_name"],
+                    "kind": r["org_kind"],
+                    "region": r["org_region"],
+                },
+                "partners": partners[r["id"]],
+                "themes": themes[r["id"]],
+                "economics": {
+                    "totalCost": money(e.total_cost),
+                    "adjustedBenefit": money(e.adjusted_benefit),
+                    "netBenefit": money(e.net_benefit),
+                    "benefitCostRatio": e.benefit_cost_ratio,
+                    "fiscalRoi": e.fiscal_roi,
+                    "paybackMonths": e.payback_months,
+                    "presentValueBenefit": money(e.present_value_benefit),
+                },
+            }
+        )
+    return {"data": {"projects": {"totalCount": total, "nodes": nodes}}}
+
+
+def portfolio(engine: sa.Engine, bias_points: list[int], now: datetime) -> dict[str, Any]:
+    """`bias_points`: the optimism bias of grades 1..6 in basis points."""
+    sql = PORTFOLIO_SQL[engine.dialect.name]
+    params: dict[str, Any] = {f"b{g}": b for g, b in enumerate(bias_points, start=1)}
+    params["now"] = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
+    params["stalled_before"] = params["now"] - timedelta(days=90)
+    with engine.connect() as conn:
+        counts = conn.execute(sa.text(sql["counts"])).all()
+        themes = conn.execute(sa.text(sql["themes"])).all()
+        leads = conn.execute(sa.text(sql["leads"])).all()
+        reached = conn.execute(sa.text(sql["conversion"])).one()
+        stays = conn.execute(sa.text(sql["stays"]), params).all()
+        gross_cost, total_cost, gross_benefit, adjusted = conn.execute(
+            sa.text(sql["money"]), params
+        ).one()
+        stalled = conn.execute(sa.text(sql["stalled"]), params).all()
+        stalled_count = conn.execute(sa.text(sql["stalled_count"]), params).scalar_one()
+        barriers = conn.execute(sa.text(sql["barriers"])).all()
+    by_stage = {s: {"stage": s, "count": 0, "active": 0, "onHold": 0, "stopped": 0} for s in STAGES}
+    levels = dict.fromkeys(range(6), 0)
+    status_key = {"ACTIVE": "active", "ON_HOLD": "onHold", "STOPPED": "stopped"}
+    for stage, status, level, n in counts:
+        by_stage[stage][status_key[status]] += n
+        by_stage[stage]["count"] += n
+        levels[level] += n
+    kinds: dict[str, int] = defaultdict(int)
+    regions: dict[str | None, int] = defaultdict(int)
+    for kind, region, n in leads:
+        kinds[kind] += n
+        regions[region] += n
+    gross_cost, total_cost, gross_benefit, adjusted = (
+        int(gross_cost),
+        int(total_cost),
+        int(gross_benefit),
+        int(adjusted),
+    )
+    return {
+        "data": {
+            "portfolio": {
+                "projectCount": sum(s["count"] for s in by_stage.values()),
+                "byStage": list(by_stage.values()),
+                "byTheme": _most_first(
+                    (to_global_id("Theme", tid) if tid else "", name or "No theme", n)
+                    for tid, name, n in themes
+                ),
+                "byOrganisationKind": _most_first(
+                    (k, k.replace("_", " ").capitalize(), n) for k, n in kinds.items()
+                ),
+                "byRegion": _most_first(
+                    (r or "", r or "Unknown", n) for r, n in regions.items()
+                ),
+                "evidenceLevels": [
+                    {
+                        "key": str(level),
+                        "label": f"Level {level}: {LEVEL_NAMES[level].split(':')[0]}",
+                        "count": n,
+                    }
+                    for level, n in levels.items()
+                ],
+                "conversion": _conversion([int(n) for n in reached]),
+                "medianDaysInStage": _medians(stays),
+                "grossCost": _pence(gross_cost),
+                "totalCost": _pence(total_cost),
+                "grossBenefit": _pence(gross_benefit),
+                "adjustedBenefit": _pence(adjusted),
+                "netBenefit": _pence(adjusted - total_cost),
+                "benefitCostRatio": _ratio(Decimal(adjusted), Decimal(total_cost), _PENNY),
+                "stalled": {
+                    "totalCount": stalled_count,
+                    "nodes": [
+                        {"id": to_global_id("Project", pid), "title": title}
+                        for pid, title in stalled
+                    ],
+                },
+                "topBarriers": [
+                    {"key": tag, "label": tag.capitalize(), "count": n} for tag, n in barriers
+                ],
+            }
+        }
+    }
+
+
+def search(engine: sa.Engine, words: str) -> dict[str, Any]:
+    dialect = engine.dialect.name
+    query = fts5_query(words) if dialect == "sqlite" else words
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(SEARCH_SQL[dialect]), {"q": query}).all()
+    return {
+        "data": {
+            "lessons": {
+                "nodes": [
+                    {"id": to_global_id("Lesson", i), "title": t, "kind": k, "stage": s}
+                    for i, t, k, s, _ in rows
+                ]
+            }
+        }
+    }
+
+
+def _most_first(groups: Any) -> list[dict[str, Any]]:
+    ordered = sorted(groups, key=lambda g: (-g[2], g[1], g[0]))
+    return [{"key": k, "label": label, "count": n} for k, label, n in ordered]
+
+
+def _pence(pence: int) -> dict[str, str]:
+    return {"amount": str(Decimal(pence).scaleb(-2))}
+
+
+def _ratio(numerator: Decimal, denominator: Decimal, places: Decimal) -> float | None:
+    if denominator == 0:
+        return None
+    return float((numerator / denominator).quantize(places, ROUND_HALF_UP))
+
+
+def _conversion(row: list[int]) -> list[dict[str, Any]]:
+    """`row`: how many reached each stage, then per gate stopped, in progress, recycled."""
+    reached, rest = row[:4], row[4:]
+    gates = []
+    for i in range(3):
+        stopped, in_progress, recycled = rest[3 * i : 3 * i + 3]
+        entered = reached[i]
+
+        def share(n: int, entered: int = entered) -> float | None:
+            return _ratio(Decimal(n), Decimal(entered), _THOUSANDTH)
+
+        gates.append(
+            {
+                "fromStage": STAGES[i],
+                "toStage": STAGES[i + 1],
+                "entered": entered,
+                "passed": share(reached[i + 1]),
+                "passedCount": reached[i + 1],
+                "stopped": share(stopped),
+                "stoppedCount": stopped,
+                "recycled": share(recycled),
+                "recycledCount": recycled,
+                "inProgress": share(in_progress),
+                "inProgressCount": in_progress,
+            }
+        )
+    return gates
+
+
+def _medians(stays: list[Any]) -> list[dict[str, Any]]:
+    """`stays`: (is_open, stage, days, how many), days ascending within each group."""
+    histograms: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    for is_open, stage, days, n in stays:
+        histograms[(int(is_open), stage)].append((int(days), int(n)))
+
+    def median(key: tuple[int, str]) -> tuple[float | None, int]:
+        lengths = histograms.get(key, [])
+        total = sum(n for _, n in lengths)
+        if not total:
+            return None, 0
+        wanted, seen, found = [(total + 1) // 2, (total + 2) // 2], 0, []
+        for days, n in lengths:
+            seen += n
+            while wanted and seen >= wanted[0]:
+                found.append(days)
+                wanted.pop(0)
+        return (found[0] + found[1]) / 2, total
+
+    out = []
+    for stage in STAGES:
+        completed, completed_count = median((0, stage))
+        still, open_count = median((1, stage))
+        out.append(
+            {
+                "stage": stage,
+                "completedStays": completed,
+                "completedCount": completed_count,
+                "openStays": still,
+                "openCount": open_count,
+            }
+        )
+    return out
