@@ -25,6 +25,7 @@ from bench_floor_sql import PORTFOLIO_SQL, SEARCH_SQL
 from inset.economics.calc import BenefitLine, CostLine, compute_economics
 from inset.evidence.levels import LEVEL_NAMES
 from inset.ids import to_global_id
+from inset.lessons.models import Barrier
 from inset.lessons.search import fts5_query
 
 PAGE = sa.text(
@@ -135,8 +136,10 @@ def portfolio(engine: sa.Engine, bias_points: list[int], now: datetime) -> dict[
     """`bias_points`: the optimism bias of grades 1..6 in basis points."""
     sql = PORTFOLIO_SQL[engine.dialect.name]
     params: dict[str, Any] = {f"b{g}": b for g, b in enumerate(bias_points, start=1)}
-    params["now"] = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
-    params["stalled_before"] = params["now"] - timedelta(days=90)
+    before = now - timedelta(days=90)
+    if engine.dialect.name == "sqlite":  # stored as naive UTC text
+        now, before = (t.replace(tzinfo=None).isoformat(" ") for t in (now, before))
+    params["now"], params["stalled_before"] = now, before
     with engine.connect() as conn:
         counts = conn.execute(sa.text(sql["counts"])).all()
         themes = conn.execute(sa.text(sql["themes"])).all()
@@ -179,9 +182,7 @@ def portfolio(engine: sa.Engine, bias_points: list[int], now: datetime) -> dict[
                 "byOrganisationKind": _most_first(
                     (k, k.replace("_", " ").capitalize(), n) for k, n in kinds.items()
                 ),
-                "byRegion": _most_first(
-                    (r or "", r or "Unknown", n) for r, n in regions.items()
-                ),
+                "byRegion": _most_first((r or "", r or "Unknown", n) for r, n in regions.items()),
                 "evidenceLevels": [
                     {
                         "key": str(level),
@@ -206,7 +207,12 @@ def portfolio(engine: sa.Engine, bias_points: list[int], now: datetime) -> dict[
                     ],
                 },
                 "topBarriers": [
-                    {"key": tag, "label": tag.capitalize(), "count": n} for tag, n in barriers
+                    {
+                        "key": Barrier[tag].value,
+                        "label": Barrier[tag].value.capitalize(),
+                        "count": n,
+                    }
+                    for tag, n in barriers
                 ],
             }
         }

@@ -1,0 +1,129 @@
+"""The benchmark's client side: bounded loops of requests to 127.0.0.1 and what they measured.
+
+Sequential loops run on one keep-alive connection, one request at a time, so a request's
+time is the server's time plus the loopback. Sides measured against each other run in
+alternate rounds (A then B, then B then A, ...), each round bounded by a count of requests
+and by a time, so that a slow side cannot starve the other and a drift of the machine
+(another process waking up) falls on both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+Send = Callable[[httpx.Client], None]
+
+
+@dataclass
+class Timing:
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def median_ms(self) -> float:
+        return round(statistics.median(self.seconds) * 1000, 2)
+
+    @property
+    def per_second(self) -> float:
+        return round(len(self.seconds) / sum(self.seconds), 2)
+
+
+def alternate(
+    sides: dict[str, Send], *, rounds: int, requests: int, seconds: float, warm: int = 3
+) -> dict[str, Timing]:
+    """Per side: each request's time over `rounds` rounds of at most `requests` requests
+    or `seconds` seconds each."""
+    timings = {name: Timing() for name in sides}
+    order = list(sides)
+    with httpx.Client(timeout=120) as client:
+        for send in sides.values():
+            for _ in range(warm):  # connections, caches, the first compilations
+                send(client)
+        for _ in range(rounds):
+            for name in order:
+                deadline = time.perf_counter() + seconds
+                for _ in range(requests):
+                    start = time.perf_counter()
+                    sides[name](client)
+                    end = time.perf_counter()
+                    timings[name].seconds.append(end - start)
+                    if end > deadline:
+                        break
+            order.reverse()
+    return timings
+
+
+def concurrent(send: Callable[[httpx.AsyncClient], Any], *, clients: int, seconds: float) -> float:
+    """Requests per second that `clients` clients, each one request at a time, complete in
+    `seconds` (after as long again to warm up)."""
+
+    async def run() -> float:
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+
+            async def loop(until: float, done: list[int]) -> None:
+                while time.perf_counter() < until:
+                    await send(client)
+                    done.append(1)
+
+            for measured in (False, True):
+                done: list[int] = []
+                start = time.perf_counter()
+                await asyncio.gather(*(loop(start + seconds, done) for _ in range(clients)))
+                elapsed = time.perf_counter() - start
+            return round(len(done) / elapsed, 2) if measured else 0.0
+
+    return asyncio.run(run())
+
+
+class Server:
+    """scripts/bench_server.py in a subprocess on `port`, serving the database at `url`."""
+
+    def __init__(self, url: str, port: int, workers: int = 1) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        env = {
+            **os.environ,
+            "INSET_DATABASE_URL": url,
+            "INSET_SECRET_KEY": "benchmark",
+            "PYTHONPATH": f"{ROOT / 'scripts'}:{ROOT}",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "bench_server.py"), str(port), str(workers)],
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"the benchmark server stopped: exit {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.base}/floor/ready", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        self.stop()
+        raise SystemExit("the benchmark server did not start within a minute")
+
+    def resident_mb(self) -> float:
+        """The server process's resident set (VmRSS), in MB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        return round(kb / 1024, 1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
