@@ -40,8 +40,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_data  # noqa: E402
-from bench_figures import Run  # noqa: E402
+import bench_data
+from bench_figures import Run
 
 
 def main() -> None:

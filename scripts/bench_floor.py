@@ -15,6 +15,7 @@ server only (scripts/bench_server.py), next to the real app, on the same engine.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -62,8 +63,8 @@ _PENNY = Decimal("0.01")
 _THOUSANDTH = Decimal("0.001")
 
 
-def day(value: Any) -> date | None:
-    """SQLite hands raw SQL dates back as text."""
+def day(value: Any) -> Any:
+    """A date (or None): SQLite hands raw SQL dates back as text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -136,10 +137,10 @@ def portfolio(engine: sa.Engine, bias_points: list[int], now: datetime) -> dict[
     """`bias_points`: the optimism bias of grades 1..6 in basis points."""
     sql = PORTFOLIO_SQL[engine.dialect.name]
     params: dict[str, Any] = {f"b{g}": b for g, b in enumerate(bias_points, start=1)}
-    before = now - timedelta(days=90)
+    moments: list[Any] = [now, now - timedelta(days=90)]
     if engine.dialect.name == "sqlite":  # stored as naive UTC text
-        now, before = (t.replace(tzinfo=None).isoformat(" ") for t in (now, before))
-    params["now"], params["stalled_before"] = now, before
+        moments = [t.replace(tzinfo=None).isoformat(" ") for t in moments]
+    params["now"], params["stalled_before"] = moments
     with engine.connect() as conn:
         counts = conn.execute(sa.text(sql["counts"])).all()
         themes = conn.execute(sa.text(sql["themes"])).all()
@@ -280,7 +281,7 @@ def _conversion(row: list[int]) -> list[dict[str, Any]]:
     return gates
 
 
-def _medians(stays: list[Any]) -> list[dict[str, Any]]:
+def _medians(stays: Sequence[Any]) -> list[dict[str, Any]]:
     """`stays`: (is_open, stage, days, how many), days ascending within each group."""
     histograms: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     for is_open, stage, days, n in stays:

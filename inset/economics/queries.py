@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import TypeVar
 
-from inset.economics import models, service
+from inset.economics import service
 from inset.economics.loaders import (
     benefit_counts_by_project,
     benefit_pages_by_project,
@@ -62,7 +62,9 @@ def economics_of(info: Info, project: Project) -> AwaitableOrValue[Economics]:
     benefits = loaders.now(live_benefits_by_project, project_pk)
     bias = info.context.settings.optimism_bias
 
-    def figures(costs: list[models.Cost], benefits: list[models.Benefit]) -> Economics:
+    def figures(
+        costs: Sequence[service.CostFigures], benefits: Sequence[service.BenefitFigures]
+    ) -> Economics:
         return Economics.from_figures(
             service.economics_for(
                 costs=costs,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -292,11 +292,39 @@ def share(basis_points: int) -> Decimal:
     return Decimal(basis_points).scaleb(-4)
 
 
-def cost_line(cost: Cost) -> calc.CostLine:
+class CostFigures(Protocol):
+    """What the figures read of a cost: a `Cost`, or a row of just these columns."""
+
+    @property
+    def amount_pence(self) -> int: ...
+    @property
+    def confidence(self) -> int: ...
+
+
+class BenefitFigures(Protocol):
+    """What the figures read of a benefit: a `Benefit`, or a row of just these columns."""
+
+    @property
+    def amount_pence(self) -> int | None: ...
+    @property
+    def kind(self) -> BenefitKind: ...
+    @property
+    def deadweight_bp(self) -> int: ...
+    @property
+    def attribution_bp(self) -> int: ...
+    @property
+    def confidence(self) -> int: ...
+    @property
+    def period_start(self) -> date | None: ...
+    @property
+    def period_end(self) -> date | None: ...
+
+
+def cost_line(cost: CostFigures) -> calc.CostLine:
     return calc.CostLine(amount=pounds(cost.amount_pence), confidence=cost.confidence)
 
 
-def benefit_line(benefit: Benefit) -> calc.BenefitLine:
+def benefit_line(benefit: BenefitFigures) -> calc.BenefitLine:
     return calc.BenefitLine(
         amount=None if benefit.amount_pence is None else pounds(benefit.amount_pence),
         kind=benefit.kind.value,
@@ -320,8 +348,8 @@ def adjusted_benefit_of(benefit: Benefit, *, optimism_bias: Sequence[Decimal]) -
 
 def economics_for(
     *,
-    costs: list[Cost],
-    benefits: list[Benefit],
+    costs: Sequence[CostFigures],
+    benefits: Sequence[BenefitFigures],
     project_start: date,
     optimism_bias: Sequence[Decimal],
 ) -> calc.Economics:

@@ -92,9 +92,24 @@ class Loaders:
 
     async def prefetch(
         self, factory: Callable[[Context], DataLoader[K, V]], keys: Iterable[K]
-    ) -> list[V]:
-        """Loads every key in one batch, for the fields of a page's items to find `now`."""
-        return await self.get(factory).load_many(dict.fromkeys(keys))
+    ) -> None:
+        """Loads the keys not loaded yet in one batch, for a page's items to find `now`.
+
+        The loader's own batch function fills its cache directly: the same statement as
+        `load_many`, without a future to await and a task to gather for every key.
+        """
+        loader = self.get(factory)
+        missing = [key for key in dict.fromkeys(keys) if loader.cache_map.get(key) is None]
+        if not missing:
+            return
+        values = await loader.load_fn(missing)
+        for key, value in zip(missing, values, strict=True):
+            future = loader.loop.create_future()
+            if isinstance(value, BaseException):
+                future.set_exception(value)
+            else:
+                future.set_result(value)
+            loader.cache_map.set(key, future)
 
     async def load_many(
         self, factory: Callable[[Context], DataLoader[K, V]], keys: Sequence[K]
@@ -121,6 +136,22 @@ def rows_by_parent(
         grouped: dict[int, list[Any]] = defaultdict(list)
         parent_key = parent_column.key
         for row in context.session.scalars(stmt.where(parent_column.in_(parent_ids))):
+            grouped[getattr(row, parent_key)].append(row)
+        return [grouped[pid] for pid in parent_ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def records_by_parent(
+    context: Context, stmt: sa.Select[*tuple[Any, ...]], parent_column: Any
+) -> DataLoader[int, list[Any]]:
+    """As `rows_by_parent` for a select of columns: plain rows (`sa.Row`), in `stmt`'s
+    order, for reads that only compute from them."""
+
+    async def batch(parent_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        parent_key = parent_column.key
+        for row in context.session.execute(stmt.where(parent_column.in_(parent_ids))):
             grouped[getattr(row, parent_key)].append(row)
         return [grouped[pid] for pid in parent_ids]
 

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from inset.graphql.direct import resolve_directly
+from inset.graphql.direct import DirectExecutionContext, resolve_directly
 from inset.graphql.node import NodeQuery
 from inset.graphql.scalars import SCALAR_MAP
 
@@ -62,7 +62,10 @@ def build_schema(*, direct_resolvers: bool = True) -> strawberry.Schema:
     query = merge_types("Query", _query_types())
     mutation = merge_types("Mutation", _mutation_types())
     schema = strawberry.Schema(
-        query=query, mutation=mutation, config=StrawberryConfig(scalar_map=SCALAR_MAP)
+        query=query,
+        mutation=mutation,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=DirectExecutionContext if direct_resolvers else None,
     )
     if direct_resolvers:
         resolve_directly(schema)

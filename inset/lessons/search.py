@@ -43,9 +43,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.sql.selectable import TableValuedAlias
+from sqlalchemy.sql.selectable import Select, TableValuedAlias
 
 from inset.errors import Invalid
 
@@ -97,6 +99,14 @@ class _lesson_hits(FunctionElement[Any]):  # noqa: N801 - an SQL construct, name
     inherit_cache = True
 
 
+class _best_lessons(FunctionElement[Any]):  # noqa: N801 - an SQL construct, named like one
+    """As `_lesson_hits`, only the best-ranked; its arguments: as `_lesson_hits`, then how
+    many, then (with a cursor) the rank and id the lessons must come after."""
+
+    name = "best_lessons"
+    inherit_cache = True
+
+
 class _lesson_snippets(FunctionElement[Any]):  # noqa: N801 - an SQL construct, named like one
     """The matching lessons' (lesson_id, snippet); arguments as `_lesson_hits`."""
 
@@ -121,6 +131,24 @@ _HITS = {
     "CAST(ts_rank_cd('{{0.1, 0.2, 0.2, 1.0}}', lesson.search_vector, {query}) "
     "AS DOUBLE PRECISION) AS rank "
     "FROM lesson WHERE lesson.search_vector @@ {query}",
+}
+# The best {limit} matches, in the order of `hits`' rank, then id, both descending.
+_RANK = {
+    "sqlite": "-bm25(lesson_search, 5.0, 1.0)",
+    "postgresql": "CAST(ts_rank_cd('{{0.1, 0.2, 0.2, 1.0}}', lesson.search_vector, {query}) "
+    "AS DOUBLE PRECISION)",
+}
+_ID = {"sqlite": "lesson_search.rowid", "postgresql": "lesson.id"}
+# `candidates`: how many there are, {limit} or fewer (then they are all the matches left).
+_BEST = {
+    "sqlite": "SELECT lesson_id, rank, count(*) OVER () AS candidates FROM ("
+    "SELECT lesson_search.rowid AS lesson_id, {rank} AS rank FROM lesson_search "
+    "WHERE lesson_search MATCH {expression}{after} "
+    "ORDER BY {rank} DESC, lesson_search.rowid DESC LIMIT {limit}) AS best",
+    "postgresql": "SELECT lesson_id, rank, count(*) OVER () AS candidates FROM ("
+    "SELECT lesson.id AS lesson_id, {rank} AS rank FROM lesson "
+    "WHERE lesson.search_vector @@ {query}{after} "
+    "ORDER BY {rank} DESC, lesson.id DESC LIMIT {limit}) AS best",
 }
 _SNIPPETS = {
     "sqlite": "SELECT lesson_search.rowid AS lesson_id, "
@@ -161,6 +189,23 @@ def _hits(element: _lesson_hits, compiler: SQLCompiler, **kw: Any) -> str:
     return _subquery(_HITS, element, compiler, **kw)
 
 
+@compiles(_best_lessons, "sqlite")
+@compiles(_best_lessons, "postgresql")
+def _best(element: _best_lessons, compiler: SQLCompiler, **kw: Any) -> str:
+    expression, search, limit, *after = (compiler.process(c, **kw) for c in element.clauses)
+    dialect = compiler.dialect.name
+    values = {"expression": expression, "query": _QUERY.format(search=search)}
+    rank = _RANK[dialect].format(**values)
+    after_sql = ""
+    if after:
+        rank_after, id_after = after
+        key = _ID[dialect]
+        after_sql = (
+            f" AND ({rank} < {rank_after} OR ({rank} = {rank_after} AND {key} < {id_after}))"
+        )
+    return "(" + _BEST[dialect].format(**values, rank=rank, after=after_sql, limit=limit) + ")"
+
+
 @compiles(_lesson_snippets, "sqlite")
 @compiles(_lesson_snippets, "postgresql")
 def _snippets(element: _lesson_snippets, compiler: SQLCompiler, **kw: Any) -> str:
@@ -180,6 +225,49 @@ def hits(search: str) -> TableValuedAlias:
         .table_valued(sa.column("lesson_id", sa.Integer), sa.column("rank", sa.Float))
         .alias("lesson_hits")
     )
+
+
+def best_hits(search: str, limit: int, after: tuple[float, int] | None = None) -> TableValuedAlias:
+    """As `hits`, only the `limit` matches it ranks highest (after the (rank, id) of a
+    cursor): found by the index alone, as cheaply as any `limit` of them. A third column,
+    `candidates`, says how many there are: fewer than `limit` when no other match is left."""
+    ranked = [*_arguments(search), sa.literal(limit, sa.Integer)]
+    if after is not None:
+        ranked += [sa.literal(after[0], sa.Float), sa.literal(after[1], sa.Integer)]
+    return (
+        _best_lessons(*ranked)
+        .table_valued(
+            sa.column("lesson_id", sa.Integer),
+            sa.column("rank", sa.Float),
+            sa.column("candidates", sa.Integer),
+        )
+        .alias("lesson_hits")
+    )
+
+
+def among(stmt: Select[Any], best: TableValuedAlias) -> Select[Any]:
+    """`stmt`, a select that joins `hits(...)` and selects its `rank`, joining `best` (a
+    `best_hits`) in its stead, columns and conditions included, and selecting its
+    `candidates` last."""
+
+    def swap(element: Any, **_: Any) -> Any:
+        if isinstance(element, TableValuedAlias) and isinstance(element.element, _lesson_hits):
+            return best
+        table = getattr(element, "table", None)
+        if (
+            isinstance(element, ColumnClause)
+            and isinstance(table, TableValuedAlias)
+            and isinstance(table.element, _lesson_hits)
+        ):
+            return best.c[element.key]
+        return None
+
+    swapped = visitors.replacement_traverse(stmt, {}, swap)
+    if not isinstance(swapped, Select):  # pragma: no cover - a traversal keeps the kind
+        raise TypeError(f"expected a Select, not {type(swapped).__name__}")
+    # The traversal copies what it meets: take the column from the copy in the FROM list.
+    joined = swapped.selected_columns.rank.element.table
+    return swapped.add_columns(joined.c.candidates)
 
 
 def snippets(search: str) -> TableValuedAlias:

@@ -9,7 +9,7 @@ lives in the GraphQL type, which is where the organisation and project are shown
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,6 +40,9 @@ NEWEST_FIRST = [
 ]
 
 LessonRows = sa.Select[tuple[Lesson, float | None]]
+# A search page first looks among this many best-ranked matches per lesson it shows; half
+# the lessons are readable by anyone, so eight times the page nearly always holds it.
+CANDIDATES_PER_ROW = 8
 
 
 @dataclass(frozen=True)
@@ -323,7 +326,23 @@ def library_page(
         rank = lessons.selected_columns.rank
         order = [SortKey(rank, descending=True), SortKey(col(Lesson.id), descending=True)]
     request = replace(request, after=full_text.cursor_after(cleaned, request.after))
-    rows = session.execute(keyset(lessons, order, request).limit(request.size + 1)).all()
+    wanted = request.size + 1
+    rows: Sequence[Any] = []
+    complete = False
+    if cleaned is not None and request.before is None and not request.backwards:
+        # Most pages come from the best-ranked matches: join those, not every match, to
+        # their projects. Only when too few of them are readable (or match the filters)
+        # is every match considered, below.
+        after = request.after if request.after is None else (request.after[0], request.after[1])
+        limit = CANDIDATES_PER_ROW * wanted
+        narrowed = full_text.among(lessons, full_text.best_hits(cleaned, limit, after))
+        best_first = [SortKey(narrowed.selected_columns.rank, descending=True), order[1]]
+        found = session.execute(keyset(narrowed, best_first, request).limit(wanted)).all()
+        rows = [(lesson, rank) for lesson, rank, _ in found]
+        # Fewer candidates than asked for were all the matches left: the page is whole.
+        complete = len(rows) == wanted or bool(found and found[0][2] < limit)
+    if not complete:
+        rows = session.execute(keyset(lessons, order, request).limit(wanted)).all()
 
     def keys_of(row: Any) -> tuple[Any, ...]:
         lesson, rank = row

@@ -61,6 +61,9 @@ class Project(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_project_visibility_lead", "visibility", "lead_organisation_id"),
         sa.Index("ix_project_updated", "updated_at", "id"),
+        # the live projects of one visibility, newest change first (the public list), and
+        # their count from the index alone
+        sa.Index("ix_project_visibility_updated", "visibility", "archived_at", "updated_at", "id"),
         # the portfolio's stalled list: active projects by how long since their last decision
         sa.Index("ix_project_status_last_decision", "status", "last_decision_at", "id"),
     )

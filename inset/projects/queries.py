@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence
-from typing import Any
 
 import strawberry
 
@@ -82,7 +81,7 @@ async def prefetch(info: Info, rows: Sequence[models.Project]) -> None:
     asked = node_fields(info)
     loaders = info.context.loaders
     ids = [pk(row) for row in rows]
-    loads: list[Awaitable[list[Any]]] = []
+    loads: list[Awaitable[None]] = []
     if "themes" in asked:
         loads.append(loaders.prefetch(themes_by_project, ids))
     if "partners" in asked:
