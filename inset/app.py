@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -25,9 +23,6 @@ from inset.graphql.schema import build_schema
 from inset.web.routes import graphiql_html, web_routes
 
 log = logging.getLogger("inset")
-# Allocations between two collections of the youngest generation (CPython: 700). A request
-# allocates some 100,000 objects that nearly all die young, freed by their counts.
-YOUNG_COLLECTION_THRESHOLD = 10_000
 
 
 def _bearer(request: Request) -> str | None:
@@ -81,21 +76,6 @@ def context_factory(engine: Engine, settings: Settings) -> Callable[[Request, st
     return make
 
 
-@asynccontextmanager
-async def _lifespan(app: Starlette) -> AsyncIterator[None]:
-    """Tunes the garbage collector for a long-running server, once it has started.
-
-    What start-up built (modules, the schema, the engine) lives as long as the process, so
-    it is moved out of the collector's sight; and the youngest generation is collected
-    less often. Without both, the collector's passes over those objects cost a page of
-    100 projects about a fifth of its time. In-process tests run no lifespan.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
-    yield
-
-
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = engine or create_db_engine(settings.database_url)
@@ -106,9 +86,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         graphiql_html=graphiql_html(),
     )
     # No `methods`: the endpoint answers every method itself, with the 405s the spec wants.
-    app = Starlette(
-        routes=[Route("/graphql", endpoint=endpoint), *web_routes(settings)], lifespan=_lifespan
-    )
+    app = Starlette(routes=[Route("/graphql", endpoint=endpoint), *web_routes(settings)])
     app.state.engine = engine
     app.state.settings = settings
     return app

@@ -24,6 +24,9 @@ return the same data, then prints one JSON line per figure:
 - memory_mb: the server's resident set after all of that (< 250 MB);
 - workers (PostgreSQL): requests per second of 16 concurrent clients on the page against
   `uvicorn --workers 2` over `--workers 1`.
+
+The targets of generate, page_scale, portfolio and search are set for 100,000 projects; a
+smaller run (--quick) reports those figures with "meets": null.
 """
 
 from __future__ import annotations

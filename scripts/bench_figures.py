@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
 from bench_data import Portfolio, staff_token
-from bench_load import Server, Timing, alternate, concurrent
+from bench_load import Get, Post, Server, Timing, alternate, concurrent, data, rotating, same
 
 PAGE_QUERY = """
 query Page($first: Int!) {
@@ -60,6 +58,9 @@ query Search($search: String!) {
 }
 """
 
+# The portfolio size the targets of generate, page_scale, portfolio and search are set for.
+SCALE = 100_000
+
 # From common to rare in the generated lessons; both sides take them in turn.
 SEARCHES = [
     "approach",
@@ -79,10 +80,6 @@ def emit(figure: str, database: str, value: Any, **more: Any) -> None:
     print(json.dumps(line), flush=True)
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 class Run:
     def __init__(
         self,
@@ -92,24 +89,24 @@ class Run:
         loops: dict[str, Any],
         port: Callable[[], int],
     ) -> None:
-        self.database, self.big, self.small, self.loops, self.port = (
-            database,
-            big,
-            small,
-            loops,
-            port,
-        )
+        self.database = database
+        self.big, self.small = big, small
+        self.loops = loops
+        self.port = port
 
     def all(self, *, workers: bool) -> None:
         db = self.database
         seconds = self.big.generate_seconds
+        fast = None  # the target is for SQLite
+        if db == "sqlite" and seconds is not None:
+            fast = self._at_scale(seconds < 180)
         emit(
             "generate",
             db,
             seconds,
             unit="s",
             target="< 180 s" if db == "sqlite" else None,
-            meets=None if db != "sqlite" or seconds is None else seconds < 180,
+            meets=fast,
             projects=self.big.projects,
             lessons=self.big.lessons,
             reused=self.big.reused,
@@ -131,14 +128,8 @@ class Run:
             self._page(server, small)
             self._portfolio(server, token)
             self._search(server, token)
-            emit(
-                "memory_mb",
-                db,
-                server.resident_mb(),
-                unit="MB",
-                target="< 250 MB",
-                meets=server.resident_mb() < 250,
-            )
+            resident = server.resident_mb()
+            emit("memory_mb", db, resident, unit="MB", target="< 250 MB", meets=resident < 250)
         finally:
             server.stop()
             small.stop()
@@ -175,9 +166,9 @@ class Run:
 
     def _page(self, server: Server, small: Server) -> None:
         db = self.database
-        graphql = _post(server, _page(100))
-        floor = _get(server, "/floor/page?first=100")
-        _same("page", _data(graphql), floor)
+        graphql = Post(server, _page(100))
+        floor = Get(server, "/floor/page?first=100")
+        same("page", data(graphql), floor)
         timing = alternate({"graphql": graphql, "floor": floor}, **self._sequential())
         g, f = timing["graphql"], timing["floor"]
         emit(
@@ -198,7 +189,7 @@ class Run:
             target=">= 0.25 of the floor",
             meets=g.per_second >= 0.25 * f.per_second,
         )
-        scale = alternate({"big": graphql, "small": _post(small, _page(100))}, **self._sequential())
+        scale = alternate({"big": graphql, "small": Post(small, _page(100))}, **self._sequential())
         b, s = scale["big"], scale["small"]
         emit(
             "page_scale",
@@ -208,31 +199,31 @@ class Run:
             ratio=_ratio(b.median_ms, s.median_ms),
             unit="ms",
             target=f"<= 1.2 x the page at {self.small.projects:,} projects",
-            meets=b.median_ms <= 1.2 * s.median_ms,
+            meets=self._at_scale(b.median_ms <= 1.2 * s.median_ms),
             projects=self.big.projects,
         )
 
     def _portfolio(self, server: Server, token: str) -> None:
-        graphql = _post(server, {"query": PORTFOLIO_QUERY}, token)
-        floor = _get(server, "/floor/portfolio")
-        _same("portfolio", _data(graphql), floor)
+        graphql = Post(server, {"query": PORTFOLIO_QUERY}, token)
+        floor = Get(server, "/floor/portfolio")
+        same("portfolio", data(graphql), floor)
         timing = alternate({"graphql": graphql, "floor": floor}, **self._sequential(few=True))
         self._median("portfolio", timing, "<= 1.5 x the floor", 1.5)
 
     def _search(self, server: Server, token: str) -> None:
         for words in SEARCHES:
-            _same(
+            same(
                 f"search {words!r}",
-                _data(_post(server, _search(words), token)),
-                _get(server, f"/floor/search?q={words}"),
+                data(Post(server, _search(words), token)),
+                Get(server, f"/floor/search?q={words}"),
             )
         for figure, who in (("search", token), ("search_public", None)):
 
-            def asked(words: str, who: str | None = who) -> _post:
-                return _post(server, _search(words), who)
+            def asked(words: str, who: str | None = who) -> Post:
+                return Post(server, _search(words), who)
 
-            graphql = _rotating(asked)
-            floor = _rotating(lambda words: _get(server, f"/floor/search?q={words}"))
+            graphql = rotating(asked, SEARCHES)
+            floor = rotating(lambda words: Get(server, f"/floor/search?q={words}"), SEARCHES)
             timing = alternate({"graphql": graphql, "floor": floor}, **self._sequential())
             self._median(figure, timing, "<= 1.5 x the raw full-text query", 1.5)
 
@@ -272,9 +263,14 @@ class Run:
             ratio=ratio,
             unit="ms",
             target=target,
-            meets=ratio is not None and ratio <= limit,
+            meets=self._at_scale(ratio is not None and ratio <= limit),
             requests=len(g.seconds),
         )
+
+    def _at_scale(self, meets: bool) -> bool | None:
+        """Targets set for 100,000 projects say nothing of a smaller run (--quick): there
+        the fixed cost of a request, not the SQL, decides the ratio."""
+        return meets if self.big.projects >= SCALE else None
 
     def _sequential(self, few: bool = False) -> dict[str, Any]:
         loops = self.loops
@@ -291,59 +287,6 @@ def _page(first: int) -> dict[str, Any]:
 
 def _search(words: str) -> dict[str, Any]:
     return {"query": SEARCH_QUERY, "variables": {"search": words}}
-
-
-class _post:  # noqa: N801 - used like a function
-    """A GraphQL request, checked; calling it returns the body."""
-
-    def __init__(self, server: Server, payload: dict[str, Any], token: str | None = None) -> None:
-        self.url, self.payload = f"{server.base}/graphql", payload
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def __call__(self, client: httpx.Client) -> Any:
-        r = client.post(self.url, json=self.payload, headers=self.headers)
-        body = r.json()
-        if r.status_code != 200 or "errors" in body:
-            raise SystemExit(f"graphql failed: {r.text[:500]}")
-        return body
-
-
-class _get:  # noqa: N801 - used like a function
-    def __init__(self, server: Server, path: str) -> None:
-        self.url = f"{server.base}{path}"
-
-    def __call__(self, client: httpx.Client) -> Any:
-        r = client.get(self.url)
-        if r.status_code != 200:
-            raise SystemExit(f"floor failed: {r.text[:500]}")
-        return r.json()
-
-
-def _rotating(
-    make: Callable[[str], Callable[[httpx.Client], Any]],
-) -> Callable[[httpx.Client], Any]:
-    sends = itertools.cycle([make(words) for words in SEARCHES])
-    return lambda client: next(sends)(client)
-
-
-def _data(send: Callable[[httpx.Client], Any]) -> Any:
-    with httpx.Client(timeout=120) as client:
-        body = send(client)
-    body.pop("extensions", None)
-    return body
-
-
-def _same(what: str, graphql: Any, floor: Callable[[httpx.Client], Any]) -> None:
-    with httpx.Client(timeout=120) as client:
-        expected = floor(client)
-    if graphql != expected:
-        mine, theirs = json.dumps(graphql, sort_keys=True), json.dumps(expected, sort_keys=True)
-        at = next((i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), 0)
-        raise SystemExit(
-            f"{what}: the query and its floor differ near ...{mine[max(0, at - 200) : at + 200]}"
-            f"\n  floor: ...{theirs[max(0, at - 200) : at + 200]}"
-        )
-    _log(f"checked: {what} returns the same data as its floor")
 
 
 def _ratio(value: float, floor: float) -> float | None:

@@ -10,6 +10,8 @@ and by a time, so that a slow side cannot starve the other and a drift of the ma
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import os
 import statistics
 import subprocess
@@ -129,3 +131,61 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+class Post:
+    """A GraphQL request, checked; calling it returns the body."""
+
+    def __init__(self, server: Server, payload: dict[str, Any], token: str | None = None) -> None:
+        self.url, self.payload = f"{server.base}/graphql", payload
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def __call__(self, client: httpx.Client) -> Any:
+        r = client.post(self.url, json=self.payload, headers=self.headers)
+        body = r.json()
+        if r.status_code != 200 or "errors" in body:
+            raise SystemExit(f"graphql failed: {r.text[:500]}")
+        return body
+
+
+class Get:
+    """A floor's request, checked; calling it returns the body."""
+
+    def __init__(self, server: Server, path: str) -> None:
+        self.url = f"{server.base}{path}"
+
+    def __call__(self, client: httpx.Client) -> Any:
+        r = client.get(self.url)
+        if r.status_code != 200:
+            raise SystemExit(f"floor failed: {r.text[:500]}")
+        return r.json()
+
+
+def rotating(
+    make: Callable[[str], Callable[[httpx.Client], Any]], words: list[str]
+) -> Callable[[httpx.Client], Any]:
+    """A request for each of `words` in turn, one at each call."""
+    sends = itertools.cycle([make(w) for w in words])
+    return lambda client: next(sends)(client)
+
+
+def data(send: Callable[[httpx.Client], Any]) -> Any:
+    """The body of one request, without the request id a GraphQL response carries."""
+    with httpx.Client(timeout=120) as client:
+        body = send(client)
+    body.pop("extensions", None)
+    return body
+
+
+def same(what: str, graphql: Any, floor: Callable[[httpx.Client], Any]) -> None:
+    """Stops the benchmark, showing where, unless the floor returns `graphql` exactly."""
+    with httpx.Client(timeout=120) as client:
+        expected = floor(client)
+    if graphql != expected:
+        mine, theirs = json.dumps(graphql, sort_keys=True), json.dumps(expected, sort_keys=True)
+        at = next((i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), 0)
+        raise SystemExit(
+            f"{what}: the query and its floor differ near ...{mine[max(0, at - 200) : at + 200]}"
+            f"\n  floor: ...{theirs[max(0, at - 200) : at + 200]}"
+        )
+    print(f"checked: {what} returns the same data as its floor", file=sys.stderr, flush=True)
