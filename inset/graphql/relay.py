@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -62,16 +62,6 @@ def connection(
         ),
         counter=counter,
     )
-
-
-def from_list(items: Sequence[T]) -> Connection[T]:
-    """A connection over rows already in hand (one page, nothing more)."""
-    page = Page(list(items), [str(i) for i in range(len(items))], False, False)
-
-    async def counter() -> int:
-        return len(items)
-
-    return connection(page, lambda x: x, counter)
 
 
 def node_fields(info: strawberry.Info) -> frozenset[str]:

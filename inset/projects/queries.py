@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Sequence
 
+import sqlalchemy as sa
 import strawberry
 
 from inset.db import pk
@@ -23,6 +24,29 @@ def _order(order: ProjectOrder | None) -> list[SortKey]:
     return [SortKey(column, descending), SortKey(models.Project.id, descending)]
 
 
+def filtered_projects(
+    info: Info, filter: ProjectFilter | None, *, led_by: int | None = None
+) -> sa.Select[models.Project]:
+    """The readable projects matching a `ProjectFilter`: one mapping for every caller."""
+    f = filter or ProjectFilter()
+    return service.project_list(
+        actor=info.context.actor,
+        stages=f.stages,
+        statuses=f.statuses,
+        theme_ids=ids_of(f.themes, "Theme"),
+        organisation_ids=ids_of(f.organisations, "Organisation"),
+        organisation_kinds=f.organisation_kinds,
+        sectors=f.sectors,
+        regions=f.regions,
+        innovation_types=f.innovation_types,
+        min_evidence_level=f.min_evidence_level,
+        visibility=f.visibility,
+        search=f.search,
+        updated_since=f.updated_since,
+        led_by=led_by,
+    )
+
+
 async def list_projects(
     info: Info,
     *,
@@ -34,24 +58,7 @@ async def list_projects(
     before: str | None = None,
     organisation_pk: int | None = None,
 ) -> Connection[Project]:
-    f = filter or ProjectFilter()
-    organisations = ids_of(f.organisations, "Organisation")
-    stmt = service.project_list(
-        actor=info.context.actor,
-        stages=f.stages,
-        statuses=f.statuses,
-        theme_ids=ids_of(f.themes, "Theme"),
-        organisation_ids=organisations,
-        organisation_kinds=f.organisation_kinds,
-        sectors=f.sectors,
-        regions=f.regions,
-        innovation_types=f.innovation_types,
-        min_evidence_level=f.min_evidence_level,
-        visibility=f.visibility,
-        search=f.search,
-        updated_since=f.updated_since,
-        led_by=organisation_pk,
-    )
+    stmt = filtered_projects(info, filter, led_by=organisation_pk)
     keys = _order(order)
     session = info.context.session
     page = fetch_page(
