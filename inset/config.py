@@ -61,6 +61,8 @@ class Settings:
     max_nodes: int = 20000
     max_page_size: int = 100
     cookie_secure: bool = False
+    metrics_allow: str = "127.0.0.1,::1"  # addresses and networks that may read /metrics
+    metrics_token: str = ""  # a bearer token that opens /metrics from anywhere
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -70,4 +72,6 @@ class Settings:
             optimism_bias=_optimism_bias_from_env(),
             secret_key=_secret_key(),
             cookie_secure=os.environ.get("INSET_COOKIE_SECURE", "") == "1",
+            metrics_allow=os.environ.get("INSET_METRICS_ALLOW", "127.0.0.1,::1"),
+            metrics_token=os.environ.get("INSET_METRICS_TOKEN", ""),
         )
