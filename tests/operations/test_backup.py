@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -89,6 +91,49 @@ async def test_records_can_be_made_after_a_restore(demo, db_url, empty_db_url, t
         "Restored Charity One",
         "Restored Charity Two",
     ]
+
+
+def test_a_backup_taken_while_the_server_writes_is_of_one_moment(
+    world, engine, empty_db_url, tmp_path
+):
+    staff_org = world.staff.organisation_id  # made directly, without an audit event
+    made: list[int] = []
+    stop = threading.Event()
+
+    def write() -> None:  # as the server would: an organisation and its audit event a time
+        while not stop.is_set():
+            made.append(world.org().id)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while len(made) < 3:
+            time.sleep(0.01)
+        write_backup(engine, tmp_path / "inset.backup")
+        written = len(made)
+        while len(made) < written + 3:  # the writer went on after the snapshot
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        writer.join()
+    restored = create_db_engine(empty_db_url)
+    try:
+        read_backup(restored, tmp_path / "inset.backup")
+        with restored.connect() as conn:
+            organisations = set(conn.execute(sa.text("SELECT id FROM organisation")).scalars())
+            audited = set(
+                conn.execute(
+                    sa.text(
+                        "SELECT entity_id FROM audit_event WHERE action = 'organisation.create'"
+                    )
+                ).scalars()
+            )
+    finally:
+        restored.dispose()
+
+    # Every table was read at one moment: each organisation with its audit event, no more.
+    assert organisations - {staff_org} == audited
+    assert 3 <= len(audited) < len(made)
 
 
 def test_a_database_with_rows_is_refused_and_left_as_it_was(demo, tmp_path):
