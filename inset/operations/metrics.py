@@ -8,6 +8,7 @@ multiprocess mode). Without it, a scrape sees the one process that answers.
 
 from __future__ import annotations
 
+import atexit
 import hmac
 import ipaddress
 import os
@@ -40,7 +41,10 @@ MAX_OPERATION_NAMES = 100
 MAX_NAME_LENGTH = 64
 
 REGISTRY = CollectorRegistry(auto_describe=True)
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # The pool gauges count live processes only: a process that ends takes its own out.
+    atexit.register(lambda: multiprocess.mark_process_dead(os.getpid()))  # type: ignore[no-untyped-call]
+else:
     ProcessCollector(registry=REGISTRY)  # memory, CPU, open files; one process only
 
 REQUESTS = Counter(

@@ -1,6 +1,6 @@
 """One JSON line a request on stdout, and the request's figures for /metrics.
 
-A line holds the request id, method, the first segment of the path, the GraphQL
+A line holds the request id, method, the route (the path's template), the GraphQL
 operation's name and type, status, outcome, duration and the kind of viewer. Nothing a
 client wrote goes in beyond a name the GraphQL grammar allows: no query string, no
 variables, no headers, no cookie, so no token, password, email or free text. Example:
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -32,7 +31,6 @@ from inset.operations import metrics
 
 logger = logging.getLogger("inset.requests")
 
-_SEGMENT = re.compile(r"/[A-Za-z0-9_.-]{0,40}")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _QUIET = frozenset({"/healthz", "/readyz", "/metrics"})  # probes and scrapes, every few seconds
 
@@ -65,10 +63,11 @@ def viewer_kind(actor: Any) -> str:
     return str(actor.role.value).lower()
 
 
-def route_of(path: str) -> str:
-    """The path's first segment, which names the route without anything typed after it."""
-    match = _SEGMENT.match(path)
-    return match.group(0) if match and len(path) <= 2048 else "/other"
+def route_of(scope: Scope) -> str:
+    """The template of the route that answered ("/projects/{project_id}"), which holds
+    nothing the client typed; "(none)" when no route matched."""
+    path = getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) and path else "(none)"
 
 
 def _outcome_from_status(status: int) -> str:
@@ -107,7 +106,7 @@ class RequestLog:
     def _record(
         self, scope: Scope, state: dict[str, Any], response: dict[str, Any], seconds: float
     ) -> None:
-        route = route_of(scope.get("path", ""))
+        route = route_of(scope)
         operation = state.get("operation")
         name = operation.name.value if operation is not None and operation.name else None
         outcome = state.get("outcome") or _outcome_from_status(response["status"])
