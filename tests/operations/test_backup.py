@@ -8,6 +8,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from conftest import is_postgres
 from sqlmodel import SQLModel
 
 from inset.db import create_db_engine
@@ -185,3 +186,28 @@ def test_a_database_behind_the_migrations_is_not_backed_up_and_the_old_file_stay
 
     assert out.read_text() == "yesterday's backup"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inset.backup", "old.db"]
+
+
+@pytest.mark.skipif(
+    not is_postgres(), reason="moving to PostgreSQL needs INSET_TEST_DATABASE_URL=postgresql://..."
+)
+async def test_a_backup_moves_a_sqlite_database_to_postgresql(empty_db_url, tmp_path):
+    sqlite_url = f"sqlite:///{tmp_path}/trial.db"
+    upgrade(sqlite_url)
+    trial = create_db_engine(sqlite_url)
+    moved = create_db_engine(empty_db_url)
+    try:
+        load_seeds(trial, SEEDS)
+        cookies = await sign_in(trial, sqlite_url)
+        before = await answers(trial, sqlite_url, cookies, [])
+        write_backup(trial, tmp_path / "trial.backup")
+        read_backup(moved, tmp_path / "trial.backup")
+        after = await answers(moved, empty_db_url, cookies, [])
+    finally:
+        trial.dispose()
+        moved.dispose()
+
+    # Full-text search ranks and cuts snippets by each database's own rules.
+    for seen in (*before.values(), *after.values()):
+        seen[0][1]["data"].pop("searched")
+    assert after == before
