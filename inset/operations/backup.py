@@ -112,6 +112,9 @@ def write_backup(engine: Engine, out: Path) -> Summary:
                     f"the database is at revision {revision or 'none'}, not {head}: "
                     "run `inset db upgrade` first"
                 )
+            # Readable by its owner only: it holds password hashes and every PRIVATE record.
+            partial.unlink(missing_ok=True)
+            partial.touch(mode=0o600)
             with gzip.open(partial, "wt", encoding="utf-8") as file:
                 summary = _write(conn, file, str(revision))
             conn.rollback()

@@ -51,6 +51,7 @@ def backup(engine, db_url, tmp_path):
     result = inset(db_url, "backup", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("wrote ")
+    assert out.stat().st_mode & 0o777 == 0o600  # password hashes, PRIVATE records
     return out
 
 
