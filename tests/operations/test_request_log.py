@@ -136,3 +136,12 @@ async def test_a_path_is_logged_by_its_route_template_only(api, lines):
     assert "jane" not in lines.text()
     assert "example.org" not in lines.text()
     assert "abc" not in lines.text()
+
+
+async def test_a_refused_token_is_logged_as_denied_without_the_token(api, lines):
+    response = await api.post(VIEWER, token="inset_not-a-real-token-123")
+
+    (line,) = lines.requests()
+    assert response.status_code == 401
+    assert (line["status"], line["outcome"], line["viewer"]) == (401, "denied", "anonymous")
+    assert "not-a-real-token" not in lines.text()
