@@ -77,7 +77,7 @@ def test_an_nhs_number_with_a_valid_check_digit_is_found(text: str) -> None:
         f"1{VALID_NHS}",  # eleven digits
         f"{VALID_NHS}012",  # a 13-digit run
         f"0.{VALID_NHS}",  # a decimal
-        f"{VALID_NHS[:3]} {VALID_NHS[3:7]} {VALID_NHS[7:]}",  # grouped 3-4-3
+        f"£{VALID_NHS[0]} {VALID_NHS[1:4]} {VALID_NHS[4:7]} {VALID_NHS[7:]}",  # money
     ],
 )
 def test_other_ten_digit_figures_are_not_nhs_numbers(text: str) -> None:
@@ -207,7 +207,7 @@ def test_contact_details_are_personal_data_only_in_public_text(text: str, kind: 
         "SW1A",
         "the M1 motorway",
         "results at KS4 1st and 2nd",
-        "sw1a 1aa",  # postcodes are matched as written: upper case
+        "e2 3rd",  # an ordinal counts as an inward code only in capitals
     ],
 )
 def test_service_numbers_handles_and_partial_postcodes_are_not_contact_details(text: str) -> None:
