@@ -30,7 +30,11 @@ _AT_SIGN = r" ?@ ?"
 _AT_BRACKET = r" ?[\[({<] ?at ?[\])}>] ?"
 _DOT_DISGUISED = r"(?: ?[\[({<] ?dot ?[\])}>] ?| dot )"
 _DOT = rf"(?:\.|{_DOT_DISGUISED})"
-_LOCAL = rf"(?<![\w.%+-])[\w%+-]+(?:{_DOT}[\w%+-]+)*"
+# A local part starts only where one can start, not after a dot of any kind: otherwise
+# "a dot a dot a ..." would be tried from every word, in quadratic time.
+_LOCAL = (
+    rf"(?<![\w.%+-])(?<!\bdot )(?<![\])}}>])(?<![\])}}>] )[\w%+-]+(?:{_DOT}[\w%+-]+)*"
+)
 _COMMON_ENDINGS = (
     r"(?:com|org|net|uk|gov|ac|nhs|sch|edu|io|info|me|biz|eu|ie|scot|wales|cymru|london"
     r"|email|online|co)"
