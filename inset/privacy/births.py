@@ -40,14 +40,14 @@ _DATE_FORMS = [
         rf"(?<!\d)(?P<a>\d{{1,2}}){SEP}(?P<b>\d{{1,2}}){SEP}(?P<year>\d{{4}}|\d{{2}})(?!\d)",
         rf"(?<!\d)(?P<year>\d{{4}}){SEP}(?P<month>\d{{1,2}}){SEP}(?P<day>\d{{1,2}})(?!\d)",
         r"(?<!\d)(?P<compact>\d{8}|\d{6})(?!\d)",
-        rf"(?<![\w]){_DAY}{_PART}(?:of )?{_MONTH}{_PART}{_YEAR}(?!\d)",
-        rf"(?<![\w]){_MONTH}{_PART}{_DAY}{_PART}{_YEAR}(?!\d)",
+        rf"(?<!\d){_DAY}{_PART}(?:of )?{_MONTH}{_PART}{_YEAR}(?!\d)",
+        rf"(?<![A-Za-z]){_MONTH}{_PART}{_DAY}{_PART}{_YEAR}(?!\d)",
         rf"(?<!\d)(?P<year>\d{{4}}){_PART}{_MONTH}{_PART}{_DAY}(?!\d)",
     )
 ]
 
 _CUE = re.compile(
-    r"(?<![A-Za-z])(?:d ?\. ?o ?\. ?b\b\.?|dob\b|d o b\b|date ?-?of ?-?birth|birth ?-?date"
+    r"(?<![A-Za-z])(?:d ?\. ?o ?\. ?b\.?|dob|d o b|date ?-?of ?-?birth|birth ?-?date"
     r"|birthday|b-?day|born)(?![A-Za-z])",
     re.IGNORECASE,
 )

@@ -62,8 +62,8 @@ _PHONE_CANDIDATE = re.compile(
 
 def _is_phone_number(match: re.Match[str]) -> bool:
     groups, _ = digit_groups(match["number"])
-    if match["international"]:
-        groups[0] = "0" + groups[0]
+    if match["international"] and not groups[0].startswith("0"):
+        groups[0] = "0" + groups[0]  # "+44 07700 900123" keeps the 0 people add anyway
     first = groups[0]
     if len(first) < 3 or first[0] != "0" or first[1] not in "1237":
         return False

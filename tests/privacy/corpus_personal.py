@@ -117,6 +117,9 @@ PERSONAL_DATA: list[tuple[str, str]] = [
     (DATE_OF_BIRTH, "DOB 03\u201304\u20132015"),  # en dashes
     (DATE_OF_BIRTH, "D.O.B.\n2015-04-03"),
     (DATE_OF_BIRTH, "born 1987-11-30"),
+    (DATE_OF_BIRTH, "DOB03/04/2015"),
+    (DATE_OF_BIRTH, "DOB3 April 2015"),
+    (DATE_OF_BIRTH, "dob:3rd april 2015"),
     # Email addresses and their disguises
     (EMAIL, "write to jo.bloggs+inset@example.org.uk"),
     (EMAIL, "https://jo@files.example.com/report"),
@@ -164,6 +167,9 @@ PERSONAL_DATA: list[tuple[str, str]] = [
     (PHONE, in_digits_of("07700 900123", "\u0966")),
     (PHONE, "call 07700 900123 24 hours a day"),
     (PHONE, "Tel.07700 900123"),
+    (PHONE, "+44 07700 900123"),
+    (PHONE, "+44-7700-900123"),
+    (PHONE, "(07700) 900123"),
     # Full postcodes, any case and spacing
     (POSTCODE, "SW1A 1AA"),
     (POSTCODE, "lives at M1 1AE"),

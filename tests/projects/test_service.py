@@ -175,7 +175,8 @@ def test_going_public_checks_the_text_of_the_projects_records_too(world, engine)
     [error] = refused.value.each()
     assert isinstance(error, PersonalData)
     assert error.kind == "a phone number"
-    assert error.field is not None and error.field[-1] == "body"
+    assert error.field is not None
+    assert error.field[-1] == "body"
 
     with Session(engine) as session:
         assert session.get(Project, project.id).visibility is Visibility.PRIVATE
