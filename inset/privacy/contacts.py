@@ -32,9 +32,7 @@ _DOT_DISGUISED = r"(?: ?[\[({<] ?dot ?[\])}>] ?| dot )"
 _DOT = rf"(?:\.|{_DOT_DISGUISED})"
 # A local part starts only where one can start, not after a dot of any kind: otherwise
 # "a dot a dot a ..." would be tried from every word, in quadratic time.
-_LOCAL = (
-    rf"(?<![\w.%+-])(?<!\bdot )(?<![\])}}>])(?<![\])}}>] )[\w%+-]+(?:{_DOT}[\w%+-]+)*"
-)
+_LOCAL = rf"(?<![\w.%+-])(?<!\bdot )(?<![\])}}>])(?<![\])}}>] )[\w%+-]+(?:{_DOT}[\w%+-]+)*"
 _COMMON_ENDINGS = (
     r"(?:com|org|net|uk|gov|ac|nhs|sch|edu|io|info|me|biz|eu|ie|scot|wales|cymru|london"
     r"|email|online|co)"
