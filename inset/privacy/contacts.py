@@ -15,8 +15,9 @@ that is or becomes PUBLIC (see `personal_data`).
   flagged: they belong to services such as Childline, and public texts rightly signpost
   them.
 - Full postcodes (outward and inward code) in any case and spacing, for the postcode
-  areas that exist, so "KS4 1st" (a key stage) and "Y10 2nd" pass; a lower-case inward
-  code that reads as an ordinal ("e2 3rd") counts only in capitals.
+  areas that exist, so "KS4 1st" (a key stage) and "Y10 2nd" pass. After a two-character
+  outward code, a lower-case inward code that reads as an ordinal ("e2 3rd", "m1 1st")
+  counts only in capitals; "b33 8th" and "ls1 1st" count as written.
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ def find_postcode(text: str) -> int | None:
     for match in _POSTCODE.finditer(text):
         if match["area"].upper() not in _AREAS:
             continue
-        inward = match["inward"]
-        if _ORDINAL.fullmatch(inward) and not inward.isupper():
+        inward, outward = match["inward"], match["area"] + match["district"]
+        if _ORDINAL.fullmatch(inward) and not inward.isupper() and len(outward) == 2:
             continue
         return match.start()
     return None

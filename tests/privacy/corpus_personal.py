@@ -187,5 +187,7 @@ PERSONAL_DATA: list[tuple[str, str]] = [
     (POSTCODE, f"LS1{ZWSP}4AB"),
     (POSTCODE, full_width("LS1 4AB")),
     (POSTCODE, "E2 3RD"),
+    (POSTCODE, "Postcode: b33 8th"),
+    (POSTCODE, "m11ae"),
     (POSTCODE, "family moved to\nNE1 4ST"),
 ]
