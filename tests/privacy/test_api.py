@@ -76,7 +76,7 @@ query($id: ID!) {
 
 
 @dataclass
-class Stage:
+class Scene:
     """A PUBLIC project with an outcome and a cost, and tokens for its lead and for staff."""
 
     api: Any
@@ -106,7 +106,7 @@ class Stage:
 
 
 @pytest.fixture
-def stage(api: Any, world: Any, engine: Engine) -> Stage:
+def scene(api: Any, world: Any, engine: Engine) -> Scene:
     lead: Actor = world.lead()
     project = world.project(lead, visibility=Visibility.PUBLIC)
     with transaction(engine) as session:
@@ -128,7 +128,7 @@ def stage(api: Any, world: Any, engine: Engine) -> Stage:
             confidence=2,
         )
         outcome_id, cost_id = outcome.id or 0, cost.id or 0
-    return Stage(
+    return Scene(
         api=api,
         engine=engine,
         project=project,
@@ -140,10 +140,10 @@ def stage(api: Any, world: Any, engine: Engine) -> Stage:
     )
 
 
-Send = Callable[[Stage, str], Awaitable[list[dict[str, Any]]]]
+Send = Callable[[Scene, str], Awaitable[list[dict[str, Any]]]]
 
 
-async def project_summary(s: Stage, text: str) -> list[dict[str, Any]]:
+async def project_summary(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {
         "title": f"Project {next(s.counter)}",
         "summary": text,
@@ -154,7 +154,7 @@ async def project_summary(s: Stage, text: str) -> list[dict[str, Any]]:
     return await s.send(CREATE_PROJECT, input, s.lead_token)
 
 
-async def evidence_title(s: Stage, text: str) -> list[dict[str, Any]]:
+async def evidence_title(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {
         "projectId": s.project_id,
         "kind": "SURVEY",
@@ -165,12 +165,12 @@ async def evidence_title(s: Stage, text: str) -> list[dict[str, Any]]:
     return await s.send(RECORD_EVIDENCE, input, s.lead_token)
 
 
-async def lesson_body(s: Stage, text: str) -> list[dict[str, Any]]:
+async def lesson_body(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {"projectId": s.project_id, "kind": "BARRIER", "title": "Data", "body": text}
     return await s.send(RECORD_LESSON, input, s.lead_token)
 
 
-async def cost_funding_source(s: Stage, text: str) -> list[dict[str, Any]]:
+async def cost_funding_source(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {
         "projectId": s.project_id,
         "category": "STAFF",
@@ -182,22 +182,22 @@ async def cost_funding_source(s: Stage, text: str) -> list[dict[str, Any]]:
     return await s.send(RECORD_COST, input, s.lead_token)
 
 
-async def observation_note(s: Stage, text: str) -> list[dict[str, Any]]:
+async def observation_note(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {"outcomeId": s.outcome_id, "value": "24", "observedOn": "2024-01-31", "note": text}
     return await s.send(OBSERVE_OUTCOME, input, s.lead_token)
 
 
-async def organisation_name(s: Stage, text: str) -> list[dict[str, Any]]:
+async def organisation_name(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {"name": f"{text} ({next(s.counter)})", "kind": "CHARITY"}
     return await s.send(CREATE_ORGANISATION, input, s.staff_token)
 
 
-async def organisation_region(s: Stage, text: str) -> list[dict[str, Any]]:
+async def organisation_region(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {"name": f"Organisation {next(s.counter)}", "kind": "CHARITY", "region": text}
     return await s.send(CREATE_ORGANISATION, input, s.staff_token)
 
 
-async def account_name(s: Stage, text: str) -> list[dict[str, Any]]:
+async def account_name(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {
         "email": f"someone{next(s.counter)}@example.org",
         "name": text,
@@ -207,7 +207,7 @@ async def account_name(s: Stage, text: str) -> list[dict[str, Any]]:
     return await s.send(CREATE_ACCOUNT, input, s.staff_token)
 
 
-async def gate_rationale(s: Stage, text: str) -> list[dict[str, Any]]:
+async def gate_rationale(s: Scene, text: str) -> list[dict[str, Any]]:
     input = {
         "projectId": s.project_id,
         "decision": "HOLD",
@@ -217,11 +217,11 @@ async def gate_rationale(s: Stage, text: str) -> list[dict[str, Any]]:
     return await s.send(DECIDE_GATE, input, s.lead_token)
 
 
-async def archive_reason(s: Stage, text: str) -> list[dict[str, Any]]:
+async def archive_reason(s: Scene, text: str) -> list[dict[str, Any]]:
     return await s.send(ARCHIVE_RECORD, {"id": s.cost_id, "reason": text}, s.lead_token)
 
 
-async def token_name(s: Stage, text: str) -> list[dict[str, Any]]:
+async def token_name(s: Scene, text: str) -> list[dict[str, Any]]:
     return await s.send(CREATE_TOKEN, {"name": text, "scope": "READ"}, s.lead_token)
 
 
@@ -250,35 +250,35 @@ def audit_events(engine: Engine) -> int:
 
 
 async def test_every_rendering_of_personal_data_is_refused_through_a_sample_of_fields(
-    stage: Stage,
+    scene: Scene,
 ) -> None:
-    before = audit_events(stage.engine)
+    before = audit_events(scene.engine)
     fields = cycle(PUBLIC_FIELDS)
     private = cycle(PRIVATE_FIELDS)
     wrong = []
     for kind, text in PERSONAL_DATA:
         send, path = next(fields)
-        errors = await send(stage, text)
+        errors = await send(scene, text)
         got = [(e["field"], e["code"], kind in e["message"]) for e in errors]
         if got != [(path, "PERSONAL_DATA", True)]:
             wrong.append((send.__name__, text, errors))
         if kind in ALWAYS_REFUSED:
             send, path = next(private)
-            errors = await send(stage, text)
+            errors = await send(scene, text)
             if [(e["field"], e["code"]) for e in errors] != [(path, "PERSONAL_DATA")]:
                 wrong.append((send.__name__, text, errors))
 
     assert wrong == []
-    assert audit_events(stage.engine) == before  # nothing was stored
+    assert audit_events(scene.engine) == before  # nothing was stored
 
 
-async def test_ordinary_text_is_accepted_in_public_fields(stage: Stage) -> None:
+async def test_ordinary_text_is_accepted_in_public_fields(scene: Scene) -> None:
     accepting = [f for f in PUBLIC_FIELDS if f[0] is not gate_rationale]
     fields = cycle(accepting)
     wrong = []
     for text in ORDINARY_TEXT:
         send, _ = next(fields)
-        errors = await send(stage, text)
+        errors = await send(scene, text)
         if errors:
             wrong.append((send.__name__, text, errors))
 
@@ -286,9 +286,9 @@ async def test_ordinary_text_is_accepted_in_public_fields(stage: Stage) -> None:
 
 
 async def test_contact_details_are_accepted_where_only_writers_and_staff_read(
-    stage: Stage,
+    scene: Scene,
 ) -> None:
-    errors = await token_name(stage, "laptop, ask jo@example.org")
+    errors = await token_name(scene, "laptop, ask jo@example.org")
 
     assert errors == []
 
