@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from inset.config import Settings
+from inset.config import ConfigError, Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -350,6 +350,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env()
+    except ConfigError as error:  # exit 2, as for a bad command line: nothing was tried
+        print(f"inset: {error}", file=sys.stderr)
+        return 2
+    try:
         handler: Handler = args.handler
         return handler(args, settings)
     except CommandError as error:
