@@ -27,6 +27,13 @@ pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="need
 
 JSON = {"Content-Type": "application/json"}
 QUERY = json.dumps({"query": "{ viewer { name } }"}).encode()
+SIGN_IN = json.dumps(
+    {
+        "query": "mutation($i: SignInInput!) { signIn(input: $i) { account { name } } }",
+        "variables": {"i": {"email": "lead@northmoor.example", "password": "demo-lead-northmoor"}},
+    }
+)
+FROM_A_TLS_PROXY = {**JSON, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
 
 class Server:
@@ -199,3 +206,22 @@ def test_a_request_that_never_finishes_is_cut_off_after_the_graceful_timeout(ser
     with client:
         server.process.communicate(timeout=60)
     assert server.process.returncode in (0, -signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    ("options", "secure"),
+    [
+        ([], False),
+        (["--proxy-headers"], True),
+        (["--forwarded-allow-ips", "127.0.0.1,::1"], True),
+        (["--proxy-headers", "--forwarded-allow-ips", "192.0.2.10"], False),
+    ],
+)
+def test_behind_a_trusted_tls_proxy_the_sign_in_cookie_is_secure(serve, options, secure):
+    server = serve("--demo", *options)
+
+    response = httpx.post(f"{server.base}/graphql", content=SIGN_IN, headers=FROM_A_TLS_PROXY)
+
+    assert response.json()["data"]["signIn"]["account"] is not None
+    cookie = response.headers["set-cookie"]
+    assert ("; secure" in cookie.lower()) is secure, cookie
