@@ -410,12 +410,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env()
+        handler: Handler = args.handler
+        return handler(args, settings)
     except ConfigError as error:  # exit 2, as for a bad command line: nothing was tried
         print(f"inset: {error}", file=sys.stderr)
         return 2
-    try:
-        handler: Handler = args.handler
-        return handler(args, settings)
     except CommandError as error:
         print(f"inset: {error}", file=sys.stderr)
         return 1

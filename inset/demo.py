@@ -6,7 +6,6 @@ The portfolio ships inside the package (`inset/seeds/`, copied there from the re
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,16 +44,14 @@ def prepare_demo(url: str, seeds_path: Path) -> str | None:
                 with Session(bind=conn, expire_on_commit=False) as session:
                     summary = None if has_data(session) else load_into(session, seeds)
                     session.flush()
-        return summary
     except BaseException:
-        engine.dispose()
+        engine.dispose()  # the file is closed before it is removed
         if created is not None:
             for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(FileNotFoundError):
-                    Path(f"{created}{suffix}").unlink()
+                Path(f"{created}{suffix}").unlink(missing_ok=True)
         raise
-    finally:
-        engine.dispose()
+    engine.dispose()
+    return summary
 
 
 def _new_sqlite_file(url: str) -> Path | None:
