@@ -110,7 +110,7 @@ class AccountMutation:
                 "max_age": int(sessions.LIFETIME.total_seconds()),
                 "httponly": True,
                 "samesite": "lax",
-                "secure": context.settings.cookie_secure,
+                "secure": context.settings.cookie_secure or context.https,
                 "path": "/",
             }
         )
@@ -135,6 +135,7 @@ class AccountMutation:
                 "max_age": 0,
                 "httponly": True,
                 "samesite": "lax",
+                "secure": context.settings.cookie_secure or context.https,
                 "path": "/",
             }
         )

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from inset.accounts.loaders import account_by_id
+from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk
 from inset.gates import models
@@ -103,7 +103,7 @@ class GateDecision(Node):
     async def decided_by(self, info: Info) -> Account | None:
         if self.decided_by_pk is None:
             return None
-        row = await info.context.loaders.load(account_by_id, self.decided_by_pk)
+        row = await info.context.loaders.load(account_by_reference, self.decided_by_pk)
         return Account.from_model(row) if row else None
 
     @strawberry.field(description="The lesson given with the decision, if any and readable.")

@@ -22,6 +22,9 @@ class Context:
     settings: Settings
     request_id: str
     session_cookie: str | None = None  # the web session this request came with, if any
+    # Over HTTPS, directly or through a trusted proxy that said so (uvicorn's proxy
+    # headers set the scheme): cookies set in answer are then Secure.
+    https: bool = False
     loaders: Loaders = field(init=False)
     response_cookies: list[dict[str, Any]] = field(default_factory=list)
 

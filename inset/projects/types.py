@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from inset.accounts.loaders import account_by_id
+from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk, utcnow
 from inset.graphql.context import Info
@@ -107,7 +107,7 @@ class Project(Node):
     async def lead(self, info: Info) -> Account | None:
         if self.row.lead_account_id is None:
             return None
-        row = await info.context.loaders.load(account_by_id, self.row.lead_account_id)
+        row = await info.context.loaders.load(account_by_reference, self.row.lead_account_id)
         return Account.from_model(row) if row else None
 
     @strawberry.field(description="The criteria of a gate, met or not. Default: the next stage.")

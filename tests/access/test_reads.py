@@ -140,8 +140,14 @@ def shown(page: dict[str, Any]) -> tuple[int, set[str]]:
 async def test_every_project_list_and_its_total_count_hold_exactly_what_the_viewer_may_read(
     api: Api, cast: Cast, who: Who
 ) -> None:
-    # given one project of each visibility, led by the lead organisation with a partner
-    projects = {v: cast.project(v, title=f"Kinship carers ({v.lower()})") for v in Visibility}
+    # given one project of each visibility, led by the lead organisation with a partner and
+    # by its lead (whose account everyone then reads, as the lead of the public one)
+    projects = {
+        v: cast.project(
+            v, title=f"Kinship carers ({v.lower()})", lead_account_id=cast.owner.account_id
+        )
+        for v in Visibility
+    }
     ids = {
         "lead": gid("Organisation", cast.lead_org),
         "partner": gid("Organisation", cast.partner_org),
