@@ -177,6 +177,12 @@ def _check_lead_account(
         )
 
 
+def _check_anonymised_lessons(session: Session, project: Project, field: str) -> None:
+    from inset.lessons.anonymity import check_anonymised_lessons
+
+    check_anonymised_lessons(session=session, project=project, field=field)
+
+
 def _set_links(
     session: Session, project_id: int, partners: list[int] | None, themes: list[int] | None
 ) -> None:
@@ -324,6 +330,11 @@ def update_project(
         setattr(project, name, value)
     _set_links(session, project_id, partners, themes)
     session.flush()
+    # A new title or a new partner must not turn an anonymised lesson into one that names them.
+    if "title" in values and values["title"] != before.get("title"):
+        _check_anonymised_lessons(session, project, "title")
+    if partners is not None and set(partners) - set(old_partners):
+        _check_anonymised_lessons(session, project, "partner_organisation_ids")
     refresh_evidence_level(session=session, project=project)
     diff = audit.diff(before, project)
     if partners is not None and sorted(partners) != old_partners:
@@ -365,6 +376,8 @@ def set_visibility(
     if visibility is Visibility.PUBLIC:
         for field, value in public_text_of(session=session, project=project):
             no_personal_data({field: value}, public=True)
+    if visibility.breadth > project.visibility.breadth:
+        _check_anonymised_lessons(session, project, "visibility")
     before = project.visibility
     project.visibility = visibility
     project.version += 1

@@ -158,7 +158,10 @@ class Project(Node):
 
         return await benefits_of(info, self.pk, first=first, after=after)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The project's live lessons, newest first. Anonymised ones are listed "
+        "only for staff and the project's own organisations (lead and partners)."
+    )
     async def lessons(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Lesson, strawberry.lazy("inset.lessons.types")]]:
