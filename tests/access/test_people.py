@@ -172,7 +172,7 @@ async def test_reading_many_accounts_takes_as_many_statements_as_reading_a_few(
     assert [n is not None for n in many["nodes"]] == [True] * 3 + [False] * 27
     assert for_many == for_few
     # one statement reads the accounts asked and checks them, for 4 ids as for 30
-    assert sum("audit_event.account_id" in s for s in statements) == 2
+    assert sum("project.lead_account_id = account.id" in s for s in statements) == 2
 
 
 @pytest.mark.parametrize("who", [pytest.param(w, id=label(w)) for w in Who])
