@@ -25,8 +25,9 @@ four letters or digits. Charities keep their "Trust", "Society" or "Foundation":
 too many would leave an ordinary word ("Together", "Children's") to refuse. A council
 named after an ordinary word ("Reading Borough Council") will see that word refused in
 its anonymised lessons; the message says which name matched, so the author can write
-around it. Not caught: abbreviations and nicknames, a charity's name without its
-"Trust", a person's first or last name alone, and names split across fields.
+around it. A person is matched by their account's full name, when it has at least two
+words. Not caught: abbreviations and nicknames, a charity's name without its "Trust", a
+person's first or last name alone, and names split across fields.
 """
 
 from __future__ import annotations
@@ -132,7 +133,13 @@ def names_on_project(*, session: Session, project: Project) -> list[Name]:
             )
         )
     )
-    names += [Name("a person on the project", p, (normalise(p),)) for p in set(people)]
+    # A name of one word is more likely a shared account's ("Reception") than a person's,
+    # and matching it alone would refuse ordinary words.
+    names += [
+        Name("a person on the project", p, (normalise(p),))
+        for p in sorted(set(people))
+        if len(normalise(p).split()) > 1
+    ]
     return [n for n in names if any(n.forms)]
 
 

@@ -95,6 +95,7 @@ def story(world: World) -> Story:
         partner_organisation_ids=[pk(charity)],
         visibility=Visibility.MEMBERS,
     )
+    person(world, charity, "Reception")  # a shared account, not a person
     return Story(world, council, charity, lead, person(world, council, "Priya Shah"), project)
 
 
@@ -188,6 +189,7 @@ ORDINARY = [
     "Northmoorside families travelled furthest.",  # not the word Northmoor
     "A chat tool alone did not bring children home.",
     "Priya and Mr Shah are common names; neither alone is matched.",
+    "Reception staff greeted every carer by name.",
 ]
 
 
