@@ -32,6 +32,23 @@ def no_personal_data(fields: Mapping[str, str | None], *, public: bool) -> None:
     check_free_text({(name,): value for name, value in fields.items()}, public=public)
 
 
+SEARCH_LENGTH = 200
+
+
+def search_words(value: str | None, field: tuple[str, ...]) -> str | None:
+    """The words of a "contains" search, trimmed; None when there are none.
+
+    INVALID on `field` past SEARCH_LENGTH characters: no name or title is that long, and
+    a pattern of tens of thousands of characters is more than SQLite's LIKE will take.
+    """
+    if value is None:
+        return None
+    words = value.strip()
+    if len(words) > SEARCH_LENGTH:
+        raise Invalid(f"{field[-1]} must be at most {SEARCH_LENGTH} characters", field)
+    return words or None
+
+
 def in_range(value: int, field: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise Invalid(f"{field} must be from {low} to {high}", (field,))

@@ -27,7 +27,7 @@ from inset.projects.models import (
     Visibility,
 )
 from inset.themes.service import existing_theme_ids
-from inset.validation import no_personal_data, required_text, text
+from inset.validation import no_personal_data, required_text, search_words, text
 
 FREE_TEXT = ("title", "summary", "problem", "theory_of_change")
 EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on")
@@ -474,8 +474,8 @@ def project_list(
         if regions:
             lead = lead.where(col(Organisation.region).in_(regions))
         conditions.append(lead.exists())
-    if search and search.strip():
-        words = search.strip()
+    words = search_words(search, ("filter", "search"))
+    if words:
         conditions.append(
             sa.or_(
                 col(Project.title).icontains(words, autoescape=True),
