@@ -27,7 +27,7 @@ def _parse_decimal(value: object) -> Decimal:
         raise GraphQLError(f"a Decimal has at most {MAX_DECIMAL_CHARS} characters")
     if not _DECIMAL.fullmatch(value):
         raise GraphQLError(
-            f"{value[:MAX_DECIMAL_CHARS]!r} is not a Decimal: write digits with at most one "
+            f"{value[:MAX_DECIMAL_CHARS]!r} is not a decimal number: write digits with at most one "
             'decimal point and an optional leading minus, such as "12500.00" or "-3.5" '
             "(no exponent, spaces or thousands separators)"
         )

@@ -27,7 +27,7 @@ from inset.projects.models import (
     Visibility,
 )
 from inset.themes.service import existing_theme_ids
-from inset.validation import no_personal_data, required_text, search_words, text
+from inset.validation import no_personal_data, required_text, search_words, text, within_dates
 
 FREE_TEXT = ("title", "summary", "problem", "theory_of_change")
 EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on")
@@ -201,6 +201,7 @@ def create_project(
     """A new project at IDEA, ACTIVE. A LEAD may create one only for their organisation
     (as lead or as partner)."""
     require_writer(actor)
+    within_dates(started_on, "started_on")
     values = _clean_text(
         {
             "title": title,
@@ -305,6 +306,7 @@ def update_project(
         themes = existing_theme_ids(
             session=session, theme_ids=changes["theme_ids"], field="theme_ids"
         )
+    within_dates(changes.get("started_on"), "started_on")
     for name in ("innovation_type", "started_on"):
         if changes.get(name) is not None:
             setattr(project, name, changes[name])
