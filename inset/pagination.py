@@ -27,6 +27,7 @@ from inset.text import is_storable_text
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_TEXT_VALUE = 1_000  # longer than any sorted text column (names are up to 200)
+MAX_CURSOR_LENGTH = 2_000  # a few sort values, and a search's fingerprint, in base64
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,12 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 
 def decode_cursor(cursor: str, field: str) -> tuple[Any, ...]:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise Invalid(f"{field} is not a cursor from this list", (field,))
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeError):
+    except (binascii.Error, ValueError, UnicodeError, RecursionError):
         raise Invalid(f"{field} is not a cursor from this list", (field,)) from None
     if not isinstance(values, list) or not values:
         raise Invalid(f"{field} is not a cursor from this list", (field,))

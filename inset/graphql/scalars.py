@@ -64,7 +64,7 @@ def _parse_datetime(value: object) -> datetime:
     try:
         return parsed.astimezone(UTC)
     except OverflowError:  # 9999-12-31T23:00:00-05:00 is after the last day Python knows
-        raise GraphQLError(f"{value[:64]!r} is out of range") from None
+        raise GraphQLError(f"{value[:64]!r} is out of range for a DateTime") from None
 
 
 DATETIME = strawberry.scalar(
