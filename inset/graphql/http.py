@@ -422,8 +422,8 @@ def _is_unavailable(error: BaseException) -> bool:
         return True  # no connection free in the pool in time
     if not isinstance(error, sqlalchemy.exc.DBAPIError):
         return False
-    if error.connection_invalidated:
-        return True
+    if error.connection_invalidated or error.statement is None:
+        return True  # the connection broke, or none could be made (no statement ran)
     if not isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
         return False
     driver_error = error.orig

@@ -102,29 +102,19 @@ def check_document(
 
     Counts each field, fragment spread and inline fragment once as written (fragments
     not expanded): at most `max_selections`, and at most `max_aliases` aliases (a
-    document with more is refused later anyway, as every fragment must be used). In one
-    selection set, at most MAX_SAME_FIELD fields may share a response name.
+    document with more is refused later anyway, as every fragment must be used). Where
+    fields merge, at most MAX_SAME_FIELD may share a response name: validation compares
+    each pair of them, and of the fields below them (see `_merged_fields`).
     """
     selections = aliases = 0
     stack: list[SelectionSetNode] = [
         d.selection_set for d in document.definitions if hasattr(d, "selection_set")
     ]
     while stack:
-        names: dict[str, int] = {}
         for selection in stack.pop().selections:
             selections += 1
-            if isinstance(selection, FieldNode):
-                if selection.alias is not None:
-                    aliases += 1
-                key = (selection.alias or selection.name).value
-                names[key] = names.get(key, 0) + 1
-                if names[key] > MAX_SAME_FIELD:
-                    return _refusal(
-                        TOO_MANY_SELECTIONS,
-                        f"`{key}` is selected more than {MAX_SAME_FIELD} times in one "
-                        "selection set; ask for each field once.",
-                        selection,
-                    )
+            if isinstance(selection, FieldNode) and selection.alias is not None:
+                aliases += 1
             inner: SelectionSetNode | None = getattr(selection, "selection_set", None)
             if inner is not None:
                 stack.append(inner)
@@ -135,6 +125,60 @@ def check_document(
             )
         if aliases > max_aliases:
             return _too_many_aliases(aliases, max_aliases, written=True)
+    return _merged_fields(document)
+
+
+def _merged_fields(document: DocumentNode) -> GraphQLError | None:
+    """Refuses more than MAX_SAME_FIELD fields of one response name where they merge.
+
+    Fields merge across a selection set's inline fragments and the fragments it spreads,
+    and the sub-selections of fields that merge merge in turn: `{ a { b } a { b } }`
+    holds two `a` at the root and two `b` below them. Each scope is walked once.
+    """
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    flattened: dict[str, list[FieldNode]] = {}
+
+    def fields_of(scope: list[SelectionSetNode], visiting: frozenset[str]) -> list[FieldNode]:
+        found: list[FieldNode] = []
+        spread: set[str] = set()  # a fragment spread twice in one place merges once
+        pending = list(scope)
+        while pending:
+            for selection in pending.pop().selections:
+                if isinstance(selection, FieldNode):
+                    found.append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    pending.append(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    if name in spread or name in visiting or name not in fragments:
+                        continue  # validation refuses unknown and cyclic fragments
+                    spread.add(name)
+                    if name not in flattened:
+                        inner = [fragments[name].selection_set]
+                        flattened[name] = fields_of(inner, visiting | {name})
+                    found.extend(flattened[name])
+        return found
+
+    scopes = [[d.selection_set] for d in document.definitions if hasattr(d, "selection_set")]
+    while scopes:
+        below: dict[str, list[SelectionSetNode]] = {}
+        counts: dict[str, int] = {}
+        for field in fields_of(scopes.pop(), frozenset()):
+            key = (field.alias or field.name).value
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] > MAX_SAME_FIELD:
+                return _refusal(
+                    TOO_MANY_SELECTIONS,
+                    f"`{key}` is selected more than {MAX_SAME_FIELD} times where fields merge "
+                    "(in one selection set, its fragments, or under fields of one name); "
+                    "ask for each field once.",
+                    field,
+                )
+            if field.selection_set is not None:
+                below.setdefault(key, []).append(field.selection_set)
+        scopes.extend(below.values())
     return None
 
 
