@@ -261,7 +261,11 @@ class GraphQLEndpoint(Generic[ContextT]):
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:
-            document = parse_query(query, max_tokens=self._settings.max_tokens)
+            document = parse_query(
+                query,
+                max_tokens=self._settings.max_tokens,
+                max_selections=self._settings.max_selections,
+            )
         except GraphQLError as error:
             return _Prepared(None, [error])
         refused = check_document(

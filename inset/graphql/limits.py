@@ -42,6 +42,7 @@ from graphql import (
     is_list_type,
     parse,
 )
+from graphql.language import Lexer, Source, TokenKind
 from graphql.utilities import value_from_ast_untyped
 
 from inset.config import Settings
@@ -74,13 +75,17 @@ PLAIN_LIST_SIZE = 10
 PAGE_ARGUMENTS = ("first", "last")
 
 
-def parse_query(query: str, *, max_tokens: int) -> DocumentNode:
-    """Parse a document, giving up as soon as it passes `max_tokens` tokens or comments.
+def parse_query(query: str, *, max_tokens: int, max_selections: int | None = None) -> DocumentNode:
+    """Parse a document, giving up as soon as it passes `max_tokens` tokens or comments,
+    or (given `max_selections`) as soon as more selections than that have gone by.
 
-    Raises a `GraphQLError`: a syntax error as graphql-core words it, or `TOO_MANY_TOKENS`
+    Raises a `GraphQLError`: a syntax error as graphql-core words it, `TOO_MANY_TOKENS`
     (the parser stops there, so a megabyte of `{a a a ...}` costs no more than the limit),
-    or `QUERY_TOO_DEEP` when the nesting exhausts the parser's recursion.
+    `TOO_MANY_SELECTIONS`, or `QUERY_TOO_DEEP` when the nesting exhausts the parser's
+    recursion.
     """
+    if max_selections is not None and _more_selections_than(query, max_selections, max_tokens):
+        raise _too_many_selections(max_selections)
     try:
         return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
     except GraphQLError as error:
@@ -92,6 +97,64 @@ def parse_query(query: str, *, max_tokens: int) -> DocumentNode:
         if "Document is nested too deeply" in error.message:
             raise _refusal(QUERY_TOO_DEEP, "The query is nested too deeply to parse.") from None
         raise
+
+
+def _more_selections_than(query: str, limit: int, max_tokens: int) -> bool:
+    """Whether the document selects more than `limit` fields, spreads and inline
+    fragments, found by reading its tokens and stopping at the first one too many.
+
+    Lexing costs a fraction of parsing, so a document of thousands of repeated fields is
+    refused after reading `limit` of them. Braces outside parentheses open selection sets
+    (inside them, input objects); in one, a name counts unless it follows `:` (an
+    alias's field), `@` (a directive) or `...` (a fragment's name, or `on`), or is the
+    type after `... on`. Anything malformed is left for the parser to report.
+    """
+    lexer = Lexer(Source(query))
+    parentheses = braces = selections = 0
+    previous = lexer.token
+    try:
+        for _ in range(max_tokens + 1):
+            token = lexer.advance()
+            kind = token.kind
+            if kind is TokenKind.EOF:
+                return False
+            if kind is TokenKind.PAREN_L:
+                parentheses += 1
+            elif kind is TokenKind.PAREN_R:
+                parentheses -= 1
+            elif parentheses == 0:
+                if kind is TokenKind.BRACE_L:
+                    braces += 1
+                elif kind is TokenKind.BRACE_R:
+                    braces -= 1
+                elif braces > 0 and (
+                    kind is TokenKind.SPREAD
+                    or (
+                        (kind is TokenKind.NAME and previous.kind not in _NOT_A_SELECTION)
+                        and not (
+                            previous.value == "on"
+                            and previous.prev is not None
+                            and previous.prev.kind is TokenKind.SPREAD
+                        )
+                    )
+                ):
+                    selections += 1
+                    if selections > limit:
+                        return True
+            previous = token
+    except GraphQLError:
+        return False
+    return False
+
+
+# Tokens after which a name is not a selection of its own.
+_NOT_A_SELECTION = frozenset({TokenKind.COLON, TokenKind.AT, TokenKind.SPREAD})
+
+
+def _too_many_selections(limit: int) -> GraphQLError:
+    return _refusal(
+        TOO_MANY_SELECTIONS, f"The query has more than {limit} fields and fragments, the limit."
+    )
 
 
 def check_document(
@@ -119,10 +182,7 @@ def check_document(
             if inner is not None:
                 stack.append(inner)
         if selections > max_selections:
-            return _refusal(
-                TOO_MANY_SELECTIONS,
-                f"The query has more than {max_selections} fields and fragments, the limit.",
-            )
+            return _too_many_selections(max_selections)
         if aliases > max_aliases:
             return _too_many_aliases(aliases, max_aliases, written=True)
     return _merged_fields(document)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import get_introspection_query, parse
+from graphql import GraphQLError, get_introspection_query, parse
 
 import inset.graphql.http
-from inset.graphql.limits import MAX_SAME_FIELD, check_document
+from inset.graphql.limits import MAX_SAME_FIELD, check_document, parse_query
 
 # The figures the web client's portfolio page asks for.
 FIGURES = """
@@ -84,6 +84,33 @@ def test_more_than_the_limit_of_selections_or_aliases_is_refused_whatever_their_
     assert error is not None
     assert error.message == "The query has more than 20 fields and fragments, the limit."
     assert check_document(parse(long), max_selections=25, max_aliases=30) is None
+
+
+def test_counting_selections_stops_reading_at_the_first_one_too_many():
+    # A syntax error after the 501st selection is never reached: reading stopped there.
+    broken_at_the_end = "{ viewer { " + "name " * 2400 + "} } }}}} (((("
+
+    with pytest.raises(GraphQLError) as raised:
+        parse_query(broken_at_the_end, max_tokens=3000, max_selections=500)
+
+    assert raised.value.extensions == {"code": "TOO_MANY_SELECTIONS"}
+    assert raised.value.message == "The query has more than 500 fields and fragments, the limit."
+
+
+@pytest.mark.parametrize(
+    ("query", "selections"),
+    [
+        ('{ projects(filter: {search: "a b", regions: ["x", "y"]}) { nodes { id } } }', 3),
+        ('query($f: ProjectFilter = {search: "x"}) { projects(filter: $f) { totalCount } }', 2),
+        ("{ ...F } fragment F on Query { viewer { ... on Account { name } id @skip(if: true) } }",
+         5),
+        ("{ a: viewer { b: name } }", 2),
+    ],
+)  # fmt: skip
+def test_arguments_aliases_directives_and_type_conditions_are_not_selections(query, selections):
+    parse_query(query, max_tokens=3000, max_selections=selections)
+    with pytest.raises(GraphQLError):
+        parse_query(query, max_tokens=3000, max_selections=selections - 1)
 
 
 async def test_a_large_uncached_document_is_refused_over_http_without_being_validated(
