@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 import anyio.to_thread
-import sqlalchemy.exc
 import strawberry
 from graphql import DocumentNode, GraphQLError, StringValueNode, get_operation_ast, validate
 from graphql import OperationType as Operation
@@ -38,7 +37,9 @@ from strawberry.types.graphql import OperationType
 
 from inset.config import Settings
 from inset.errors import AccessDenied, DomainError, Unauthenticated
-from inset.graphql.limits import check_document, check_limits, parse_query
+from inset.graphql.document_limits import check_document
+from inset.graphql.limits import check_limits, parse_query
+from inset.graphql.unavailable import is_unavailable
 from inset.text import NUL, unstorable_path
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -47,14 +48,6 @@ MAX_BODY_BYTES = 1_000_000
 DOCUMENT_CACHE_SIZE = 256
 CACHED_QUERY_CHARS = 20_000
 RETRY_AFTER_SECONDS = 5
-# PostgreSQL's classes of errors that mean "not now" rather than "not this": connection
-# exceptions, insufficient resources, operator intervention (shutdown, statement
-# timeout), and a database that does not exist (dropped, or not yet created).
-_UNAVAILABLE_SQLSTATES = ("08", "53", "57", "3D")
-# SQLite's: the file cannot be opened or read, the disk is full or read-only, or another
-# writer held the lock for longer than the busy timeout.
-_UNAVAILABLE_SQLITE = ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_BUSY", "SQLITE_LOCKED")
-_UNAVAILABLE_SQLITE_MORE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_NOTADB")
 # `\u0000` or `\u{0}` in a GraphQL string literal: the NUL character, written escaped.
 _ESCAPED_NUL = re.compile(r"\\u(?:0000|\{0+\})")
 
@@ -183,7 +176,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         except AccessDenied as error:
             outcome = _Outcome(_error_payload(str(error), "FORBIDDEN"), 403)
         except Exception as error:
-            if _is_unavailable(error):
+            if is_unavailable(error):
                 return _encode(_unavailable(error, request_id), media, request_id)
             logger.exception("request %s failed", request_id, extra={"request_id": request_id})
             outcome = _Outcome({"errors": [_internal_error(request_id)]}, internal=True)
@@ -249,7 +242,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         if result.data is not None or any(e.path is not None for e in result.errors or ()):
             payload["data"] = result.data
         for error in result.errors or ():
-            if error.original_error is not None and _is_unavailable(error.original_error):
+            if error.original_error is not None and is_unavailable(error.original_error):
                 # Part of an answer would look like missing records: answer nothing.
                 return _unavailable(error.original_error, request_id)
         if errors := [_mask(error, request_id) for error in result.errors or ()]:
@@ -418,25 +411,6 @@ def _escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:
         found[0],
         extensions={"code": "BAD_USER_INPUT"},
     )
-
-
-def _is_unavailable(error: BaseException) -> bool:
-    """Whether the database failed for want of being reachable, not for the request."""
-    if isinstance(error, sqlalchemy.exc.TimeoutError):
-        return True  # no connection free in the pool in time
-    if not isinstance(error, sqlalchemy.exc.DBAPIError):
-        return False
-    if error.connection_invalidated or error.statement is None:
-        return True  # the connection broke, or none could be made (no statement ran)
-    if not isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
-        return False
-    driver_error = error.orig
-    sqlite_name = getattr(driver_error, "sqlite_errorname", None)
-    if isinstance(sqlite_name, str):
-        return sqlite_name.startswith(_UNAVAILABLE_SQLITE + _UNAVAILABLE_SQLITE_MORE)
-    sqlstate = getattr(driver_error, "sqlstate", None)
-    # No SQLSTATE: the server never answered (refused, reset, timed out).
-    return sqlstate is None or str(sqlstate).startswith(_UNAVAILABLE_SQLSTATES)
 
 
 def _unavailable(error: BaseException, request_id: str) -> _Outcome:

@@ -10,7 +10,8 @@ import pytest
 from graphql import GraphQLError, get_introspection_query, parse
 
 import inset.graphql.http
-from inset.graphql.limits import MAX_SAME_FIELD, check_document, parse_query
+from inset.graphql.document_limits import MAX_SAME_FIELD, check_document
+from inset.graphql.limits import parse_query
 
 # The figures the web client's portfolio page asks for.
 FIGURES = """
