@@ -360,7 +360,7 @@ def _params(data: Any, *, from_url: bool) -> _Params:
     """The GraphQL-over-HTTP request in a JSON body or a URL; null means absent."""
     if not isinstance(data, Mapping):
         raise _HTTPError(400, "BAD_REQUEST", "The body must be a JSON object, not a batch.")
-    _storable(data)
+    _storable(dict(data))  # URL parameters come as a read-only mapping
     query, name = data.get("query"), data.get("operationName")
     if not isinstance(query, str):
         raise _HTTPError(400, "BAD_REQUEST", "`query` must be a string holding the document.")

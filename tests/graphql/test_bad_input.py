@@ -273,6 +273,25 @@ async def test_a_nul_character_is_refused_and_nothing_is_stored(api, staff_token
     assert listed["organisations"]["totalCount"] == 1  # the staff's own, nothing new
 
 
+async def test_a_nul_character_in_a_get_request_is_refused_too(api):
+    query = '{ organisations(filter: {search: "a\u0000b"}) { totalCount } }'
+    in_the_url = await api.client.get("/graphql", params={"query": "{ viewer { name } }\x00"})
+    in_variables = await api.client.get(
+        "/graphql",
+        params={
+            "query": "query($s: String) { organisations(filter: {search: $s}) { totalCount } }",
+            "variables": '{"s": "a\\u0000b"}',
+        },
+    )
+    escaped = await api.client.get("/graphql", params={"query": query})
+
+    for refused in (in_the_url, in_variables, escaped):
+        assert refused.status_code == 400
+        [error] = refused.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "NUL character (U+0000)" in error["message"]
+
+
 @pytest.mark.parametrize(
     ("query", "argument"),
     [
