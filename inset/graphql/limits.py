@@ -141,9 +141,10 @@ def check_limits(
     if cost.nodes > settings.max_nodes and cost.aggregates:
         return _refusal(
             QUERY_TOO_LARGE,
-            f"The query asks for {cost.aggregates} portfolio figures or searches, which read "
-            f"every record you may read; with the rest they weigh more than the limit of "
-            f"{settings.max_nodes} nodes. Ask for fewer in one query (one portfolio at a time).",
+            f"The query asks for {cost.aggregates} aggregates (portfolios, their figures, "
+            "searches), each reading every record you may read; with the rest they weigh "
+            f"more than the limit of {settings.max_nodes} nodes. Ask for fewer in one query "
+            "(one portfolio at a time).",
         )
     if cost.nodes > settings.max_nodes:
         return _refusal(

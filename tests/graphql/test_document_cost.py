@@ -147,9 +147,9 @@ async def test_thirty_aliased_portfolios_are_refused_naming_the_aggregates(api, 
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_LARGE"
     assert error["message"] == (
-        "The query asks for 60 portfolio figures or searches, which read every record you "
-        "may read; with the rest they weigh more than the limit of 20000 nodes. Ask for "
-        "fewer in one query (one portfolio at a time)."
+        "The query asks for 60 aggregates (portfolios, their figures, searches), each reading "
+        "every record you may read; with the rest they weigh more than the limit of 20000 "
+        "nodes. Ask for fewer in one query (one portfolio at a time)."
     )
 
 
@@ -188,5 +188,5 @@ async def test_many_searches_in_one_query_are_refused_but_a_few_run(api):
         assert refused.status_code == 400
         [error] = refused.json()["errors"]
         assert error["extensions"]["code"] == "QUERY_TOO_LARGE"
-        assert "25 portfolio figures or searches" in error["message"]
+        assert "25 aggregates (portfolios, their figures, searches)" in error["message"]
     assert "errors" not in without.json()
