@@ -17,7 +17,7 @@ from graphql import (
     Node,
     SelectionSetNode,
 )
-from graphql.language import Lexer, Source, TokenKind
+from graphql.language import Lexer, Source, Token, TokenKind
 
 TOO_MANY_SELECTIONS = "TOO_MANY_SELECTIONS"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
@@ -41,6 +41,10 @@ def more_selections_than(query: str, limit: int, max_tokens: int) -> bool:
     alias's field), `@` (a directive) or `...` (a fragment's name, or `on`), or is the
     type after `... on`. Anything malformed is left for the parser to report.
     """
+    if query.count("#") > max_tokens:
+        # The lexer skips a run of comments in one step, however long; the parser, whose
+        # comment limit is enforced while it skips them, refuses such a document.
+        return False
     lexer = Lexer(Source(query))
     parentheses = braces = selections = 0
     previous = lexer.token
@@ -59,17 +63,7 @@ def more_selections_than(query: str, limit: int, max_tokens: int) -> bool:
                     braces += 1
                 elif kind is TokenKind.BRACE_R:
                     braces -= 1
-                elif braces > 0 and (
-                    kind is TokenKind.SPREAD
-                    or (
-                        (kind is TokenKind.NAME and previous.kind not in _NOT_A_SELECTION)
-                        and not (
-                            previous.value == "on"
-                            and previous.prev is not None
-                            and previous.prev.kind is TokenKind.SPREAD
-                        )
-                    )
-                ):
+                elif braces > 0 and _selects(token, previous):
                     selections += 1
                     if selections > limit:
                         return True
@@ -77,6 +71,16 @@ def more_selections_than(query: str, limit: int, max_tokens: int) -> bool:
     except GraphQLError:
         return False
     return False
+
+
+def _selects(token: Token, previous: Token) -> bool:
+    """Whether `token`, inside a selection set, starts a selection of its own."""
+    if token.kind is TokenKind.SPREAD:
+        return True
+    if token.kind is not TokenKind.NAME or previous.kind in _NOT_A_SELECTION:
+        return False
+    before = previous.prev  # `... on Type`: the type is a condition, not a field
+    return not (previous.value == "on" and before is not None and before.kind is TokenKind.SPREAD)
 
 
 # Tokens after which a name is not a selection of its own.

@@ -98,6 +98,15 @@ def test_counting_selections_stops_reading_at_the_first_one_too_many():
     assert raised.value.message == "The query has more than 500 fields and fragments, the limit."
 
 
+def test_a_document_padded_with_comments_is_still_refused_for_its_tokens():
+    padded = "{ viewer { name " + "# nothing to see\n" * 300_000 + "} }"
+
+    with pytest.raises(GraphQLError) as raised:
+        parse_query(padded, max_tokens=3000, max_selections=500)
+
+    assert raised.value.extensions == {"code": "TOO_MANY_TOKENS"}
+
+
 @pytest.mark.parametrize(
     ("query", "selections"),
     [
