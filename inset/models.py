@@ -3,6 +3,7 @@
 from inset.accounts.models import Account, ApiToken, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
 from inset.economics.models import Benefit, Cost
+from inset.events.models import Event
 from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
 from inset.idempotency.models import IdempotencyRecord
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "Cost",
+    "Event",
     "Evidence",
     "GateDecision",
     "IdempotencyRecord",

@@ -23,6 +23,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.accounts.types import Account, ApiToken
     from inset.economics.loaders import benefit_by_id, cost_by_id
     from inset.economics.types import Benefit, Cost
+    from inset.events.loaders import event_by_id
+    from inset.events.types import Event
     from inset.evidence.loaders import evidence_by_id
     from inset.evidence.types import Evidence
     from inset.gates.loaders import gate_decision_by_id
@@ -43,6 +45,7 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "ApiToken": (api_token_by_id, ApiToken.from_model),
         "Benefit": (benefit_by_id, Benefit.from_model),
         "Cost": (cost_by_id, Cost.from_model),
+        "Event": (event_by_id, Event.from_model),
         "Evidence": (evidence_by_id, Evidence.from_model),
         "GateDecision": (gate_decision_by_id, GateDecision.from_model),
         "Lesson": (lesson_by_id, Lesson.from_model),
