@@ -59,8 +59,42 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
     else:
         _require_head(settings)
+    if not args.no_worker:
+        from inset.webhooks.worker import start_in_process
+
+        start_in_process(settings.database_url)
     print(f"Inset listening on http://{args.host}:{args.port} (GraphQL at /graphql)", flush=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    from inset.webhooks.worker import Worker
+
+    _require_head(settings)
+
+    def report(job: Any, result: Any) -> None:
+        outcome = "delivered" if result.succeeded else "failed"
+        detail = result.error or f"HTTP {result.status_code}"
+        print(
+            f"{outcome} {job.event_type} {job.webhook_id} to {job.url}: {detail} "
+            f"in {result.duration_ms} ms",
+            flush=True,
+        )
+
+    worker = Worker(_engine(settings), report=report)
+    if args.until_idle:
+        while worker.run_once():
+            pass
+        return 0
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    print("Inset worker delivering webhooks", flush=True)
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        worker.stop()
     return 0
 
 
@@ -278,7 +312,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="migrate and load seeds/ when empty")
     serve.add_argument("--seeds", default="seeds", help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="deliver no webhooks here (run `inset worker`)"
+    )
     serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="deliver webhooks",
+        description="Delivers webhooks until stopped (SIGTERM or Ctrl-C). Any number may "
+        "run against one PostgreSQL database; each delivery is sent by one of them.",
+    )
+    worker.add_argument("--until-idle", action="store_true", help="stop when nothing is due")
+    worker.set_defaults(handler=cmd_worker)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)

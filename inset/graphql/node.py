@@ -39,6 +39,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.projects.types import Project
     from inset.themes.loaders import theme_by_id
     from inset.themes.types import Theme
+    from inset.webhooks.loaders import webhook_endpoint_by_id
+    from inset.webhooks.types import WebhookEndpoint
 
     return {
         "Account": (account_by_id, Account.from_model),
@@ -53,6 +55,7 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "Outcome": (outcome_by_id, Outcome.from_model),
         "Project": (project_by_id, Project.from_model),
         "Theme": (theme_by_id, Theme.from_model),
+        "WebhookEndpoint": (webhook_endpoint_by_id, WebhookEndpoint.from_model),
     }
 
 

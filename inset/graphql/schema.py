@@ -44,6 +44,7 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
     from inset.projects.mutations import ProjectMutation
+    from inset.webhooks.mutations import WebhookMutation
 
     return (
         ProjectMutation,
@@ -55,6 +56,7 @@ def _mutation_types() -> tuple[type, ...]:
         ArchiveMutation,
         OrganisationMutation,
         AccountMutation,
+        WebhookMutation,
     )
 
 
