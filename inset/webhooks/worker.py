@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+import inset.models  # noqa: F401 - every table, so that foreign keys resolve in `inset worker`
 from inset.db import transaction
 from inset.events import outbox
 from inset.webhooks import queue, sender

@@ -219,3 +219,50 @@ async def test_a_refused_change_writes_no_event(api: Api, world: World, engine: 
     with Session(engine) as session:
         types = session.exec(select(Event.type)).all()
     assert types == ["project.created"]
+
+
+def record_lesson(engine: Engine, actor: Any, project_id: int, **sharing: Any) -> None:
+    from inset.lessons import service as lessons
+    from inset.lessons.models import LessonKind
+
+    with transaction(engine) as session:
+        lessons.record_lesson(
+            session=session,
+            actor=actor,
+            project_id=project_id,
+            kind=LessonKind.WHAT_WORKED,
+            title="Meet families at home",
+            body="Home visits kept families engaged when clinic slots did not.",
+            **sharing,
+        )
+
+
+async def test_a_lesson_shared_beyond_its_project_reaches_those_it_is_shared_with(
+    api: Api, world: World
+) -> None:
+    lead = world.lead()
+    project = world.project(lead, visibility=Visibility.PRIVATE)
+    record_lesson(world.engine, lead, project.id or 0, shared_with=Visibility.MEMBERS)
+
+    seen_by_member = await feed(api, world.token(world.member()))
+
+    assert [e["type"] for e in seen_by_member] == ["lesson.recorded", "lesson.shared"]
+    assert seen_by_member[1]["data"]["sharedWith"] == "MEMBERS"
+
+
+async def test_an_anonymised_lesson_s_events_stay_within_its_project_s_organisations(
+    api: Api, world: World
+) -> None:
+    lead = world.lead()
+    project = world.project(lead, visibility=Visibility.PUBLIC)
+    record_lesson(
+        world.engine, lead, project.id or 0, shared_with=Visibility.PUBLIC, anonymised=True
+    )
+
+    own = await feed(api, world.token(lead), types=["lesson.recorded"])
+    outsider = await feed(api, world.token(world.member()), types=["lesson.recorded"])
+    anonymous = await feed(api, None, types=["lesson.recorded", "lesson.shared"])
+
+    assert len(own) == 1
+    assert outsider == []
+    assert anonymous == []
