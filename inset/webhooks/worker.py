@@ -51,6 +51,10 @@ class Worker:
     def _send_in_order(self, group: list[Job]) -> int:
         if self._client is None:
             self._client = sender.client()
+        # The groups of a pass are sent one after another: renew this one's lease now, so
+        # that it does not run out while earlier groups were being sent.
+        with transaction(self.engine) as session:
+            queue.release(session, group, keep=True)
         for i, job in enumerate(group):
             if self.stopping.is_set():
                 self._release(group[i:])

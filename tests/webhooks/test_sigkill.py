@@ -49,12 +49,13 @@ def _server(db_url: str, port: int, tmp_path: Path) -> Iterator[subprocess.Popen
         "INSET_WEBHOOK_TIMEOUT_SECONDS": "2",
         "INSET_WEBHOOK_RETRY_SCHEDULE": ",".join(["0.2"] * 50),
     }
+    log = (tmp_path / "server.log").open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "inset", "serve", "--port", str(port)],
         env=env,
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     try:
         eventually(lambda: _answers(port))
@@ -63,6 +64,7 @@ def _server(db_url: str, port: int, tmp_path: Path) -> Iterator[subprocess.Popen
         if process.poll() is None:
             process.kill()
         process.wait(timeout=30)
+        log.close()
 
 
 def _answers(port: int) -> bool:
@@ -132,7 +134,7 @@ def test_a_server_killed_mid_burst_delivers_every_event_after_restart(
             every = event_ids(world.engine)
             eventually(lambda: set(receiver.ids()) >= set(every), within=600)
 
-        assert failures == []
+        assert failures == [], (tmp_path / "server.log").read_text()[-3000:]
         assert killed.is_set()
         assert 0 < delivered_before_restart < len(every)
         assert len(every) >= CHANGES + PROJECTS
