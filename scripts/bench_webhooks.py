@@ -213,6 +213,8 @@ def latency_worker_process(url: str, database: str, changes: int) -> None:
 
 @contextmanager
 def _process(url: str, *command: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`inset <command>` in its own process, once it has said it is ready (and, for
+    `serve`, answers)."""
     env = {
         **os.environ,
         "INSET_DATABASE_URL": url,
@@ -222,11 +224,21 @@ def _process(url: str, *command: str) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "inset", *command],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(1.5)
+        if process.stdout is None or not process.stdout.readline():
+            raise SystemExit(f"inset {command[0]} did not start")
+        if command[0] == "serve":
+            port = command[command.index("--port") + 1]
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/graphql?query={{__typename}}")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
         yield process
     finally:
         process.terminate()

@@ -192,18 +192,21 @@ def _jobs(session: Session, group: list[WebhookDelivery]) -> list[Job]:
     ]
 
 
-def still_readable(session: Session, job: Job) -> bool:
-    """Whether the endpoint's organisation may read the event now, just before sending."""
-    endpoint = session.get(WebhookEndpoint, job.endpoint_id)
+def readable_now(session: Session, jobs: list[Job]) -> set[int]:
+    """The events of `jobs` (one endpoint's) its organisation may read now: decided
+    just before sending."""
+    if not jobs:
+        return set()
+    endpoint = session.get(WebhookEndpoint, jobs[0].endpoint_id)
     if endpoint is None:
-        return False
-    return (
-        session.scalar(
+        return set()
+    return set(
+        session.scalars(
             sa.select(col(Event.id)).where(
-                col(Event.id) == job.event_id, event_is_readable(service.reader_for(endpoint))
+                col(Event.id).in_([job.event_id for job in jobs]),
+                event_is_readable(service.reader_for(endpoint)),
             )
         )
-        is not None
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 import httpx
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 import inset.models  # noqa: F401 - every table, so that foreign keys resolve in `inset worker`
 from inset.db import transaction
@@ -18,6 +18,8 @@ from inset.webhooks.queue import Job, Result
 
 log = logging.getLogger("inset.webhooks")
 POLL_SECONDS = 0.5
+SETTLE_SECONDS = 1.0
+NOT_READABLE = "not sent: no longer readable by the endpoint's organisation"
 
 
 class Worker:
@@ -49,42 +51,52 @@ class Worker:
         return offered + sent
 
     def _send_in_order(self, group: list[Job]) -> int:
+        """Sends a project's deliveries in order, stopping at the first failure.
+
+        Results are settled (and the rest's lease renewed, and what the endpoint may read
+        decided again) at least every SETTLE_SECONDS and after a failure, in one
+        transaction: a worker killed in between sends those requests again (at least
+        once), never skips one.
+        """
         if self._client is None:
             self._client = sender.client()
         # The groups of a pass are sent one after another: renew this one's lease now, so
         # that it does not run out while earlier groups were being sent.
         with transaction(self.engine) as session:
             queue.release(session, group, keep=True)
+            readable = queue.readable_now(session, group)
+        unsettled: list[tuple[Job, Result]] = []
+        settled_at = time.monotonic()
         for i, job in enumerate(group):
             if self.stopping.is_set():
-                self._release(group[i:])
+                self._settle(unsettled, group[i:], failed=True)
                 return i
-            with Session(self.engine) as session:
-                readable = queue.still_readable(session, job)
-            if readable:
+            if job.event_id in readable:
                 result = sender.send(self._client, job)
             else:
-                result = Result(
-                    False,
-                    None,
-                    0,
-                    "not sent: no longer readable by the endpoint's organisation",
-                    skipped=True,
-                )
-            with transaction(self.engine) as session:
-                queue.settle(session, job, result)
-                queue.release(session, group[i + 1 :], keep=True)
+                result = Result(False, None, 0, NOT_READABLE, skipped=True)
+            unsettled.append((job, result))
             if self.report is not None:
                 self.report(job, result)
-            if not (result.succeeded or result.skipped):
-                self._release(group[i + 1 :])  # the rest wait behind this one's retry
+            failed = not (result.succeeded or result.skipped)
+            last = i == len(group) - 1
+            if failed or last or time.monotonic() - settled_at > SETTLE_SECONDS:
+                readable = self._settle(unsettled, group[i + 1 :], failed=failed)
+                unsettled, settled_at = [], time.monotonic()
+            if failed:  # the rest wait behind this one's retry
                 return i + 1
         return len(group)
 
-    def _release(self, jobs: list[Job]) -> None:
-        if jobs:
-            with transaction(self.engine) as session:
-                queue.release(session, jobs)
+    def _settle(
+        self, results: list[tuple[Job, Result]], rest: list[Job], *, failed: bool
+    ) -> set[int]:
+        """Records the results; holds the rest for this worker or, after a failure,
+        gives them back. Returns which of the rest the endpoint may read now."""
+        with transaction(self.engine) as session:
+            for job, result in results:
+                queue.settle(session, job, result)
+            queue.release(session, rest, keep=not failed)
+            return queue.readable_now(session, rest) if rest and not failed else set()
 
     def run(self, *, poll_seconds: float = POLL_SECONDS) -> None:
         """Until `stop()`: work while there is work, else wait for a commit or a poll."""
