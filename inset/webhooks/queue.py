@@ -42,6 +42,7 @@ class Job:
     event_type: str
     occurred_at: datetime
     data: dict[str, Any]
+    attempts: int  # made before this one
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ def _jobs(session: Session, group: list[WebhookDelivery]) -> list[Job]:
             event_type=events[d.event_id].type,
             occurred_at=events[d.event_id].occurred_at,
             data=events[d.event_id].data,
+            attempts=d.attempts,
         )
         for d in group
     ]
@@ -210,6 +212,41 @@ def readable_now(session: Session, jobs: list[Job]) -> set[int]:
     )
 
 
+def settle_done(session: Session, done: list[tuple[Job, Result]]) -> None:
+    """Records deliveries that succeeded or were skipped, in two statements however many."""
+    if not done:
+        return
+    now = utcnow()
+    succeeded = [job.delivery_id for job, result in done if result.succeeded]
+    skipped = [job.delivery_id for job, result in done if not result.succeeded]
+    for state, ids in ((DeliveryState.SUCCEEDED, succeeded), (DeliveryState.SKIPPED, skipped)):
+        if ids:
+            session.execute(
+                sa.update(WebhookDelivery)
+                .where(col(WebhookDelivery.id).in_(ids))
+                .values(
+                    state=state,
+                    attempts=col(WebhookDelivery.attempts) + 1,
+                    leased_until=None,
+                    completed_at=now,
+                )
+            )
+    session.add_all(
+        WebhookAttempt(
+            delivery_id=job.delivery_id,
+            endpoint_id=job.endpoint_id,
+            event_id=job.event_id,
+            attempt=job.attempts + 1,
+            attempted_at=now,
+            succeeded=result.succeeded,
+            status_code=result.status_code,
+            duration_ms=result.duration_ms,
+            error=result.error,
+        )
+        for job, result in done
+    )
+
+
 def settle(session: Session, job: Job, result: Result) -> WebhookAttempt:
     """Records the attempt; schedules the next with jitter, or gives up after the
     schedule and disables the endpoint, saying why."""
@@ -229,6 +266,9 @@ def settle(session: Session, job: Job, result: Result) -> WebhookAttempt:
         delivery.completed_at = now
         endpoint = session.get(WebhookEndpoint, job.endpoint_id, with_for_update=True)
         if endpoint is not None and endpoint.enabled:
+            if session.get_bind().dialect.name == "postgresql":
+                # It writes an event, which partners may read at once: durable first.
+                session.execute(sa.text("SET LOCAL synchronous_commit = on"))
             service.disable_endpoint(
                 session=session,
                 actor=SYSTEM,
