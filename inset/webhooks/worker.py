@@ -60,14 +60,14 @@ class Worker:
         """One pass; returns how many requests it made (or events it offered)."""
         with transaction(self.engine) as session:
             offered = queue.offer_events(session)
-        with transaction(self.engine) as session:
             groups = queue.take_due(session)
+            readable = queue.readable_now(session, groups[0]) if groups else set()
         sent = 0
-        for group in groups:
-            sent += self._send_in_order(group)
+        for n, group in enumerate(groups):
+            sent += self._send_in_order(group, readable if n == 0 else None)
         return offered + sent
 
-    def _send_in_order(self, group: list[Job]) -> int:
+    def _send_in_order(self, group: list[Job], readable: set[int] | None) -> int:
         """Sends a project's deliveries in order, stopping at the first failure.
 
         Results are settled (and the rest's lease renewed, and what the endpoint may read
@@ -77,11 +77,12 @@ class Worker:
         """
         if self._client is None:
             self._client = sender.client()
-        # The groups of a pass are sent one after another: renew this one's lease now, so
-        # that it does not run out while earlier groups were being sent.
-        with transaction(self.engine) as session:
-            queue.release(session, group, keep=True)
-            readable = queue.readable_now(session, group)
+        if readable is None:
+            # The groups of a pass are sent one after another: renew this one's lease now,
+            # so that it does not run out while earlier groups were being sent.
+            with transaction(self.engine) as session:
+                queue.release(session, group, keep=True)
+                readable = queue.readable_now(session, group)
         unsettled: list[tuple[Job, Result]] = []
         settled_at = time.monotonic()
         for i, job in enumerate(group):
