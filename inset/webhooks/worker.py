@@ -18,6 +18,7 @@ from inset.db import transaction as _transaction
 from inset.events import outbox
 from inset.webhooks import queue, sender
 from inset.webhooks.queue import Job, Result
+from inset.webhooks.settings import retry_schedule
 
 log = logging.getLogger("inset.webhooks")
 
@@ -50,6 +51,7 @@ class Worker:
     def __init__(
         self, engine: Engine, *, report: Callable[[Job, Result], None] | None = None
     ) -> None:
+        retry_schedule()  # a malformed INSET_WEBHOOK_RETRY_SCHEDULE fails here, at start
         self.engine = engine
         self.report = report
         self.wake = threading.Event()
