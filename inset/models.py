@@ -3,6 +3,7 @@
 from inset.accounts.models import Account, ApiToken, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
 from inset.economics.models import Benefit, Cost
+from inset.events.models import Event
 from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
 from inset.idempotency.models import IdempotencyRecord
@@ -11,6 +12,7 @@ from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
 from inset.themes.models import Theme
+from inset.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -18,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "Cost",
+    "Event",
     "Evidence",
     "GateDecision",
     "IdempotencyRecord",
@@ -32,4 +35,7 @@ __all__ = [
     "SignInAttempt",
     "Theme",
     "WebSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
