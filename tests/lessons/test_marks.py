@@ -113,7 +113,8 @@ async def test_an_anonymous_reader_sees_the_count_but_cannot_mark(api, world, pu
     read = await api.data(LESSON, {"id": lid(public_lesson)})
 
     [error] = data["markLessonUseful"]["userErrors"]
-    assert error["code"] == "FORBIDDEN" and "sign in" in error["message"]
+    assert error["code"] == "FORBIDDEN"
+    assert "sign in" in error["message"]
     assert data["markLessonUseful"]["lesson"] is None
     assert read["node"] == {"usefulCount": 1, "markedUsefulByViewer": False}
 
