@@ -7,7 +7,7 @@ from inset.events.models import Event
 from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
 from inset.idempotency.models import IdempotencyRecord
-from inset.lessons.models import Lesson, LessonBarrier
+from inset.lessons.models import Lesson, LessonBarrier, LessonMark
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
@@ -26,6 +26,7 @@ __all__ = [
     "IdempotencyRecord",
     "Lesson",
     "LessonBarrier",
+    "LessonMark",
     "Observation",
     "Organisation",
     "Outcome",
