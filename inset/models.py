@@ -7,6 +7,8 @@ from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
 from inset.idempotency.models import IdempotencyRecord
 from inset.lessons.models import Lesson, LessonBarrier
+from inset.nominations.models import Nomination
+from inset.notifications.models import EmailDigest, Follow, Notification
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
@@ -18,11 +20,15 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "Cost",
+    "EmailDigest",
     "Evidence",
+    "Follow",
     "GateDecision",
     "IdempotencyRecord",
     "Lesson",
     "LessonBarrier",
+    "Nomination",
+    "Notification",
     "Observation",
     "Organisation",
     "Outcome",

@@ -53,6 +53,11 @@ def record(
         request_id=session.info.get("request_id"),
     )
     session.add(event)
+    # Followers are told of audited changes here, in the same transaction, so that no
+    # change is announced that did not happen and none is left unannounced.
+    from inset.notifications.fanout import fan_out
+
+    fan_out(session=session, actor=actor, action=action, entity=entity, changes=changes)
     return event
 
 

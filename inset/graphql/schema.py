@@ -15,6 +15,7 @@ def _query_types() -> tuple[type, ...]:
     from inset.accounts.queries import AccountQuery
     from inset.audit.queries import AuditQuery
     from inset.lessons.queries import LessonQuery
+    from inset.nominations.queries import NominationQuery
     from inset.organisations.queries import OrganisationQuery
     from inset.portfolio.queries import PortfolioQuery
     from inset.projects.queries import ProjectQuery
@@ -29,6 +30,7 @@ def _query_types() -> tuple[type, ...]:
         LessonQuery,
         ThemeQuery,
         AuditQuery,
+        NominationQuery,
     )
 
 
@@ -39,6 +41,8 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.evidence.mutations import EvidenceMutation
     from inset.gates.mutations import GateMutation
     from inset.lessons.mutations import LessonMutation
+    from inset.nominations.mutations import NominationMutation
+    from inset.notifications.mutations import NotificationMutation
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
     from inset.projects.mutations import ProjectMutation
@@ -53,6 +57,8 @@ def _mutation_types() -> tuple[type, ...]:
         ArchiveMutation,
         OrganisationMutation,
         AccountMutation,
+        NotificationMutation,
+        NominationMutation,
     )
 
 
