@@ -56,7 +56,7 @@ def unsubscribe_routes(engine: Engine, settings: Settings) -> list[Route]:
         if account_of_token(settings.secret_key, token) is None:
             return _page(*_UNKNOWN, status=404)
         return _page(
-            "Stop Inset's email digest?",
+            "Stop the Inset email digest?",
             f"""<p>You will no longer be sent emails about what you follow. You are still
 told in the application, and can turn the emails back on from your notifications page.</p>
 <form method="post" action="/unsubscribe/{html.escape(token)}">
