@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -246,3 +249,52 @@ def test_send_digests_marks_what_it_sent(world, engine, db_url, records, inbox):
         assert isinstance(row, Notification)
         assert row.emailed_at is not None
         assert row.read_at is None  # emailing is not reading
+
+
+def run_inset(db_url: str, tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "inset", *args],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "INSET_DATABASE_URL": db_url,
+            "INSET_SECRET_FILE": str(tmp_path / "secret"),
+            **env,
+        },
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_send_digests_command_sends_what_is_due(
+    world, engine, db_url, records, inbox, tmp_path
+):
+    handler, smtp_url = inbox
+    lead = world.lead()
+    reader = world.member()
+    project = world.project(lead, visibility=Visibility.MEMBERS)
+    follow(engine, reader, project_id=project.id)
+    records.lesson(lead, project)
+
+    result = run_inset(db_url, tmp_path, "notify", "send-digests", INSET_SMTP_URL=smtp_url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "sent 1 digest email"
+    assert len(handler.messages) == 1
+
+
+@pytest.mark.parametrize(
+    ("smtp_url", "code", "says"),
+    [
+        ("", 1, "INSET_SMTP_URL is not set"),
+        ("http://mail.example", 2, "INSET_SMTP_URL must be smtp://HOST:PORT"),
+    ],
+)
+def test_the_send_digests_command_needs_an_smtp_server(db_url, tmp_path, smtp_url, code, says):
+    result = run_inset(db_url, tmp_path, "notify", "send-digests", INSET_SMTP_URL=smtp_url)
+
+    assert result.returncode == code
+    assert says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
