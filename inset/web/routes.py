@@ -50,6 +50,9 @@ CLIENT_PATHS = (
     "/projects/{project_id}/{rest:path}",
     "/portfolio",
     "/library",
+    "/notifications",
+    "/nominate",
+    "/nominations",
 )
 
 _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
