@@ -146,7 +146,9 @@ def _digest_of(session: Session, account: Account, base_url: str) -> Digest | No
         lesson = session.get(Lesson, row.lesson_id) if row.lesson_id else None
         nomination = session.get(Nomination, row.nomination_id) if row.nomination_id else None
         lines.append(
-            describe(row.kind, project=project, lesson=lesson, nomination=nomination)
+            describe(
+                row.kind, project=project, lesson=lesson, nomination=nomination, detail=row.detail
+            )
             + "\n  "
             + link_of(base_url, row, project)
         )

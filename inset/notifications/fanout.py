@@ -69,13 +69,13 @@ def fan_out(
         _tell(session, actor, accounts, NotificationKind.NEW_PROJECT, project_id=project_id)
     elif action == "project.gate_decision" and isinstance(entity, Project):
         if "stage" in changes:
-            kind = NotificationKind.STAGE_CHANGED
+            kind, detail = NotificationKind.STAGE_CHANGED, entity.stage.value
         elif "status" in changes:
-            kind = NotificationKind.STATUS_CHANGED
+            kind, detail = NotificationKind.STATUS_CHANGED, entity.status.value
         else:
             return
         accounts = _followers(session, col(Follow.project_id) == entity.id)
-        _tell(session, actor, accounts, kind, project_id=entity.id)
+        _tell(session, actor, accounts, kind, project_id=entity.id, detail=detail)
 
 
 def _new_lesson(session: Session, actor: Actor, lesson: Lesson) -> None:
@@ -106,6 +106,7 @@ def _tell(
     *,
     project_id: int | None = None,
     lesson_id: int | None = None,
+    detail: str | None = None,
 ) -> None:
     for account_id in accounts:
         if account_id != actor.account_id:
@@ -115,4 +116,5 @@ def _tell(
                 kind=kind,
                 project_id=project_id,
                 lesson_id=lesson_id,
+                detail=detail,
             )

@@ -76,6 +76,9 @@ class Notification(SQLModel, table=True):
     project_id: int | None = Field(default=None, foreign_key="project.id")
     lesson_id: int | None = Field(default=None, foreign_key="lesson.id")
     nomination_id: int | None = Field(default=None, foreign_key="nomination.id")
+    # The stage or status a STAGE_CHANGED or STATUS_CHANGED notification reports (an enum
+    # value, never free text): the project may have moved on by the time it is read.
+    detail: str | None = Field(default=None, max_length=40)
     dedupe_key: str | None = Field(default=None, max_length=120)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

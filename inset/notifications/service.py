@@ -169,6 +169,7 @@ def notify(
     project_id: int | None = None,
     lesson_id: int | None = None,
     nomination_id: int | None = None,
+    detail: str | None = None,
     dedupe_key: str | None = None,
 ) -> Notification | None:
     """Tells one account, in the caller's transaction; the public way for any domain to
@@ -193,6 +194,7 @@ def notify(
         project_id=project_id,
         lesson_id=lesson_id,
         nomination_id=nomination_id,
+        detail=detail,
         dedupe_key=dedupe_key,
     )
     session.add(row)

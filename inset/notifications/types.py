@@ -85,6 +85,7 @@ class Notification(Node):
     project_pk: strawberry.Private[int | None]
     lesson_pk: strawberry.Private[int | None]
     nomination_pk: strawberry.Private[int | None]
+    detail: strawberry.Private[str | None]
     kind: NotificationKind
     created_at: datetime
     read: bool
@@ -96,6 +97,7 @@ class Notification(Node):
             project_pk=row.project_id,
             lesson_pk=row.lesson_id,
             nomination_pk=row.nomination_id,
+            detail=row.detail,
             kind=row.kind,
             created_at=row.created_at,
             read=row.read_at is not None,
@@ -136,7 +138,9 @@ class Notification(Node):
         nomination = (
             await loaders.load(nomination_by_id, self.nomination_pk) if self.nomination_pk else None
         )
-        return describe(self.kind, project=project, lesson=lesson, nomination=nomination)
+        return describe(
+            self.kind, project=project, lesson=lesson, nomination=nomination, detail=self.detail
+        )
 
 
 @strawberry.input(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from inset.gates.models import GateDecisionKind
 from inset.ids import to_global_id
 from inset.lessons.models import LessonKind
 from inset.projects.models import Visibility
@@ -54,6 +55,10 @@ SET_DIGEST = """
 mutation Digest($input: SetEmailDigestInput!) {
   setEmailDigest(input: $input) { frequency userErrors { field code message } }
 }
+"""
+
+NODE = """
+query Node($id: ID!) { node(id: $id) { ... on Notification { message } } }
 """
 
 OTHERS = """
@@ -197,3 +202,29 @@ async def test_the_email_digest_is_chosen_and_shown_only_to_oneself(world, api):
 async def test_anonymous_readers_cannot_follow(api):
     answer = await api.data(FOLLOW, {"input": {"barrier": "funding"}})
     assert answer["follow"]["userErrors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_each_gate_is_told_as_it_was_even_after_the_project_moves_on(world, api, records):
+    lead = world.lead()
+    reader = world.member()
+    token = world.token(reader)
+    project = records.ready_for_pilot(
+        world, lead, visibility=Visibility.MEMBERS, title="Weekend respite"
+    )
+    await api.data(
+        FOLLOW, {"input": {"projectId": to_global_id("Project", project.id)}}, token=token
+    )
+
+    records.decide(lead, project, GateDecisionKind.GO)
+    records.decide(lead, project, GateDecisionKind.HOLD)
+    notes = (await api.data(VIEWER, token=token))["viewer"]["notifications"]["nodes"]
+    told = await api.data(NODE, {"id": notes[0]["id"]}, token=token)
+    not_theirs = await api.data(NODE, {"id": notes[0]["id"]}, token=world.token(world.member()))
+
+    assert [n["message"] for n in notes] == [
+        "Weekend respite was put on hold",
+        "Weekend respite moved to the pilot stage",
+    ]
+    assert [n["kind"] for n in notes] == ["STATUS_CHANGED", "STAGE_CHANGED"]
+    assert told["node"] == {"message": "Weekend respite was put on hold"}
+    assert not_theirs["node"] is None

@@ -210,6 +210,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=True),
         sa.Column("lesson_id", sa.Integer(), nullable=True),
         sa.Column("nomination_id", sa.Integer(), nullable=True),
+        sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("dedupe_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
         sa.Column("created_at", inset.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("read_at", inset.db.UTCDateTime(timezone=True), nullable=True),
