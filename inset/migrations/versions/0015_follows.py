@@ -5,7 +5,7 @@ application and by a daily or weekly email) of changes to them; members nominate
 innovations seen elsewhere for the incubator to invite.
 
 Revision ID: 0015
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-06 11:26:52.801213
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import inset.db
 
 revision: str = "0015"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
