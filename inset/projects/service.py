@@ -28,7 +28,7 @@ from inset.projects.models import (
 )
 from inset.projects.publishing import personal_data_going_public
 from inset.themes.service import existing_theme_ids
-from inset.validation import no_personal_data, required_text, text
+from inset.validation import no_personal_data, required_text, search_words, text, within_dates
 
 FREE_TEXT = ("title", "summary", "problem", "theory_of_change")
 EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on")
@@ -217,6 +217,7 @@ def create_project(
     organisation as the lead (FORBIDDEN on `lead_organisation_id` otherwise); STAFF for any.
     The lead account, if named, must be a LEAD or STAFF account of the lead organisation."""
     require_writer(actor)
+    within_dates(started_on, "started_on")
     values = _clean_text(
         {
             "title": title,
@@ -321,6 +322,7 @@ def update_project(
         themes = existing_theme_ids(
             session=session, theme_ids=changes["theme_ids"], field="theme_ids"
         )
+    within_dates(changes.get("started_on"), "started_on")
     for name in ("innovation_type", "started_on"):
         if changes.get(name) is not None:
             setattr(project, name, changes[name])
@@ -463,8 +465,8 @@ def project_list(
         if regions:
             lead = lead.where(col(Organisation.region).in_(regions))
         conditions.append(lead.exists())
-    if search and search.strip():
-        words = search.strip()
+    words = search_words(search, ("filter", "search"))
+    if words:
         conditions.append(
             sa.or_(
                 col(Project.title).icontains(words, autoescape=True),
