@@ -21,6 +21,7 @@ from inset.errors import AccessDenied
 from inset.graphql.context import Context
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
+from inset.notifications.routes import unsubscribe_routes
 from inset.operations.request_log import RequestLog, install_handler
 from inset.operations.routes import operation_routes
 from inset.web.routes import graphiql_html, web_routes
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         routes=[
             Route("/graphql", endpoint=endpoint),
             *operation_routes(engine, settings),
+            *unsubscribe_routes(engine, settings),
             *web_routes(settings),
         ],
         middleware=[Middleware(RequestLog, engine=engine)],

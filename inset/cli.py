@@ -294,6 +294,21 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_notify_send_digests(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.notifications.digest import send_digests
+
+    if not settings.smtp_url:
+        raise CommandError("INSET_SMTP_URL is not set: say which SMTP server sends the digests")
+    _require_head(settings)
+    engine = _engine(settings)
+    try:
+        sent = send_digests(engine=engine, settings=settings)
+    finally:
+        engine.dispose()
+    print(f"sent {sent} digest email{'s' if sent != 1 else ''}")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     from inset.generator import generate_portfolio, themes_from_file
 
@@ -485,6 +500,14 @@ def build_parser() -> argparse.ArgumentParser:
     token_create.add_argument("--name", default="API token")
     token_create.add_argument("--expires-days", type=int)
     token_create.set_defaults(handler=cmd_token_create)
+
+    notify = commands.add_parser("notify", help="notifications").add_subparsers(
+        dest="notify", required=True
+    )
+    notify.add_parser(
+        "send-digests",
+        help="email each person whose daily or weekly digest is due (run it from cron hourly)",
+    ).set_defaults(handler=cmd_notify_send_digests)
 
     export_schema = commands.add_parser("export-schema", help="print the GraphQL schema")
     export_schema.set_defaults(handler=cmd_export_schema)

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -94,6 +95,23 @@ def _database_url_from_env() -> str:
     )
 
 
+SMTP_SCHEMES = ("smtp", "smtps", "smtp+starttls")
+
+
+def _smtp_url_from_env() -> str:
+    """`INSET_SMTP_URL=smtp://[USER:PASSWORD@]HOST[:PORT]`; empty: no email is sent."""
+    url = os.environ.get("INSET_SMTP_URL", "").strip()
+    if not url:
+        return ""
+    parsed = urlsplit(url)
+    if parsed.scheme not in SMTP_SCHEMES or not parsed.hostname:
+        raise ConfigError(
+            "INSET_SMTP_URL must be smtp://HOST:PORT, smtps://HOST:PORT or "
+            "smtp+starttls://HOST:PORT"
+        )
+    return url
+
+
 def _secret_key() -> str:
     key = os.environ.get("INSET_SECRET_KEY")
     if key:
@@ -123,6 +141,9 @@ class Settings:
     cookie_secure: bool = False
     metrics_allow: str = "127.0.0.1,::1"  # addresses and networks that may read /metrics
     metrics_token: str = ""  # a bearer token that opens /metrics from anywhere
+    smtp_url: str = ""  # smtp://HOST:PORT (or smtps://, smtp+starttls://) for email digests
+    base_url: str = "http://127.0.0.1:8000"  # the address people open, for links in emails
+    mail_from: str = "Inset <inset@localhost>"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -134,4 +155,8 @@ class Settings:
             cookie_secure=os.environ.get("INSET_COOKIE_SECURE", "") == "1",
             metrics_allow=os.environ.get("INSET_METRICS_ALLOW", "127.0.0.1,::1"),
             metrics_token=os.environ.get("INSET_METRICS_TOKEN", ""),
+            smtp_url=_smtp_url_from_env(),
+            base_url=os.environ.get("INSET_BASE_URL", "").strip().rstrip("/")
+            or "http://127.0.0.1:8000",
+            mail_from=os.environ.get("INSET_MAIL_FROM", "").strip() or "Inset <inset@localhost>",
         )

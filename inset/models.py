@@ -8,6 +8,8 @@ from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
 from inset.idempotency.models import IdempotencyRecord
 from inset.lessons.models import Lesson, LessonBarrier, LessonMark
+from inset.nominations.models import Nomination
+from inset.notifications.models import EmailDigest, Follow, Notification
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
@@ -20,13 +22,17 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "Cost",
+    "EmailDigest",
     "Event",
     "Evidence",
+    "Follow",
     "GateDecision",
     "IdempotencyRecord",
     "Lesson",
     "LessonBarrier",
     "LessonMark",
+    "Nomination",
+    "Notification",
     "Observation",
     "Organisation",
     "Outcome",

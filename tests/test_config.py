@@ -40,6 +40,7 @@ COMMANDS = {
     "export-schema": ["export-schema"],
     "generate": ["generate", "--projects", "1"],
     "export": ["export", "portfolio", "--format", "csv"],
+    "notify send-digests": ["notify", "send-digests"],
 }
 
 

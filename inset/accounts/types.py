@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -9,9 +10,17 @@ from inset.accounts.models import Role, TokenScope
 from inset.db import pk
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
-from inset.graphql.relay import Node
+from inset.graphql.relay import Connection, Node
 from inset.organisations.loaders import referenced_organisation
 from inset.organisations.types import Organisation
+
+if TYPE_CHECKING:
+    from inset.notifications.models import DigestFrequency
+    from inset.notifications.types import Follow, Notification
+
+LazyFollow = Annotated["Follow", strawberry.lazy("inset.notifications.types")]
+LazyNotification = Annotated["Notification", strawberry.lazy("inset.notifications.types")]
+LazyDigestFrequency = Annotated["DigestFrequency", strawberry.lazy("inset.notifications.types")]
 
 strawberry.enum(models.Role)  # registered once, here; fields use the model enum
 strawberry.enum(models.TokenScope)  # registered once, here; fields use the model enum
@@ -44,6 +53,46 @@ class Account(Node):
     async def organisation(self, info: Info) -> Organisation:
         row = await referenced_organisation(info.context, self.organisation_pk)
         return Organisation.from_model(row)
+
+    def _own(self, info: Info) -> bool:
+        return info.context.actor.account_id == self.pk
+
+    @strawberry.field(description="What you follow; null on anyone else's account.")
+    def follows(self, info: Info) -> list[LazyFollow] | None:
+        from inset.notifications.resolvers import follows_of
+
+        return follows_of(info) if self._own(info) else None
+
+    @strawberry.field(
+        description="What you are told, newest first; only about what you may read now. "
+        "Null on anyone else's account."
+    )
+    def notifications(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        unread_only: bool = False,
+    ) -> Connection[LazyNotification] | None:
+        from inset.notifications.resolvers import notifications_of
+
+        if not self._own(info):
+            return None
+        return notifications_of(info, first=first, after=after, unread_only=unread_only)
+
+    @strawberry.field(description="How many of your notifications are unread; null for others.")
+    def unread_notification_count(self, info: Info) -> int | None:
+        from inset.notifications.resolvers import unread_count
+
+        return unread_count(info) if self._own(info) else None
+
+    @strawberry.field(
+        description="How often you are emailed a digest (WEEKLY unless you chose); null for others."
+    )
+    def email_digest(self, info: Info) -> LazyDigestFrequency | None:
+        from inset.notifications.resolvers import email_digest
+
+        return email_digest(info) if self._own(info) else None
 
 
 @strawberry.type

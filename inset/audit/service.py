@@ -62,6 +62,11 @@ def record(
         organisation_id=organisation_id,
         changes={field: (b, a) for field, (b, a) in event.changes.items()},
     )
+    # Followers are told of audited changes here, in the same transaction, so that no
+    # change is announced that did not happen and none is left unannounced.
+    from inset.notifications.fanout import fan_out
+
+    fan_out(session=session, actor=actor, action=action, entity=entity, changes=changes)
     return event
 
 

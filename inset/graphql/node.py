@@ -33,6 +33,10 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.gates.types import GateDecision
     from inset.lessons.loaders import lesson_by_id
     from inset.lessons.types import Lesson
+    from inset.nominations.loaders import nomination_by_id
+    from inset.nominations.types import Nomination
+    from inset.notifications.loaders import notification_by_id
+    from inset.notifications.types import Notification
     from inset.organisations.loaders import organisation_by_id
     from inset.organisations.types import Organisation
     from inset.outcomes.loaders import outcome_by_id
@@ -54,6 +58,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "Evidence": (evidence_by_id, Evidence.from_model),
         "GateDecision": (gate_decision_by_id, GateDecision.from_model),
         "Lesson": (lesson_by_id, Lesson.from_model),
+        "Nomination": (nomination_by_id, Nomination.from_model),
+        "Notification": (notification_by_id, Notification.from_model),
         "Organisation": (organisation_by_id, Organisation.from_model),
         "Outcome": (outcome_by_id, Outcome.from_model),
         "Project": (project_by_id, Project.from_model),

@@ -16,6 +16,7 @@ def _query_types() -> tuple[type, ...]:
     from inset.audit.queries import AuditQuery
     from inset.events.queries import EventQuery
     from inset.lessons.queries import LessonQuery
+    from inset.nominations.queries import NominationQuery
     from inset.organisations.queries import OrganisationQuery
     from inset.portfolio.queries import PortfolioQuery
     from inset.projects.queries import ProjectQuery
@@ -31,6 +32,7 @@ def _query_types() -> tuple[type, ...]:
         ThemeQuery,
         AuditQuery,
         EventQuery,
+        NominationQuery,
     )
 
 
@@ -41,6 +43,8 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.evidence.mutations import EvidenceMutation
     from inset.gates.mutations import GateMutation
     from inset.lessons.mutations import LessonMutation
+    from inset.nominations.mutations import NominationMutation
+    from inset.notifications.mutations import NotificationMutation
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
     from inset.projects.mutations import ProjectMutation
@@ -57,6 +61,8 @@ def _mutation_types() -> tuple[type, ...]:
         OrganisationMutation,
         AccountMutation,
         WebhookMutation,
+        NotificationMutation,
+        NominationMutation,
     )
 
 

@@ -73,10 +73,13 @@ def authorise_replay(*, session: Session, actor: Actor, row: object) -> None:
     be read-only or the organisation taken off the project, and then the replay is
     refused as the change itself would be.
     """
+    from inset.nominations.models import Nomination
     from inset.outcomes.models import Observation, Outcome
     from inset.projects.models import Project
     from inset.projects.service import get_project_for_write
 
+    if isinstance(row, Nomination):
+        return  # anyone signed in nominates, and keys are per account: it is their own
     require_writer(actor)
     if isinstance(row, Project):
         project_id: int | None = row.id

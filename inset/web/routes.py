@@ -51,6 +51,9 @@ CLIENT_PATHS = (
     "/portfolio",
     "/library",
     "/lessons/{lesson_id}",
+    "/notifications",
+    "/nominate",
+    "/nominations",
 )
 
 _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)

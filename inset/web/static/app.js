@@ -17,6 +17,9 @@ import { DecideGate } from './pages/decision.js';
 import { Portfolio } from './pages/portfolio.js';
 import { Library } from './pages/library.js';
 import { LessonPage } from './pages/lesson.js';
+import { Notifications } from './pages/notifications.js';
+import { Nominate, Nominations } from './pages/nominations.js';
+import { onUnreadChange } from './lib/unread.js';
 
 // [pattern, page, who may see it]; the first match wins, so /projects/new precedes /projects/:id.
 const ROUTES = [
@@ -36,7 +39,12 @@ const ROUTES = [
   ['/projects/:id/lessons/new', RecordLesson],
   ['/projects/:id/decision', DecideGate],
   ['/portfolio', Portfolio],
+  ['/notifications', Notifications],
+  ['/nominate', Nominate],
+  ['/nominations', Nominations],
 ];
+
+const UNREAD = 'query Unread { viewer { id unreadNotificationCount } }';
 
 const SIGN_OUT = 'mutation SignOut { signOut { signedOut userErrors { message } } }';
 
@@ -44,7 +52,7 @@ function home(viewer) {
   return viewer?.role === 'STAFF' ? '/portfolio' : '/projects';
 }
 
-function Header({ viewer, path, onSignOut }) {
+function Header({ viewer, path, onSignOut, unread }) {
   const item = (href, text) => html`
     <li><a href=${href} aria-current=${path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>${text}</a></li>`;
   return html`
@@ -56,6 +64,10 @@ function Header({ viewer, path, onSignOut }) {
             ${viewer && item('/projects', 'Projects')}
             ${item('/library', 'Learning library')}
             ${viewer && item('/portfolio', 'Portfolio')}
+            ${viewer && item('/nominations', viewer.role === 'STAFF' ? 'Nominations' : 'Nominate')}
+            ${viewer && html`
+              <li><a href="/notifications" aria-current=${path === '/notifications' ? 'page' : undefined}>Notifications${unread > 0
+                ? html` <span class="count">${unread}<span class="visually-hidden"> unread</span></span>` : ''}</a></li>`}
           </ul>
         </nav>
         <div class="account">
@@ -88,6 +100,12 @@ function App() {
   const [viewer, setViewer] = useState(undefined); // undefined: not known yet
   const [problem, setProblem] = useState(null);
   const [message, setMessage] = useState(null);
+  const [unread, setUnread] = useState(0);
+  useEffect(() => onUnreadChange(setUnread), []);
+  // The count is asked again on each move, so the header catches what arrived meanwhile.
+  useEffect(() => {
+    if (viewer) request(UNREAD).then((data) => setUnread(data.viewer?.unreadNotificationCount ?? 0)).catch(() => {});
+  }, [viewer?.id, location.key]);
 
   const loadViewer = () => {
     setProblem(null);
@@ -135,7 +153,7 @@ function App() {
   }
   return html`
     <a class="skip-link" href="#main" onClick=${skipToMain}>Skip to main content</a>
-    <${Header} viewer=${viewer} path=${location.path} onSignOut=${signOut} />
+    <${Header} viewer=${viewer} path=${location.path} onSignOut=${signOut} unread=${unread} />
     <main id="main" tabindex="-1">
       <${Flash} message=${message} onClose=${() => setMessage(null)} />
       ${page}

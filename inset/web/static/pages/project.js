@@ -5,6 +5,7 @@ import { scrollToFragment } from '../lib/router.js';
 import { Badge, Loading, Page, Problem, useQuery } from '../lib/ui.js';
 import { date, label } from '../lib/format.js';
 import { canWriteProject } from '../lib/viewer.js';
+import { FollowButton, useFollows } from '../lib/follow.js';
 import { Decisions, Readiness, StageTimeline } from './project-gates.js';
 import { Economics, EvidenceList, Lessons, Outcomes } from './project-records.js';
 import { NotShared } from './lesson.js';
@@ -62,7 +63,7 @@ export const PROJECT = `
     }
   }`;
 
-function Summary({ project }) {
+function Summary({ project, follows }) {
   return html`
     <div class="project-summary">
       <p class="badges">
@@ -72,7 +73,8 @@ function Summary({ project }) {
       </p>
       <p class="lead">${project.summary}</p>
       <dl class="facts">
-        <div><dt>Lead organisation</dt><dd>${project.leadOrganisation.name}</dd></div>
+        <div><dt>Lead organisation</dt><dd>${project.leadOrganisation.name}
+          ${follows && html` <${FollowButton} follows=${follows} target=${{ organisationId: project.leadOrganisation.id }} name=${project.leadOrganisation.name} />`}</dd></div>
         ${project.partners.length > 0 && html`<div><dt>Partners</dt><dd>${project.partners.map((p) => p.name).join(', ')}</dd></div>`}
         ${project.lead && html`<div><dt>Led by</dt><dd>${project.lead.name}</dd></div>`}
         <div><dt>Type of innovation</dt><dd>${label(project.innovationType)}</dd></div>
@@ -102,6 +104,7 @@ const SECTIONS = [
 
 export function ProjectPage({ params, viewer }) {
   const { data, error, loading, reload } = useQuery(PROJECT, { id: params.id });
+  const follows = useFollows(viewer);
   useEffect(() => {
     if (data) scrollToFragment();
   }, [Boolean(data)]);
@@ -111,13 +114,15 @@ export function ProjectPage({ params, viewer }) {
   if (!project) return html`<${NotShared} viewer=${viewer} what="project" />`;
   const writable = canWriteProject(viewer, project);
   const base = `/projects/${project.id}`;
-  const actions = writable && html`
-    <a class="button secondary" href=${`${base}/edit`}>Edit project</a>
-    ${project.status !== 'STOPPED' && html`<a class="button" href=${`${base}/decision`}>Take a gate decision</a>`}`;
+  const actions = html`
+    ${viewer && html`<${FollowButton} follows=${follows} target=${{ projectId: project.id }} name=${project.title} />`}
+    ${writable && html`
+      <a class="button secondary" href=${`${base}/edit`}>Edit project</a>
+      ${project.status !== 'STOPPED' && html`<a class="button" href=${`${base}/decision`}>Take a gate decision</a>`}`}`;
   return html`
     <${Page} title=${project.title} back=${viewer ? { href: '/projects', text: 'Projects' } : { href: '/library', text: 'Learning library' }}
       actions=${actions} wide>
-      <${Summary} project=${project} />
+      <${Summary} project=${project} follows=${viewer ? follows : null} />
       <nav class="in-page" aria-label="On this page">
         <ul>${SECTIONS.map(([id, text]) => html`<li key=${id}><a href=${`#${id}`}>${text}</a></li>`)}</ul>
       </nav>
