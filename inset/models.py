@@ -1,6 +1,6 @@
 """Every table, imported in one place so that SQLModel's metadata is complete."""
 
-from inset.accounts.models import Account, ApiToken, SignInAttempt, WebSession
+from inset.accounts.models import Account, ApiToken, Integration, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
 from inset.economics.models import Benefit, Cost
 from inset.evidence.models import Evidence
@@ -21,6 +21,7 @@ __all__ = [
     "Evidence",
     "GateDecision",
     "IdempotencyRecord",
+    "Integration",
     "Lesson",
     "LessonBarrier",
     "Observation",

@@ -64,13 +64,15 @@ def run_mutation(
             try:
                 return _transact(context, work, name=name, data=data, replay=replay, key=key)
             except IntegrityError:
-                # Two requests raced with the same idempotency key: the second insert
-                # lost, so run once more to replay what the first one stored.
-                if key is None or attempt == 2:
+                # Two requests raced with the same idempotency key or externalId: the
+                # second insert lost, so run once more to replay what the first one
+                # stored, or to answer DUPLICATE naming it.
+                if attempt == 2:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
     except DomainError as error:
-        return [user_error(error.code, error.message, error.field)]
+        existing = getattr(error, "existing", None)
+        return [user_error(error.code, error.message, error.field, existing)]
     finally:
         context.reset_loaders()
 
