@@ -71,8 +71,10 @@ def run_mutation(
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
     except DomainError as error:
-        existing = getattr(error, "existing", None)
-        return [user_error(error.code, error.message, error.field, existing)]
+        return [
+            user_error(e.code, e.message, e.field, getattr(e, "existing", None))
+            for e in error.each()
+        ]
     finally:
         context.reset_loaders()
 
