@@ -128,3 +128,31 @@ def apply(row: Any, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
         changes["version"] = (row.version, row.version + 1)
         row.version += 1
     return changes
+
+
+# Descriptions the API gives these fields on every kind of record.
+VERSION_HELP = (
+    "Starts at 1 and goes up by one with each correction that changes something. Send it "
+    "as expectedVersion with a correction: a stale one is CONFLICT and changes nothing."
+)
+EXTERNAL_ID_HELP = (
+    "Your own system's key for this record, 1..200 printable characters, or null. Unique "
+    "within the organisation that recorded it (a project's: its lead organisation), "
+    "archived records included; find it again with recordByExternalId."
+)
+EXTERNAL_ID_INPUT_HELP = (
+    "Your own system's key, 1..200 printable characters. Already used by your "
+    "organisation for this kind of record: DUPLICATE with existingId, nothing created."
+)
+
+
+def id_by_external_id(
+    session: Session, actor: Actor, model: Any, owner_column: str, key: str
+) -> int | None:
+    """The id of the record of `model` that the actor's organisation keyed `key`, or
+    None: a reader without an organisation has no keys. Whether the reader may see the
+    record is the caller's to check (node loaders do)."""
+    if actor.organisation_id is None or not key.strip():
+        return None
+    row = find(session, model, owner_column, actor.organisation_id, key.strip())
+    return None if row is None else int(row.id)

@@ -38,6 +38,7 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.economics.mutations import EconomicsMutation
     from inset.evidence.mutations import EvidenceMutation
     from inset.gates.mutations import GateMutation
+    from inset.integrations.mutations import IntegrationMutation
     from inset.lessons.mutations import LessonMutation
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
@@ -53,6 +54,7 @@ def _mutation_types() -> tuple[type, ...]:
         ArchiveMutation,
         OrganisationMutation,
         AccountMutation,
+        IntegrationMutation,
     )
 
 

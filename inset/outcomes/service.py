@@ -302,6 +302,18 @@ def live_observations() -> sa.Select[Observation]:
     )
 
 
+def readable_observations(actor: Actor) -> sa.Select[Observation]:
+    """Live observations of live outcomes of live projects the actor may read."""
+    return (
+        sa.select(Observation)
+        .where(col(Observation.archived_at).is_(None))
+        .join(Outcome, col(Outcome.id) == col(Observation.outcome_id))
+        .where(col(Outcome.archived_at).is_(None))
+        .join(Project, col(Project.id) == col(Outcome.project_id))
+        .where(live_project(actor))
+    )
+
+
 @dataclass(frozen=True)
 class Progress:
     """How an outcome stands against its baseline.

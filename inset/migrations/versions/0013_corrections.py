@@ -53,9 +53,7 @@ def upgrade() -> None:
     op.create_index("ix_integration_organisation_id", "integration", ["organisation_id"])
 
     for table in RECORDS:
-        op.add_column(
-            table, sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-        )
+        op.add_column(table, sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
         op.add_column(table, sa.Column("external_id", sa.String(length=200), nullable=True))
         _add_reference(table, "external_owner_id", "organisation")
         op.create_index(
@@ -83,9 +81,7 @@ def upgrade() -> None:
         batch.create_foreign_key(
             "fk_idempotency_record_integration", "integration", ["integration_id"], ["id"]
         )
-        batch.create_index(
-            "uq_idempotency_integration_key", ["integration_id", "key"], unique=True
-        )
+        batch.create_index("uq_idempotency_integration_key", ["integration_id", "key"], unique=True)
         batch.create_index("ix_idempotency_created", ["created_at"])
 
 
