@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from inset.access import Actor, require_staff
 from inset.accounts.models import Account, ApiToken, Role, TokenScope
 from inset.audit import service as audit
-from inset.db import NAME_LENGTH, utcnow
+from inset.db import NAME_LENGTH, WRITE, utcnow
 from inset.errors import Duplicate, Forbidden, Invalid, NotFound, Unauthenticated
 from inset.organisations.service import get_organisation
 from inset.validation import no_personal_data, required_text
@@ -225,10 +225,14 @@ def authenticate_token(*, session: Session, secret: str) -> Actor:
     actor = _token_owner(session, token)
     # Recorded at most once a minute, so that reads do not turn into a write each time.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        session.execute(
-            sa.update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
-        )
+        # In a writing transaction of its own: SQLite refuses at once, without waiting, to
+        # turn this read into a write while another request is writing.
         session.commit()
+        with session.begin():
+            session.connection(execution_options=WRITE)
+            session.execute(
+                sa.update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
+            )
     return actor
 
 
