@@ -156,3 +156,11 @@ def id_by_external_id(
         return None
     row = find(session, model, owner_column, actor.organisation_id, key.strip())
     return None if row is None else int(row.id)
+
+
+IDEMPOTENCY_HELP = (
+    "1..200 characters. Sent again with the same input within 24 hours, the mutation "
+    "answers as the first request did and changes nothing; with other input, or to another "
+    "mutation, it is DUPLICATE. Keys belong to the credential that sent them (your account, "
+    "or the integration) and are purged after 24 hours."
+)

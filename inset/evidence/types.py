@@ -82,7 +82,9 @@ class RecordEvidenceInput:
     external_id: str | None = strawberry.field(
         default=None, description=records.EXTERNAL_ID_INPUT_HELP
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.input(

@@ -115,7 +115,9 @@ class DefineOutcomeInput:
     external_id: str | None = strawberry.field(
         default=None, description=records.EXTERNAL_ID_INPUT_HELP
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.input
@@ -129,7 +131,9 @@ class ObserveOutcomeInput:
     external_id: str | None = strawberry.field(
         default=None, description=records.EXTERNAL_ID_INPUT_HELP
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.input(

@@ -241,7 +241,9 @@ class CreateProjectInput:
         description="The lead organisation's own key for the project, 1..200 printable "
         "characters. Already used: DUPLICATE with existingId, nothing created.",
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears optional text.")
