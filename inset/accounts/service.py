@@ -187,10 +187,21 @@ def revoke_api_token(*, session: Session, actor: Actor, token_id: int) -> ApiTok
             actor=actor,
             action="api_token.revoke",
             entity=token,
-            organisation_id=actor.organisation_id,
+            organisation_id=_owning_organisation(session, token, actor),
             changes={"revoked": (False, True)},
         )
     return token
+
+
+def _owning_organisation(session: Session, token: ApiToken, actor: Actor) -> int | None:
+    """An integration's token belongs to the integration's organisation, whose leads read
+    its audit trail; a person's token is filed under the actor's organisation, as before."""
+    if token.integration_id is None:
+        return actor.organisation_id
+    from inset.accounts.models import Integration
+
+    integration = session.get(Integration, token.integration_id)
+    return integration.organisation_id if integration else actor.organisation_id
 
 
 def _may_revoke_integration_token(session: Session, actor: Actor, token: ApiToken) -> None:
