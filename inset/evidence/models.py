@@ -25,6 +25,8 @@ class Evidence(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_evidence_project", "project_id", "recorded_at", "id"),
         sa.Index("uq_evidence_external_id", "external_owner_id", "external_id", unique=True),
+        # whose account a reader may see as evidence's recorder (inset.accounts.service)
+        sa.Index("ix_evidence_recorded_by", "recorded_by_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
