@@ -395,3 +395,30 @@ def test_a_blank_long_or_multiline_key_is_refused(engine: Engine, world: World, 
         external_id=key,
     )
     assert error.field == ("external_id",)
+
+
+def test_a_lesson_made_anonymous_may_not_name_its_organisation(
+    engine: Engine, world: World
+) -> None:
+    org = world.org("Northmoor Borough Council")
+    lead = world.lead(org)
+    lesson = run(
+        engine,
+        lessons.record_lesson,
+        actor=lead,
+        project_id=world.project(lead).id,
+        kind=LessonKind.WHAT_WORKED,
+        title="Family time",
+        body="Northmoor Borough Council moved visits to Saturdays.",
+    )
+
+    error = error_of(
+        engine,
+        lesson_corrections.update_lesson,
+        actor=lead,
+        lesson_id=lesson.id,
+        expected_version=1,
+        changes={"anonymised": True},
+    )
+
+    assert (error.code, error.field) == (ErrorCode.ANONYMITY, ("body",))
