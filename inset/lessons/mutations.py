@@ -8,8 +8,15 @@ from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
-from inset.lessons import corrections, models, service
-from inset.lessons.types import Lesson, LessonPayload, RecordLessonInput, UpdateLessonInput
+from inset.lessons import corrections, marks, models, service
+from inset.lessons.types import (
+    Lesson,
+    LessonMarkInput,
+    LessonMarkPayload,
+    LessonPayload,
+    RecordLessonInput,
+    UpdateLessonInput,
+)
 
 
 @strawberry.type
@@ -52,6 +59,36 @@ class LessonMutation:
             )
 
         return _payload(run_mutation(info, work, name="updateLesson"))
+
+    @strawberry.mutation(
+        description="Marks a lesson you may read as useful to you: one mark a person, so "
+        "marking it again changes nothing. Needs a signed-in account (FORBIDDEN otherwise); "
+        "a lesson you may not read is NOT_FOUND."
+    )
+    def mark_lesson_useful(self, info: Info, input: LessonMarkInput) -> LessonMarkPayload:
+        return _marked(info, input, marks.mark_useful, "markLessonUseful")
+
+    @strawberry.mutation(
+        description="Takes back your mark on a lesson; without one it changes nothing."
+    )
+    def unmark_lesson_useful(self, info: Info, input: LessonMarkInput) -> LessonMarkPayload:
+        return _marked(info, input, marks.unmark_useful, "unmarkLessonUseful")
+
+
+def _marked(
+    info: Info, input: LessonMarkInput, change: marks.MarkChange, name: str
+) -> LessonMarkPayload:
+    def work(session: Session) -> models.Lesson:
+        return change(
+            session=session,
+            actor=info.context.actor,
+            lesson_id=decode_id(input.lesson_id, "Lesson", "lesson_id"),
+        )
+
+    result = run_mutation(info, work, name=name, data=input)
+    if isinstance(result, list):
+        return LessonMarkPayload(lesson=None, user_errors=result)
+    return LessonMarkPayload(lesson=Lesson.from_model(result), user_errors=[])
 
 
 def _payload(result: models.Lesson | list[UserError]) -> LessonPayload:

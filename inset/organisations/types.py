@@ -14,6 +14,7 @@ from inset.organisations.models import OrganisationKind, Sector
 if TYPE_CHECKING:
     from inset.integrations.types import Integration
     from inset.projects.types import Project
+    from inset.webhooks.types import WebhookEndpoint
 
 strawberry.enum(models.OrganisationKind)  # registered once, here; fields use the model enum
 strawberry.enum(models.Sector)  # registered once, here; fields use the model enum
@@ -54,6 +55,18 @@ class Organisation(Node):
             return None
         rows = await info.context.loaders.load(integrations_by_organisation, self.pk)
         return [Integration.from_model(r) for r in rows]
+
+    @strawberry.field(
+        description="Where this organisation receives webhooks: for its LEADs and staff only."
+    )
+    async def webhook_endpoints(
+        self, info: Info
+    ) -> list[Annotated[WebhookEndpoint, strawberry.lazy("inset.webhooks.types")]]:
+        from inset.webhooks.loaders import webhook_endpoints_by_organisation
+        from inset.webhooks.types import WebhookEndpoint
+
+        rows = await info.context.loaders.load(webhook_endpoints_by_organisation, self.pk)
+        return [WebhookEndpoint.from_model(row) for row in rows]
 
 
 @strawberry.input
