@@ -8,7 +8,7 @@ organisation; an API token belongs to an account or to an integration, and the a
 trail and idempotency keys name the integration when it acted.
 
 Revision ID: 0013
-Revises: 0010, 0016 (joins the two lines of migrations)
+Revises: 0016
 Create Date: 2026-12-06 11:30:00.000000
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from inset.db import UTCDateTime
 
 revision: str = "0013"
-down_revision: str | tuple[str, ...] | None = ("0010", "0016")
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
