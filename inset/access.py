@@ -27,6 +27,9 @@ class Actor:
     role: Role | None = None
     token_id: int | None = None
     scope: TokenScope | None = None  # None for a web session: the account's full rights
+    # An integration's token: the organisation's service account, with no person behind
+    # it (account_id is None) and LEAD rights on the organisation's projects.
+    integration_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:

@@ -268,6 +268,8 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     scope = _choice(TokenScope, args.scope.replace("-", "_"), "--scope")
 
     def work(session: Any) -> str:
+        if args.integration is not None:
+            return _integration_token(session, args, scope)
         account = service.find_account(session=session, email=args.email)
         if account is None:
             raise CommandError(f"no account has the email {args.email!r}")
@@ -284,6 +286,49 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     secret = _in_transaction(settings, work)
     print("API token created; it is shown only this once:", file=sys.stderr)
     print(secret)
+    return 0
+
+
+def _integration_token(session: Any, args: argparse.Namespace, scope: Any) -> str:
+    from inset.access import SYSTEM
+    from inset.ids import pk_of
+    from inset.integrations import service
+
+    integration_id = pk_of(args.integration, "Integration")
+    if integration_id is None:
+        raise CommandError(f"{args.integration!r} is not an integration's id")
+    _, secret = service.create_integration_token(
+        session=session,
+        actor=SYSTEM,
+        integration_id=integration_id,
+        name=args.name,
+        scope=scope,
+        expires_in_days=args.expires_days,
+    )
+    return secret
+
+
+def cmd_integration_create(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.access import SYSTEM
+    from inset.db import pk
+    from inset.ids import pk_of, to_global_id
+    from inset.integrations import service
+    from inset.organisations.service import find_by_name
+
+    def work(session: Any) -> Any:
+        org_id = pk_of(args.org, "Organisation")
+        if org_id is None:
+            org = find_by_name(session=session, name=args.org)
+            if org is None:
+                raise CommandError(f"no organisation has the id or exact name {args.org!r}")
+            org_id = pk(org)
+        return service.create_integration(
+            session=session, actor=SYSTEM, organisation_id=org_id, name=args.name
+        )
+
+    integration = _in_transaction(settings, work)
+    print(f"created integration {integration.name}")
+    print(to_global_id("Integration", integration.id))
     return 0
 
 
@@ -495,7 +540,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = commands.add_parser("token").add_subparsers(dest="token", required=True)
     token_create = token.add_parser("create", help="create an API token")
-    token_create.add_argument("--email", required=True)
+    owner = token_create.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--email", help="a person's token")
+    owner.add_argument("--integration", help="an integration's token: its global id")
     token_create.add_argument("--scope", required=True, help="read or read_write")
     token_create.add_argument("--name", default="API token")
     token_create.add_argument("--expires-days", type=int)
@@ -508,6 +555,16 @@ def build_parser() -> argparse.ArgumentParser:
         "send-digests",
         help="email each person whose daily or weekly digest is due (run it from cron hourly)",
     ).set_defaults(handler=cmd_notify_send_digests)
+
+    integration = commands.add_parser("integration").add_subparsers(
+        dest="integration_command", required=True
+    )
+    integration_create = integration.add_parser(
+        "create", help="create an organisation's integration (service account)"
+    )
+    integration_create.add_argument("--org", required=True, help="global id or exact name")
+    integration_create.add_argument("--name", required=True)
+    integration_create.set_defaults(handler=cmd_integration_create)
 
     export_schema = commands.add_parser("export-schema", help="print the GraphQL schema")
     export_schema.set_defaults(handler=cmd_export_schema)

@@ -19,6 +19,8 @@ from sqlmodel import Session
 
 NAME_LENGTH = 200
 TEXT_LENGTH = 20_000
+# A partner's own key for a record (`externalId`): their system's id, at most this long.
+EXTERNAL_ID_LENGTH = 200
 
 
 def utcnow() -> datetime:

@@ -138,8 +138,17 @@ class Anonymity(DomainError):
 
 
 class Duplicate(DomainError):
-    def __init__(self, message: str, field: tuple[str, ...] | None = None):
+    """`existing` is the (type name, id) of the record that already holds the key, when
+    the caller may be told: the API returns its global id as `existingId`."""
+
+    def __init__(
+        self,
+        message: str,
+        field: tuple[str, ...] | None = None,
+        existing: tuple[str, int] | None = None,
+    ):
         super().__init__(ErrorCode.DUPLICATE, message, field)
+        self.existing = existing
 
 
 class Unauthenticated(Exception):

@@ -1,6 +1,6 @@
 """Every table, imported in one place so that SQLModel's metadata is complete."""
 
-from inset.accounts.models import Account, ApiToken, SignInAttempt, WebSession
+from inset.accounts.models import Account, ApiToken, Integration, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
 from inset.economics.models import Benefit, Cost
 from inset.events.models import Event
@@ -28,6 +28,7 @@ __all__ = [
     "Follow",
     "GateDecision",
     "IdempotencyRecord",
+    "Integration",
     "Lesson",
     "LessonBarrier",
     "LessonMark",

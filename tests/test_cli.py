@@ -164,3 +164,34 @@ def test_export_schema_prints_the_checked_in_schema():
     checked_in = (Path(__file__).parent.parent / "schema.graphql").read_text()
 
     assert result.stdout.strip() == checked_in.strip()
+
+
+def test_an_integration_and_its_token_are_created_for_an_organisation(migrated: Path):
+    org = inset(migrated, "org", "create", "--name", "Harbourlight", "--kind", "charity")
+    assert org.returncode == 0, org.stderr
+
+    made = inset(migrated, "integration", "create", "--org", "Harbourlight", "--name", "Sync")
+    assert made.returncode == 0, made.stderr
+    integration = last_line(made)
+    assert from_global_id(integration) == ("Integration", 1)
+
+    token = inset(
+        migrated, "token", "create", "--integration", integration, "--scope", "read_write"
+    )
+    assert token.returncode == 0, token.stderr
+    assert last_line(token).startswith("inset_")
+    engine = sa.create_engine(f"sqlite:///{migrated / 'cli.db'}")
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT account_id, integration_id FROM api_token")).one()
+    engine.dispose()
+    assert tuple(row) == (None, 1)
+
+
+def test_a_token_names_either_a_person_or_an_integration(migrated: Path):
+    neither = inset(migrated, "token", "create", "--scope", "read")
+    unknown = inset(migrated, "token", "create", "--integration", "nonsense", "--scope", "read")
+
+    assert neither.returncode != 0
+    assert "--email" in neither.stderr
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "inset: 'nonsense' is not an integration's id"

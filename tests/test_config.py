@@ -37,6 +37,7 @@ COMMANDS = {
         "LEAD",
     ],
     "token create": ["token", "create", "--email", "a@b.example", "--scope", "read"],
+    "integration create": ["integration", "create", "--org", "N", "--name", "Sync"],
     "export-schema": ["export-schema"],
     "generate": ["generate", "--projects", "1"],
     "export": ["export", "portfolio", "--format", "csv"],

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from inset.db import NAME_LENGTH, UTCDateTime, enum_type, utcnow
@@ -31,12 +32,22 @@ class Account(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token. Only the SHA-256 of the secret is kept: the secret is shown once."""
+    """A bearer token. Only the SHA-256 of the secret is kept: the secret is shown once.
+
+    It belongs to a person (`account_id`) or to an organisation's integration
+    (`integration_id`), never both.
+    """
 
     __tablename__ = "api_token"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(account_id IS NULL) <> (integration_id IS NULL)", name="ck_api_token_owner"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    account_id: int = Field(foreign_key="account.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    integration_id: int | None = Field(default=None, foreign_key="integration.id", index=True)
     name: str = Field(max_length=NAME_LENGTH)
     scope: TokenScope = Field(sa_type=enum_type(TokenScope))
     secret_hash: str = Field(max_length=64, unique=True)
@@ -67,3 +78,18 @@ class WebSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Integration(SQLModel, table=True):
+    """A service account of an organisation: its tokens act for the organisation, not a person.
+
+    It acts with LEAD rights on its organisation's projects (never STAFF), so a partner's
+    sync job keeps working when the person who set it up leaves.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    created_by_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

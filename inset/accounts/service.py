@@ -111,7 +111,7 @@ def actor_for(account: Account, token: ApiToken | None = None) -> Actor:
     )
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -148,7 +148,7 @@ def create_api_token(
         account_id=owner_id,
         name=name,
         scope=scope,
-        secret_hash=_digest(secret),
+        secret_hash=digest(secret),
         expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
     )
     session.add(token)
@@ -165,12 +165,22 @@ def create_api_token(
 
 
 def revoke_api_token(*, session: Session, actor: Actor, token_id: int) -> ApiToken:
+    """Revokes at once: the next request with the token is refused.
+
+    A person revokes their own tokens, STAFF anyone's; an integration's tokens are revoked
+    by its organisation's leads, STAFF, or with the token itself.
+    """
     if actor.is_anonymous:
         raise Forbidden("sign in to revoke API tokens")
     token = session.get(ApiToken, token_id)
-    if token is None or (token.account_id != actor.account_id and not actor.is_staff):
+    if token is not None and token.integration_id is not None:
+        _may_revoke_integration_token(session, actor, token)
+    elif token is None or (
+        (token.account_id != actor.account_id or actor.integration_id is not None)
+        and not actor.is_staff
+    ):
         raise NotFound("API token", ("token_id",))
-    if token.account_id != actor.account_id:
+    elif token.account_id != actor.account_id:
         require_staff(actor, "revoke other accounts' tokens")
     else:
         require_writer_or_self(actor)
@@ -182,10 +192,32 @@ def revoke_api_token(*, session: Session, actor: Actor, token_id: int) -> ApiTok
             actor=actor,
             action="api_token.revoke",
             entity=token,
-            organisation_id=actor.organisation_id,
+            organisation_id=_owning_organisation(session, token, actor),
             changes={"revoked": (False, True)},
         )
     return token
+
+
+def _owning_organisation(session: Session, token: ApiToken, actor: Actor) -> int | None:
+    """An integration's token belongs to the integration's organisation, whose leads read
+    its audit trail; a person's token is filed under the actor's organisation, as before."""
+    if token.integration_id is None:
+        return actor.organisation_id
+    from inset.accounts.models import Integration
+
+    integration = session.get(Integration, token.integration_id)
+    return integration.organisation_id if integration else actor.organisation_id
+
+
+def _may_revoke_integration_token(session: Session, actor: Actor, token: ApiToken) -> None:
+    from inset.integrations.service import get_integration_for_write
+
+    if actor.integration_id is not None and actor.token_id == token.id:
+        require_writer_or_self(actor)
+        return
+    get_integration_for_write(
+        session=session, actor=actor, integration_id=token.integration_id or 0, field="token_id"
+    )
 
 
 def require_writer_or_self(actor: Actor) -> None:
@@ -197,7 +229,7 @@ def require_writer_or_self(actor: Actor) -> None:
 def authenticate_token(*, session: Session, secret: str) -> Actor:
     """The actor behind a bearer secret. Raises Unauthenticated with the reason."""
     token = session.scalars(
-        sa.select(ApiToken).where(col(ApiToken.secret_hash) == _digest(secret.strip()))
+        sa.select(ApiToken).where(col(ApiToken.secret_hash) == digest(secret.strip()))
     ).first()
     if token is None:
         raise Unauthenticated("the API token is not valid")
@@ -206,21 +238,33 @@ def authenticate_token(*, session: Session, secret: str) -> Actor:
         raise Unauthenticated("the API token was revoked")
     if token.expires_at is not None and token.expires_at <= now:
         raise Unauthenticated("the API token has expired")
-    account = session.get(Account, token.account_id)
-    if account is None or account.archived_at is not None:
-        raise Unauthenticated("the API token's account is closed")
+    actor = _token_owner(session, token)
     # Recorded at most once a minute, so that reads do not turn into a write each time.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        actor = actor_for(account, token)
-        # A write transaction of its own: SQLite cannot turn this read into a write once
-        # another writer has committed since it began ("database is locked" at once).
-        session.rollback()
+        # In a writing transaction of its own: SQLite refuses at once, without waiting, to
+        # turn this read into a write while another request is writing.
+        session.commit()
         with session.begin():
             session.connection(execution_options=WRITE)
             session.execute(
                 sa.update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
             )
-        return actor
+    return actor
+
+
+def _token_owner(session: Session, token: ApiToken) -> Actor:
+    """The person, or the organisation's integration, a live token acts for."""
+    if token.integration_id is not None:
+        from inset.accounts.models import Integration
+        from inset.integrations.service import integration_actor
+
+        integration = session.get(Integration, token.integration_id)
+        if integration is None or integration.archived_at is not None:
+            raise Unauthenticated("the API token's integration is closed")
+        return integration_actor(token, integration)
+    account = session.get(Account, token.account_id)
+    if account is None or account.archived_at is not None:
+        raise Unauthenticated("the API token's account is closed")
     return actor_for(account, token)
 
 

@@ -29,7 +29,9 @@ class ArchiveMutation:
                 reason=input.reason,
             )
 
-        result = run_mutation(info, work, name="archiveRecord")
+        result = run_mutation(
+            info, work, name="archiveRecord", data=input, replay=service.archivable_models()
+        )
         if isinstance(result, list):
             return ArchivePayload(archived_id=None, user_errors=result)
         return ArchivePayload(archived_id=input.id, user_errors=[])

@@ -46,6 +46,17 @@ def _archivers() -> dict[str, Callable[..., Any]]:
     }
 
 
+def archivable_models() -> tuple[type, ...]:
+    """The models archiveRecord may return, for replaying an idempotencyKey."""
+    from inset.economics.models import Benefit, Cost
+    from inset.evidence.models import Evidence
+    from inset.lessons.models import Lesson
+    from inset.outcomes.models import Outcome
+    from inset.projects.models import Project
+
+    return (Project, Evidence, Outcome, Cost, Benefit, Lesson)
+
+
 # Gate decisions are the project's history and are kept for ever; organisations and
 # accounts are closed by staff through the command line, not archived by members.
 NOT_ARCHIVABLE = {"GateDecision", "Organisation", "Account", "Theme", "ApiToken", "AuditEvent"}

@@ -29,6 +29,7 @@ class AuditEvent(SQLModel, table=True):
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     account_id: int | None = Field(default=None, foreign_key="account.id")
     token_id: int | None = Field(default=None, foreign_key="api_token.id")
+    integration_id: int | None = Field(default=None, foreign_key="integration.id")
     action: str = Field(max_length=80)
     entity_type: str = Field(max_length=40)
     entity_id: int

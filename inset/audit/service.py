@@ -46,6 +46,7 @@ def record(
     event = AuditEvent(
         account_id=actor.account_id,
         token_id=actor.token_id,
+        integration_id=actor.integration_id,
         action=action,
         entity_type=type(entity).__name__,
         entity_id=entity.id,  # type: ignore[attr-defined]

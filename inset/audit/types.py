@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,6 +13,9 @@ from inset.db import pk
 from inset.graphql.context import Info
 from inset.graphql.relay import Node
 from inset.ids import to_global_id
+
+if TYPE_CHECKING:
+    from inset.integrations.types import Integration
 
 
 @strawberry.type
@@ -25,6 +29,7 @@ class AuditChange:
 class AuditEvent(Node):
     pk: strawberry.Private[int]
     account_pk: strawberry.Private[int | None]
+    integration_pk: strawberry.Private[int | None]
     occurred_at: datetime
     action: str = strawberry.field(description='What was done, e.g. "project.update".')
     entity_type: str
@@ -38,6 +43,7 @@ class AuditEvent(Node):
         return cls(
             pk=pk(row),
             account_pk=row.account_id,
+            integration_pk=row.integration_id,
             occurred_at=row.occurred_at,
             action=row.action,
             entity_type=row.entity_type,
@@ -54,7 +60,24 @@ class AuditEvent(Node):
             request_id=row.request_id,
         )
 
-    @strawberry.field(description="Who made the change; null for the system.")
+    @strawberry.field(
+        description="The integration (an organisation's service account) whose token made "
+        "the change; null when a person or the system made it."
+    )
+    async def integration(
+        self, info: Info
+    ) -> Annotated[Integration, strawberry.lazy("inset.integrations.types")] | None:
+        from inset.integrations.loaders import integration_by_id
+        from inset.integrations.types import Integration
+
+        if self.integration_pk is None:
+            return None
+        row = await info.context.loaders.load(integration_by_id, self.integration_pk)
+        return Integration.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Who made the change; null for the system or an integration (see integration)."
+    )
     async def account(self, info: Info) -> Account | None:
         if self.account_pk is None:
             return None

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from inset.db import TEXT_LENGTH, UTCDateTime, enum_type, utcnow
+from inset.db import EXTERNAL_ID_LENGTH, TEXT_LENGTH, UTCDateTime, enum_type, utcnow
 from inset.projects.models import Stage
 
 
@@ -31,7 +31,10 @@ class BenefitKind(enum.StrEnum):
 
 
 class Cost(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_cost_project", "project_id", "recorded_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_cost_project", "project_id", "recorded_at", "id"),
+        sa.Index("uq_cost_external_id", "external_owner_id", "external_id", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")
@@ -47,11 +50,18 @@ class Cost(SQLModel, table=True):
     confidence: int  # 1 (audited, local data) .. 6 (expert guess)
     recorded_by_id: int | None = Field(default=None, foreign_key="account.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1  # raised by every correction; guards updates (expectedVersion)
+    # The partner's own key: unique within the organisation that recorded it (external_owner_id)
+    external_id: str | None = Field(default=None, max_length=EXTERNAL_ID_LENGTH)
+    external_owner_id: int | None = Field(default=None, foreign_key="organisation.id")
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Benefit(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_benefit_project", "project_id", "recorded_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_benefit_project", "project_id", "recorded_at", "id"),
+        sa.Index("uq_benefit_external_id", "external_owner_id", "external_id", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")
@@ -69,4 +79,8 @@ class Benefit(SQLModel, table=True):
     stage: Stage = Field(sa_type=enum_type(Stage))
     recorded_by_id: int | None = Field(default=None, foreign_key="account.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1  # raised by every correction; guards updates (expectedVersion)
+    # The partner's own key: unique within the organisation that recorded it (external_owner_id)
+    external_id: str | None = Field(default=None, max_length=EXTERNAL_ID_LENGTH)
+    external_owner_id: int | None = Field(default=None, foreign_key="organisation.id")
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 from sqlmodel import Session
 
-from inset.economics import models, service
+from inset.economics import corrections, models, service
 from inset.economics.types import (
     Benefit,
     BenefitPayload,
@@ -14,9 +15,13 @@ from inset.economics.types import (
     MoneyInput,
     RecordBenefitInput,
     RecordCostInput,
+    UpdateBenefitInput,
+    UpdateCostInput,
 )
 from inset.graphql.context import Info
+from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
+from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
 
 
@@ -51,14 +56,10 @@ class EconomicsMutation:
                 period_end=input.period_end,
                 funding_source=input.funding_source,
                 confidence=input.confidence,
+                external_id=input.external_id,
             )
 
-        result = run_mutation(info, work, name="recordCost", data=input, replay=models.Cost)
-        if isinstance(result, list):
-            return CostPayload(cost=None, user_errors=result, project_pk=None)
-        return CostPayload(
-            cost=Cost.from_model(result), user_errors=[], project_pk=result.project_id
-        )
+        return _cost(run_mutation(info, work, name="recordCost", data=input, replay=models.Cost))
 
     @strawberry.mutation(
         description="Records a benefit line at the project's current stage. Idempotent with "
@@ -80,11 +81,71 @@ class EconomicsMutation:
                 deadweight=_share(input.deadweight, "0"),
                 attribution=_share(input.attribution, "1"),
                 confidence=input.confidence,
+                external_id=input.external_id,
             )
 
-        result = run_mutation(info, work, name="recordBenefit", data=input, replay=models.Benefit)
-        if isinstance(result, list):
-            return BenefitPayload(benefit=None, user_errors=result, project_pk=None)
-        return BenefitPayload(
-            benefit=Benefit.from_model(result), user_errors=[], project_pk=result.project_id
+        return _benefit(
+            run_mutation(info, work, name="recordBenefit", data=input, replay=models.Benefit)
         )
+
+    @strawberry.mutation(
+        description="Corrects a cost line; the project's economics follow at once. User "
+        "errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion), REQUIRED, TOO_LONG, "
+        "INVALID, PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
+    )
+    def update_cost(self, info: Info, input: UpdateCostInput) -> CostPayload:
+        def work(session: Session) -> models.Cost:
+            return corrections.update_cost(
+                session=session,
+                actor=info.context.actor,
+                cost_id=decode_id(input.id, "Cost", "id"),
+                expected_version=input.expected_version,
+                changes=_money(sent(input)),
+            )
+
+        return _cost(run_mutation(info, work, name="updateCost"))
+
+    @strawberry.mutation(
+        description="Corrects a benefit line; the project's economics follow at once. User "
+        "errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion), REQUIRED, TOO_LONG, "
+        "INVALID, PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
+    )
+    def update_benefit(self, info: Info, input: UpdateBenefitInput) -> BenefitPayload:
+        def work(session: Session) -> models.Benefit:
+            changes = _money(sent(input))
+            for name, default in (("deadweight", "0"), ("attribution", "1")):
+                if name in changes:
+                    changes[name] = _share(changes[name], default)
+            return corrections.update_benefit(
+                session=session,
+                actor=info.context.actor,
+                benefit_id=decode_id(input.id, "Benefit", "id"),
+                expected_version=input.expected_version,
+                changes=changes,
+            )
+
+        return _benefit(run_mutation(info, work, name="updateBenefit"))
+
+
+def _money(changes: dict[str, Any]) -> dict[str, Any]:
+    """`amount` (a MoneyInput, or null) as the services take it: pounds and a currency."""
+    if "amount" in changes:
+        money = changes["amount"]
+        changes["amount"] = money.amount if money else None
+        if money:
+            changes["currency"] = _currency(money)
+    return changes
+
+
+def _cost(result: models.Cost | list[UserError]) -> CostPayload:
+    if isinstance(result, list):
+        return CostPayload(cost=None, user_errors=result, project_pk=None)
+    return CostPayload(cost=Cost.from_model(result), user_errors=[], project_pk=result.project_id)
+
+
+def _benefit(result: models.Benefit | list[UserError]) -> BenefitPayload:
+    if isinstance(result, list):
+        return BenefitPayload(benefit=None, user_errors=result, project_pk=None)
+    return BenefitPayload(
+        benefit=Benefit.from_model(result), user_errors=[], project_pk=result.project_id
+    )

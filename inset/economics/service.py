@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from inset import records
 from inset.access import Actor
 from inset.audit import service as audit
 from inset.db import TEXT_LENGTH, utcnow
 from inset.economics import calc
 from inset.economics.models import Benefit, BenefitKind, Cost, CostCategory
 from inset.errors import Invalid, NotFound, Required
-from inset.projects.models import Visibility
+from inset.projects.models import Project, Visibility
 from inset.projects.service import get_project_for_write, touch
 from inset.validation import in_range, no_personal_data, period, required_text, text
 
@@ -45,6 +46,7 @@ COST_FIELDS = [
     "stage",
     "funding_source",
     "confidence",
+    "external_id",
 ]
 BENEFIT_FIELDS = [
     "kind",
@@ -58,7 +60,9 @@ BENEFIT_FIELDS = [
     "attribution_bp",
     "confidence",
     "stage",
+    "external_id",
 ]
+OWNER = "external_owner_id"
 
 
 def _gbp(currency: str) -> None:
@@ -96,6 +100,88 @@ def _basis_points(share: Decimal, field: str) -> int:
     return int(share.quantize(_BASIS_POINT).scaleb(4))
 
 
+def clean_cost(
+    project: Project,
+    *,
+    category: CostCategory,
+    description: str,
+    amount: Decimal,
+    currency: str,
+    recurring: bool,
+    period_start: date | None,
+    period_end: date | None,
+    funding_source: str | None,
+    confidence: int,
+) -> dict[str, Any]:
+    """A cost's columns as stored, after every check that recording and correcting share."""
+    cleaned = required_text(description, "description", limit=TEXT_LENGTH)
+    source = text(funding_source, "funding_source", limit=SOURCE_LENGTH, required=False)
+    _gbp(currency)
+    pence = _pence(amount)
+    in_range(confidence, "confidence", 1, 6)
+    period(period_start, period_end)
+    no_personal_data(
+        {"description": cleaned, "funding_source": source},
+        public=project.visibility is Visibility.PUBLIC,
+    )
+    return {
+        "category": category,
+        "description": cleaned,
+        "amount_pence": pence,
+        "currency": CURRENCY,
+        "recurring": recurring,
+        "period_start": period_start,
+        "period_end": period_end,
+        "funding_source": source,
+        "confidence": confidence,
+    }
+
+
+def clean_benefit(
+    project: Project,
+    *,
+    kind: BenefitKind,
+    description: str,
+    amount: Decimal | None,
+    currency: str,
+    beneficiary: str | None,
+    period_start: date | None,
+    period_end: date | None,
+    deadweight: Decimal,
+    attribution: Decimal,
+    confidence: int,
+) -> dict[str, Any]:
+    """A benefit's columns as stored, after every check that recording and correcting share."""
+    cleaned = required_text(description, "description", limit=TEXT_LENGTH)
+    body = text(beneficiary, "beneficiary", limit=SOURCE_LENGTH, required=False)
+    if kind is BenefitKind.FISCAL and body is None:
+        raise Required(
+            ("beneficiary",), "a FISCAL benefit needs its beneficiary: the public body that gains"
+        )
+    _gbp(currency)
+    pence = None if amount is None else _pence(amount)
+    deadweight_bp = _basis_points(deadweight, "deadweight")
+    attribution_bp = _basis_points(attribution, "attribution")
+    in_range(confidence, "confidence", 1, 6)
+    period(period_start, period_end)
+    no_personal_data(
+        {"description": cleaned, "beneficiary": body},
+        public=project.visibility is Visibility.PUBLIC,
+    )
+    return {
+        "kind": kind,
+        "description": cleaned,
+        "amount_pence": pence,
+        "currency": CURRENCY,
+        "beneficiary": body,
+        "period_start": period_start,
+        "period_end": period_end,
+        "deadweight_bp": deadweight_bp,
+        "attribution_bp": attribution_bp,
+        "confidence": confidence,
+    }
+
+
 def record_cost(
     *,
     session: Session,
@@ -110,6 +196,7 @@ def record_cost(
     period_end: date | None = None,
     funding_source: str | None = None,
     confidence: int,
+    external_id: str | None = None,
 ) -> Cost:
     """A cost line at the project's current stage.
 
@@ -118,29 +205,28 @@ def record_cost(
     optimism bias. `recurring` is descriptive: the figures count `amount` once.
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
-    cleaned = required_text(description, "description", limit=TEXT_LENGTH)
-    source = text(funding_source, "funding_source", limit=SOURCE_LENGTH, required=False)
-    _gbp(currency)
-    pence = _pence(amount)
-    in_range(confidence, "confidence", 1, 6)
-    period(period_start, period_end)
-    no_personal_data(
-        {"description": cleaned, "funding_source": source},
-        public=project.visibility is Visibility.PUBLIC,
-    )
-    cost = Cost(
-        project_id=project_id,
+    values = clean_cost(
+        project,
         category=category,
-        description=cleaned,
-        amount_pence=pence,
-        currency=CURRENCY,
+        description=description,
+        amount=amount,
+        currency=currency,
         recurring=recurring,
         period_start=period_start,
         period_end=period_end,
-        stage=project.stage,
-        funding_source=source,
+        funding_source=funding_source,
         confidence=confidence,
+    )
+    owner = records.key_owner(actor, project.lead_organisation_id)
+    key = records.external_id(external_id)
+    records.claim(session, Cost, owner_column=OWNER, owner_id=owner, key=key)
+    cost = Cost(
+        project_id=project_id,
+        **values,
+        stage=project.stage,
         recorded_by_id=actor.account_id,
+        external_id=key,
+        external_owner_id=owner,
     )
     session.add(cost)
     session.flush()
@@ -171,6 +257,7 @@ def record_benefit(
     deadweight: Decimal = Decimal("0"),
     attribution: Decimal = Decimal("1"),
     confidence: int,
+    external_id: str | None = None,
 ) -> Benefit:
     """A benefit line at the project's current stage.
 
@@ -181,36 +268,29 @@ def record_benefit(
     gains the cashable saving.
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
-    cleaned = required_text(description, "description", limit=TEXT_LENGTH)
-    body = text(beneficiary, "beneficiary", limit=SOURCE_LENGTH, required=False)
-    if kind is BenefitKind.FISCAL and body is None:
-        raise Required(
-            ("beneficiary",), "a FISCAL benefit needs its beneficiary: the public body that gains"
-        )
-    _gbp(currency)
-    pence = None if amount is None else _pence(amount)
-    deadweight_bp = _basis_points(deadweight, "deadweight")
-    attribution_bp = _basis_points(attribution, "attribution")
-    in_range(confidence, "confidence", 1, 6)
-    period(period_start, period_end)
-    no_personal_data(
-        {"description": cleaned, "beneficiary": body},
-        public=project.visibility is Visibility.PUBLIC,
-    )
-    benefit = Benefit(
-        project_id=project_id,
+    values = clean_benefit(
+        project,
         kind=kind,
-        description=cleaned,
-        amount_pence=pence,
-        currency=CURRENCY,
-        beneficiary=body,
+        description=description,
+        amount=amount,
+        currency=currency,
+        beneficiary=beneficiary,
         period_start=period_start,
         period_end=period_end,
-        deadweight_bp=deadweight_bp,
-        attribution_bp=attribution_bp,
+        deadweight=deadweight,
+        attribution=attribution,
         confidence=confidence,
+    )
+    owner = records.key_owner(actor, project.lead_organisation_id)
+    key = records.external_id(external_id)
+    records.claim(session, Benefit, owner_column=OWNER, owner_id=owner, key=key)
+    benefit = Benefit(
+        project_id=project_id,
+        **values,
         stage=project.stage,
         recorded_by_id=actor.account_id,
+        external_id=key,
+        external_owner_id=owner,
     )
     session.add(benefit)
     session.flush()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import strawberry
 
+from inset import records
 from inset.db import pk
 from inset.economics import calc, models, service
 from inset.graphql.context import Info
@@ -53,6 +54,8 @@ class Cost(Node):
         description="1 (audited, local data) .. 6 (expert guess); sets the optimism bias."
     )
     recorded_at: datetime
+    version: int = strawberry.field(description=records.VERSION_HELP)
+    external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
     @property
     def pk(self) -> int:
@@ -72,6 +75,8 @@ class Cost(Node):
             funding_source=row.funding_source,
             confidence=row.confidence,
             recorded_at=row.recorded_at,
+            version=row.version,
+            external_id=row.external_id,
         )
 
     @strawberry.field(
@@ -105,6 +110,8 @@ class Benefit(Node):
     )
     stage: Stage = strawberry.field(description="The project's stage when it was recorded.")
     recorded_at: datetime
+    version: int = strawberry.field(description=records.VERSION_HELP)
+    external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
     @property
     def pk(self) -> int:
@@ -125,6 +132,8 @@ class Benefit(Node):
             confidence=row.confidence,
             stage=row.stage,
             recorded_at=row.recorded_at,
+            version=row.version,
+            external_id=row.external_id,
         )
 
     @strawberry.field(
@@ -221,7 +230,12 @@ class RecordCostInput:
     period_end: date | None = strawberry.field(default=None, description="On or after the start.")
     funding_source: str | None = None
     confidence: int = strawberry.field(description="1 (audited, local data) .. 6 (expert guess).")
-    idempotency_key: str | None = None
+    external_id: str | None = strawberry.field(
+        default=None, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.input
@@ -244,7 +258,70 @@ class RecordBenefitInput:
         default=1, description="0..1, at most 4 decimal places: the share this project caused."
     )
     confidence: int = strawberry.field(description="1 (audited, local data) .. 6 (expert guess).")
-    idempotency_key: str | None = None
+    external_id: str | None = strawberry.field(
+        default=None, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
+
+
+@strawberry.input(
+    description="A correction: only the fields sent change; null clears periodStart, "
+    "periodEnd, fundingSource or externalId. Every rule of recordCost applies to the result."
+)
+class UpdateCostInput:
+    id: strawberry.ID = strawberry.field(description="The cost line to correct.")
+    expected_version: int = strawberry.field(description=records.VERSION_HELP)
+    category: models.CostCategory | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    amount: MoneyInput | None = strawberry.field(
+        default=strawberry.UNSET, description="The total over the period, not a rate."
+    )
+    recurring: bool | None = strawberry.UNSET
+    period_start: date | None = strawberry.UNSET
+    period_end: date | None = strawberry.field(
+        default=strawberry.UNSET, description="On or after the start."
+    )
+    funding_source: str | None = strawberry.UNSET
+    confidence: int | None = strawberry.field(
+        default=strawberry.UNSET, description="1 (audited, local data) .. 6 (expert guess)."
+    )
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+
+
+@strawberry.input(
+    description="A correction: only the fields sent change; null clears amount (not yet "
+    "monetised), beneficiary (not for FISCAL), the period or externalId, and sets "
+    "deadweight to 0 or attribution to 1. Every rule of recordBenefit applies to the result."
+)
+class UpdateBenefitInput:
+    id: strawberry.ID = strawberry.field(description="The benefit line to correct.")
+    expected_version: int = strawberry.field(description=records.VERSION_HELP)
+    kind: models.BenefitKind | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    amount: MoneyInput | None = strawberry.field(
+        default=strawberry.UNSET, description="The total over the period; null: not monetised."
+    )
+    beneficiary: str | None = strawberry.UNSET
+    period_start: date | None = strawberry.UNSET
+    period_end: date | None = strawberry.field(
+        default=strawberry.UNSET, description="On or after the start."
+    )
+    deadweight: float | None = strawberry.field(
+        default=strawberry.UNSET, description="0..1, at most 4 decimal places."
+    )
+    attribution: float | None = strawberry.field(
+        default=strawberry.UNSET, description="0..1, at most 4 decimal places."
+    )
+    confidence: int | None = strawberry.field(
+        default=strawberry.UNSET, description="1 (audited, local data) .. 6 (expert guess)."
+    )
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
+    )
 
 
 @strawberry.type

@@ -4,9 +4,16 @@ import strawberry
 from sqlmodel import Session
 
 from inset.evidence import models, service
-from inset.evidence.types import Evidence, EvidencePayload, RecordEvidenceInput
+from inset.evidence.types import (
+    Evidence,
+    EvidencePayload,
+    RecordEvidenceInput,
+    UpdateEvidenceInput,
+)
 from inset.graphql.context import Info
+from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
+from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
 
 
@@ -28,11 +35,33 @@ class EvidenceMutation:
                 level=input.level,
                 independent=input.independent,
                 reference=input.reference,
+                external_id=input.external_id,
             )
 
         result = run_mutation(info, work, name="recordEvidence", data=input, replay=models.Evidence)
-        if isinstance(result, list):
-            return EvidencePayload(evidence=None, project_pk=None, user_errors=result)
-        return EvidencePayload(
-            evidence=Evidence.from_model(result), project_pk=result.project_id, user_errors=[]
-        )
+        return _payload(result)
+
+    @strawberry.mutation(
+        description="Corrects an item of evidence and re-derives the project's evidence "
+        "level. User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion), "
+        "REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
+    )
+    def update_evidence(self, info: Info, input: UpdateEvidenceInput) -> EvidencePayload:
+        def work(session: Session) -> models.Evidence:
+            return service.update_evidence(
+                session=session,
+                actor=info.context.actor,
+                evidence_id=decode_id(input.id, "Evidence", "id"),
+                expected_version=input.expected_version,
+                changes=sent(input),
+            )
+
+        return _payload(run_mutation(info, work, name="updateEvidence"))
+
+
+def _payload(result: models.Evidence | list[UserError]) -> EvidencePayload:
+    if isinstance(result, list):
+        return EvidencePayload(evidence=None, project_pk=None, user_errors=result)
+    return EvidencePayload(
+        evidence=Evidence.from_model(result), project_pk=result.project_id, user_errors=[]
+    )

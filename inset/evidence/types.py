@@ -4,6 +4,7 @@ from datetime import datetime
 
 import strawberry
 
+from inset import records
 from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk
@@ -41,6 +42,8 @@ class Evidence(Node):
         description="Where to read it: a report's address or citation."
     )
     recorded_at: datetime
+    version: int = strawberry.field(description=records.VERSION_HELP)
+    external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
     @classmethod
     def from_model(cls, row: models.Evidence) -> Evidence:
@@ -55,6 +58,8 @@ class Evidence(Node):
             stage=row.stage,
             reference=row.reference,
             recorded_at=row.recorded_at,
+            version=row.version,
+            external_id=row.external_id,
         )
 
     @strawberry.field
@@ -74,7 +79,32 @@ class RecordEvidenceInput:
     level: int = strawberry.field(description="1..5 on the Nesta Standards of Evidence.")
     independent: bool = False
     reference: str | None = None
-    idempotency_key: str | None = None
+    external_id: str | None = strawberry.field(
+        default=None, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
+
+
+@strawberry.input(
+    description="A correction: only the fields sent change; null clears reference or "
+    "externalId. Every rule of recordEvidence applies to the result."
+)
+class UpdateEvidenceInput:
+    id: strawberry.ID = strawberry.field(description="The evidence to correct.")
+    expected_version: int = strawberry.field(description=records.VERSION_HELP)
+    kind: models.EvidenceKind | None = strawberry.UNSET
+    title: str | None = strawberry.UNSET
+    summary: str | None = strawberry.UNSET
+    level: int | None = strawberry.field(
+        default=strawberry.UNSET, description="1..5 on the Nesta Standards of Evidence."
+    )
+    independent: bool | None = strawberry.UNSET
+    reference: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
+    )
 
 
 @strawberry.type

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from inset import records
 from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk
@@ -156,7 +157,9 @@ class DecideGateInput:
         default=None,
         description="Recorded in the same transaction, from the stage the project leaves.",
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 
 from inset.errors import ErrorCode
+from inset.ids import to_global_id
 
 # Registered once, here, under its API name; fields use the domain enum.
 strawberry.enum(ErrorCode, name="UserErrorCode")
@@ -18,6 +19,11 @@ class UserError:
     field: list[str] | None
     code: ErrorCode
     message: str
+    existing_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="With DUPLICATE for an externalId already used: the global id of the "
+        "record that holds it, so a sync job can update that record instead. Null otherwise.",
+    )
 
 
 _SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -32,9 +38,15 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def user_error(code: ErrorCode, message: str, field: tuple[str, ...] | None) -> UserError:
+def user_error(
+    code: ErrorCode,
+    message: str,
+    field: tuple[str, ...] | None,
+    existing: tuple[str, int] | None = None,
+) -> UserError:
     path = ["input", *(_camel(part) for part in field)] if field else None
-    return UserError(field=path, code=code, message=message)
+    existing_id = strawberry.ID(to_global_id(*existing)) if existing else None
+    return UserError(field=path, code=code, message=message, existing_id=existing_id)
 
 
 def graphql_error(message: str, code: str) -> GraphQLError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from enum import Enum
 from functools import cache
 from typing import Any
 
@@ -31,6 +32,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.evidence.types import Evidence
     from inset.gates.loaders import gate_decision_by_id
     from inset.gates.types import GateDecision
+    from inset.integrations.loaders import integration_by_id
+    from inset.integrations.types import Integration
     from inset.lessons.loaders import lesson_by_id
     from inset.lessons.types import Lesson
     from inset.nominations.loaders import nomination_by_id
@@ -39,8 +42,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.notifications.types import Notification
     from inset.organisations.loaders import organisation_by_id
     from inset.organisations.types import Organisation
-    from inset.outcomes.loaders import outcome_by_id
-    from inset.outcomes.types import Outcome
+    from inset.outcomes.loaders import observation_by_id, outcome_by_id
+    from inset.outcomes.types import Observation, Outcome
     from inset.projects.loaders import project_by_id
     from inset.projects.types import Project
     from inset.themes.loaders import theme_by_id
@@ -57,10 +60,12 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "Event": (event_by_id, Event.from_model),
         "Evidence": (evidence_by_id, Evidence.from_model),
         "GateDecision": (gate_decision_by_id, GateDecision.from_model),
+        "Integration": (integration_by_id, Integration.from_model),
         "Lesson": (lesson_by_id, Lesson.from_model),
         "Nomination": (nomination_by_id, Nomination.from_model),
         "Notification": (notification_by_id, Notification.from_model),
         "Organisation": (organisation_by_id, Organisation.from_model),
+        "Observation": (observation_by_id, Observation.from_model),
         "Outcome": (outcome_by_id, Outcome.from_model),
         "Project": (project_by_id, Project.from_model),
         "Theme": (theme_by_id, Theme.from_model),
@@ -77,6 +82,38 @@ async def resolve_node(info: Info, global_id: str) -> Node | None:
     return to_type(row) if row is not None else None
 
 
+@strawberry.enum(description="The kinds of record that carry an externalId.")
+class RecordKind(Enum):
+    PROJECT = "Project"
+    EVIDENCE = "Evidence"
+    OUTCOME = "Outcome"
+    OBSERVATION = "Observation"
+    COST = "Cost"
+    BENEFIT = "Benefit"
+    LESSON = "Lesson"
+
+
+def _keyed_model(kind: RecordKind) -> tuple[Any, str]:
+    """The table of a kind and the column naming the organisation that owns its keys."""
+    from inset.economics.models import Benefit, Cost
+    from inset.evidence.models import Evidence
+    from inset.lessons.models import Lesson
+    from inset.outcomes.models import Observation, Outcome
+    from inset.projects.models import Project
+
+    if kind is RecordKind.PROJECT:
+        return Project, "lead_organisation_id"
+    models = {
+        RecordKind.EVIDENCE: Evidence,
+        RecordKind.OUTCOME: Outcome,
+        RecordKind.OBSERVATION: Observation,
+        RecordKind.COST: Cost,
+        RecordKind.BENEFIT: Benefit,
+        RecordKind.LESSON: Lesson,
+    }
+    return models[kind], "external_owner_id"
+
+
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any record by its global id; null when you may not read it.")
@@ -90,3 +127,24 @@ class NodeQuery:
 
             raise graphql_error(f"nodes takes at most {MAX_NODES} ids", "PAGE_SIZE")
         return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
+
+    @strawberry.field(
+        description="The record of this kind that your organisation keyed externalId (a "
+        "project: that your organisation leads with that key); null when there is none, "
+        "when it is archived, or when you may no longer read it. Anonymous readers have "
+        "no keys."
+    )
+    async def record_by_external_id(
+        self, info: Info, kind: RecordKind, external_id: str
+    ) -> Node | None:
+        from inset.records import id_by_external_id
+
+        model, owner_column = _keyed_model(kind)
+        found = id_by_external_id(
+            info.context.session, info.context.actor, model, owner_column, external_id
+        )
+        if found is None:
+            return None
+        loader, to_type = _registry()[kind.value]
+        row = await info.context.loaders.load(loader, found)
+        return to_type(row) if row is not None else None

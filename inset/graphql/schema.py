@@ -42,6 +42,7 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.economics.mutations import EconomicsMutation
     from inset.evidence.mutations import EvidenceMutation
     from inset.gates.mutations import GateMutation
+    from inset.integrations.mutations import IntegrationMutation
     from inset.lessons.mutations import LessonMutation
     from inset.nominations.mutations import NominationMutation
     from inset.notifications.mutations import NotificationMutation
@@ -60,6 +61,7 @@ def _mutation_types() -> tuple[type, ...]:
         ArchiveMutation,
         OrganisationMutation,
         AccountMutation,
+        IntegrationMutation,
         WebhookMutation,
         NotificationMutation,
         NominationMutation,

@@ -49,13 +49,14 @@ def run_mutation(
     *,
     name: str,
     data: Any = None,
-    replay: type[M] | None = None,
+    replay: type[M] | tuple[type, ...] | None = None,
 ) -> M | list[UserError]:
     """Runs `work` in its own transaction and returns its row, or the user errors.
 
     A domain error rolls everything back, so a user error never leaves a half-written
-    change. With `replay` (the model a creating mutation returns) and an
-    `idempotencyKey` in `data`, the same key and input return the first result again.
+    change. With `replay` (the model a creating mutation returns, or the models a
+    mutation such as archiveRecord may return) and an `idempotencyKey` in `data`, the
+    same key and input return the first result again.
     """
     context = info.context
     key = getattr(data, "idempotency_key", None) if replay is not None else None
@@ -64,13 +65,17 @@ def run_mutation(
             try:
                 return _transact(context, work, name=name, data=data, replay=replay, key=key)
             except IntegrityError:
-                # Two requests raced with the same idempotency key: the second insert
-                # lost, so run once more to replay what the first one stored.
-                if key is None or attempt == 2:
+                # Two requests raced with the same idempotency key or externalId: the
+                # second insert lost, so run once more to replay what the first one
+                # stored, or to answer DUPLICATE naming it.
+                if attempt == 2:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
     except DomainError as error:
-        return [user_error(e.code, e.message, e.field) for e in error.each()]
+        return [
+            user_error(e.code, e.message, e.field, getattr(e, "existing", None))
+            for e in error.each()
+        ]
     finally:
         context.reset_loaders()
 
@@ -81,7 +86,7 @@ def _transact(
     *,
     name: str,
     data: Any,
-    replay: type[M] | None,
+    replay: type[M] | tuple[type, ...] | None,
     key: str | None,
 ) -> M:
     session: Session = context.session
@@ -92,11 +97,15 @@ def _transact(
         session.connection(execution_options=WRITE)
         digest = input_hash(data) if key else ""
         if key and replay is not None:
-            previous = idempotency.previous_result(
+            previous = idempotency.previous_record(
                 session=session, actor=context.actor, key=key, mutation=name, input_hash=digest
             )
-            if previous is not None:
-                row = session.get(replay, previous)
+            models = replay if isinstance(replay, tuple) else (replay,)
+            model = next(
+                (m for m in models if previous and m.__name__ == previous.result_type), None
+            )
+            if previous is not None and model is not None:
+                row = session.get(model, previous.result_id)
                 if row is not None:
                     idempotency.authorise_replay(session=session, actor=context.actor, row=row)
                     return row
@@ -108,7 +117,7 @@ def _transact(
                 key=key,
                 mutation=name,
                 input_hash=digest,
-                result_type=replay.__name__,
+                result_type=type(result).__name__,
                 result_id=result.id,  # type: ignore[attr-defined]
             )
         return result

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from inset.db import NAME_LENGTH, TEXT_LENGTH, UTCDateTime, enum_type, utcnow
+from inset.db import EXTERNAL_ID_LENGTH, NAME_LENGTH, TEXT_LENGTH, UTCDateTime, enum_type, utcnow
 from inset.projects.models import Stage, Visibility
 
 
@@ -43,6 +43,7 @@ class Lesson(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_lesson_project", "project_id", "recorded_at", "id"),
         sa.Index("ix_lesson_shared_with", "shared_with", "recorded_at", "id"),
+        sa.Index("uq_lesson_external_id", "external_owner_id", "external_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -56,6 +57,10 @@ class Lesson(SQLModel, table=True):
     decision_id: int | None = Field(default=None, foreign_key="gate_decision.id")
     recorded_by_id: int | None = Field(default=None, foreign_key="account.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1  # raised by every correction; guards updates (expectedVersion)
+    # The partner's own key: unique within the organisation that recorded it (external_owner_id)
+    external_id: str | None = Field(default=None, max_length=EXTERNAL_ID_LENGTH)
+    external_owner_id: int | None = Field(default=None, foreign_key="organisation.id")
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -4,15 +4,18 @@ import strawberry
 from sqlmodel import Session
 
 from inset.graphql.context import Info
+from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
+from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
-from inset.lessons import marks, models, service
+from inset.lessons import corrections, marks, models, service
 from inset.lessons.types import (
     Lesson,
     LessonMarkInput,
     LessonMarkPayload,
     LessonPayload,
     RecordLessonInput,
+    UpdateLessonInput,
 )
 
 
@@ -34,14 +37,28 @@ class LessonMutation:
                 shared_with=input.visibility,
                 anonymised=input.anonymised,
                 stage=input.stage,
+                external_id=input.external_id,
             )
 
         result = run_mutation(info, work, name="recordLesson", data=input, replay=models.Lesson)
-        if isinstance(result, list):
-            return LessonPayload(lesson=None, project_pk=None, user_errors=result)
-        return LessonPayload(
-            lesson=Lesson.from_model(result), project_pk=result.project_id, user_errors=[]
-        )
+        return _payload(result)
+
+    @strawberry.mutation(
+        description="Corrects a lesson. User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale "
+        "expectedVersion), REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, DUPLICATE (externalId, "
+        "with existingId)."
+    )
+    def update_lesson(self, info: Info, input: UpdateLessonInput) -> LessonPayload:
+        def work(session: Session) -> models.Lesson:
+            return corrections.update_lesson(
+                session=session,
+                actor=info.context.actor,
+                lesson_id=decode_id(input.id, "Lesson", "id"),
+                expected_version=input.expected_version,
+                changes=sent(input, {"visibility": "shared_with"}),
+            )
+
+        return _payload(run_mutation(info, work, name="updateLesson"))
 
     @strawberry.mutation(
         description="Marks a lesson you may read as useful to you: one mark a person, so "
@@ -72,3 +89,11 @@ def _marked(
     if isinstance(result, list):
         return LessonMarkPayload(lesson=None, user_errors=result)
     return LessonMarkPayload(lesson=Lesson.from_model(result), user_errors=[])
+
+
+def _payload(result: models.Lesson | list[UserError]) -> LessonPayload:
+    if isinstance(result, list):
+        return LessonPayload(lesson=None, project_pk=None, user_errors=result)
+    return LessonPayload(
+        lesson=Lesson.from_model(result), project_pk=result.project_id, user_errors=[]
+    )

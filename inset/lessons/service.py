@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from inset import records
 from inset.access import Actor, project_is_own, project_is_readable, readable_visibilities
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
@@ -35,7 +36,17 @@ from inset.validation import no_personal_data, required_text
 
 ALLOWED_BARRIERS = ", ".join(b.value for b in Barrier)
 REASON_LENGTH = 2000
-RECORDED = ["kind", "title", "body", "stage", "shared_with", "anonymised", "decision_id"]
+RECORDED = [
+    "kind",
+    "title",
+    "body",
+    "stage",
+    "shared_with",
+    "anonymised",
+    "decision_id",
+    "external_id",
+]
+OWNER = "external_owner_id"
 # Newest first; the id breaks ties between lessons recorded in the same instant.
 NEWEST_FIRST = [
     SortKey(col(Lesson.recorded_at), descending=True),
@@ -116,6 +127,48 @@ def _furthest_stage(session: Session, project: Project) -> Stage:
     return max(stages, key=lambda s: s.order)
 
 
+def clean_lesson(
+    session: Session,
+    project: Project,
+    *,
+    kind: LessonKind,
+    title: str,
+    body: str,
+    barriers: list[str] | None,
+    shared_with: Visibility | None,
+    anonymised: bool,
+    stage: Stage,
+) -> tuple[dict[str, Any], list[Barrier]]:
+    """A lesson's columns as stored and its barrier tags, after every check that recording
+    and correcting share: text, tags, a stage the project has reached, a reach that only
+    widens the project's, personal data at the lesson's own reach, and for an anonymised
+    lesson no name of its project, organisations or people (ANONYMITY)."""
+    title = required_text(title, "title", limit=NAME_LENGTH)
+    body = required_text(body, "body", limit=TEXT_LENGTH)
+    tags = parse_barriers(barriers)
+    if stage.order > project.stage.order:
+        furthest = _furthest_stage(session, project)
+        if stage.order > furthest.order:
+            raise Invalid(
+                f"stage must be one the project has reached; it has not been beyond {furthest}",
+                ("stage",),
+            )
+    reach = widened(shared_with, project.visibility)
+    public = effective_visibility(project.visibility, reach) is Visibility.PUBLIC
+    no_personal_data({"title": title, "body": body}, public=public)
+    if anonymised:
+        check_anonymity(session=session, project=project, values={"title": title, "body": body})
+    values = {
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "stage": stage,
+        "shared_with": reach,
+        "anonymised": anonymised,
+    }
+    return values, tags
+
+
 def record_lesson(
     *,
     session: Session,
@@ -129,6 +182,7 @@ def record_lesson(
     anonymised: bool = False,
     stage: Stage | None = None,
     decision_id: int | None = None,
+    external_id: str | None = None,
 ) -> Lesson:
     """Adds a lesson to the project; the project is touched (not versioned) and audited.
 
@@ -140,31 +194,27 @@ def record_lesson(
     may not name its project, organisations or people (ANONYMITY, inset.lessons.anonymity).
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
-    title = required_text(title, "title", limit=NAME_LENGTH)
-    body = required_text(body, "body", limit=TEXT_LENGTH)
-    tags = parse_barriers(barriers)
-    if stage is not None and stage.order > project.stage.order:
-        furthest = _furthest_stage(session, project)
-        if stage.order > furthest.order:
-            raise Invalid(
-                f"stage must be one the project has reached; it has not been beyond {furthest}",
-                ("stage",),
-            )
-    reach = widened(shared_with, project.visibility)
-    public = effective_visibility(project.visibility, reach) is Visibility.PUBLIC
-    no_personal_data({"title": title, "body": body}, public=public)
-    if anonymised:
-        check_anonymity(session=session, project=project, values={"title": title, "body": body})
-    lesson = Lesson(
-        project_id=project_id,
+    values, tags = clean_lesson(
+        session,
+        project,
         kind=kind,
-        stage=stage or project.stage,
-        shared_with=reach,
-        anonymised=anonymised,
-        decision_id=decision_id,
         title=title,
         body=body,
+        barriers=barriers,
+        shared_with=shared_with,
+        anonymised=anonymised,
+        stage=stage or project.stage,
+    )
+    owner = records.key_owner(actor, project.lead_organisation_id)
+    key = records.external_id(external_id)
+    records.claim(session, Lesson, owner_column=OWNER, owner_id=owner, key=key)
+    lesson = Lesson(
+        project_id=project_id,
+        **values,
+        decision_id=decision_id,
         recorded_by_id=actor.account_id,
+        external_id=key,
+        external_owner_id=owner,
     )
     session.add(lesson)
     session.flush()

@@ -6,6 +6,7 @@ from datetime import datetime
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from inset import records
 from inset.db import pk
 from inset.graphql.context import Context, Info
 from inset.graphql.errors import UserError
@@ -77,6 +78,9 @@ class Lesson(Node):
     stage: Stage = strawberry.field(description="The stage the lesson came from.")
     anonymised: bool
     recorded_at: datetime
+    version: int = strawberry.field(description=records.VERSION_HELP)
+    key: strawberry.Private[str | None]
+    key_owner: strawberry.Private[int | None]
     search: strawberry.Private[str | None] = None  # the search (as typed) that listed it
 
     @classmethod
@@ -91,8 +95,24 @@ class Lesson(Node):
             stage=row.stage,
             anonymised=row.anonymised,
             recorded_at=row.recorded_at,
+            version=row.version,
+            key=row.external_id,
+            key_owner=row.external_owner_id,
             search=search,
         )
+
+    @strawberry.field(
+        description=records.EXTERNAL_ID_HELP + " A lesson's key is shown only to the "
+        "organisation whose key it is and to incubator staff, since a lesson may be read "
+        "anonymised far beyond its project; null for everyone else."
+    )
+    def external_id(self, info: Info) -> str | None:
+        actor = info.context.actor
+        if actor.is_staff or (
+            actor.organisation_id is not None and actor.organisation_id == self.key_owner
+        ):
+            return self.key
+        return None
 
     async def _project_row(self, info: Info) -> project_models.Project:
         row = await info.context.loaders.load(lesson_project_by_id, self.project_pk)
@@ -237,7 +257,39 @@ class RecordLessonInput:
         description="The stage the lesson came from. Default: the project's current stage; "
         "never a stage the project has not reached.",
     )
-    idempotency_key: str | None = None
+    external_id: str | None = strawberry.field(
+        default=None, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
+
+
+@strawberry.input(
+    description="A correction: only the fields sent change. barriers replaces the tags "
+    "(null: none); visibility null makes the lesson as widely read as its project again; "
+    "externalId null clears the key. Every rule of recordLesson applies to the result."
+)
+class UpdateLessonInput:
+    id: strawberry.ID = strawberry.field(description="The lesson to correct.")
+    expected_version: int = strawberry.field(description=records.VERSION_HELP)
+    kind: LessonKind | None = strawberry.UNSET
+    title: str | None = strawberry.UNSET
+    body: str | None = strawberry.UNSET
+    barriers: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="Tags from the fixed list, as in recordLesson."
+    )
+    visibility: Visibility | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Share the lesson more widely than its project; never narrower.",
+    )
+    anonymised: bool | None = strawberry.UNSET
+    stage: Stage | None = strawberry.field(
+        default=strawberry.UNSET, description="A stage the project has reached."
+    )
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
+    )
 
 
 @strawberry.input

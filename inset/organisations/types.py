@@ -12,6 +12,7 @@ from inset.organisations import models
 from inset.organisations.models import OrganisationKind, Sector
 
 if TYPE_CHECKING:
+    from inset.integrations.types import Integration
     from inset.projects.types import Project
     from inset.webhooks.types import WebhookEndpoint
 
@@ -38,6 +39,22 @@ class Organisation(Node):
         from inset.projects.queries import projects_of_organisation
 
         return await projects_of_organisation(info, self.pk, first=first, after=after)
+
+    @strawberry.field(
+        description="The organisation's integrations (service accounts), oldest first. For "
+        "its leads and incubator staff; null for everyone else."
+    )
+    async def integrations(
+        self, info: Info
+    ) -> list[Annotated[Integration, strawberry.lazy("inset.integrations.types")]] | None:
+        from inset.integrations.loaders import integrations_by_organisation
+        from inset.integrations.service import may_manage
+        from inset.integrations.types import Integration
+
+        if not may_manage(info.context.actor, self.pk):
+            return None
+        rows = await info.context.loaders.load(integrations_by_organisation, self.pk)
+        return [Integration.from_model(r) for r in rows]
 
     @strawberry.field(
         description="Where this organisation receives webhooks: for its LEADs and staff only."

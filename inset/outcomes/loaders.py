@@ -22,3 +22,8 @@ def outcomes_by_project(context: Context) -> DataLoader[int, list[Outcome]]:
 def observations_by_outcome(context: Context) -> DataLoader[int, list[Observation]]:
     """Each outcome's observations, oldest first."""
     return rows_by_parent(context, service.live_observations(), Observation.outcome_id)
+
+
+def observation_by_id(context: Context) -> DataLoader[int, Observation | None]:
+    """Live observations of live outcomes the viewer may read; anything else loads as None."""
+    return rows_by_id(context, service.readable_observations(context.actor), Observation.id)

@@ -6,16 +6,29 @@ from sqlmodel import Session
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
+from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
-from inset.outcomes import models, service
-from inset.outcomes.types import DefineOutcomeInput, ObserveOutcomeInput, OutcomePayload
+from inset.outcomes import corrections, models, service
+from inset.outcomes.types import (
+    DefineOutcomeInput,
+    Observation,
+    ObserveOutcomeInput,
+    OutcomePayload,
+    UpdateObservationInput,
+    UpdateOutcomeInput,
+)
 
 
 def _payload(result: models.Outcome | models.Observation | list[UserError]) -> OutcomePayload:
     if isinstance(result, list):
         return OutcomePayload(outcome_pk=None, user_errors=result)
-    outcome_pk = result.outcome_id if isinstance(result, models.Observation) else result.id
-    return OutcomePayload(outcome_pk=outcome_pk, user_errors=[])
+    if isinstance(result, models.Observation):
+        return OutcomePayload(
+            outcome_pk=result.outcome_id,
+            user_errors=[],
+            observation=Observation.from_model(result),
+        )
+    return OutcomePayload(outcome_pk=result.id, user_errors=[])
 
 
 @strawberry.type
@@ -36,6 +49,7 @@ class OutcomeMutation:
                 baseline=input.baseline,
                 baseline_on=input.baseline_on,
                 target=input.target,
+                external_id=input.external_id,
             )
 
         return _payload(
@@ -54,8 +68,43 @@ class OutcomeMutation:
                 value=input.value,
                 observed_on=input.observed_on,
                 note=input.note,
+                external_id=input.external_id,
             )
 
         return _payload(
             run_mutation(info, work, name="observeOutcome", data=input, replay=models.Observation)
         )
+
+    @strawberry.mutation(
+        description="Corrects an outcome. User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale "
+        "expectedVersion), REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, DUPLICATE (externalId, "
+        "with existingId)."
+    )
+    def update_outcome(self, info: Info, input: UpdateOutcomeInput) -> OutcomePayload:
+        def work(session: Session) -> models.Outcome:
+            return corrections.update_outcome(
+                session=session,
+                actor=info.context.actor,
+                outcome_id=decode_id(input.id, "Outcome", "id"),
+                expected_version=input.expected_version,
+                changes=sent(input),
+            )
+
+        return _payload(run_mutation(info, work, name="updateOutcome"))
+
+    @strawberry.mutation(
+        description="Corrects a dated reading of an outcome. User errors: NOT_FOUND, "
+        "FORBIDDEN, CONFLICT (stale expectedVersion), REQUIRED, TOO_LONG, INVALID, "
+        "PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
+    )
+    def update_observation(self, info: Info, input: UpdateObservationInput) -> OutcomePayload:
+        def work(session: Session) -> models.Observation:
+            return corrections.update_observation(
+                session=session,
+                actor=info.context.actor,
+                observation_id=decode_id(input.id, "Observation", "id"),
+                expected_version=input.expected_version,
+                changes=sent(input),
+            )
+
+        return _payload(run_mutation(info, work, name="updateObservation"))

@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from inset import records
 from inset.access import Actor, live_project, require_writer
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
@@ -34,7 +36,13 @@ NOTE_LENGTH = 2000
 REASON_LENGTH = TEXT_LENGTH  # as archiveRecord allows
 PLACES = Decimal("0.0001")
 LIMIT = Decimal(10) ** 14  # NUMERIC(18, 4): 14 digits before the point
-DEFINED = ["name", "unit", "higher_is_better", "baseline", "baseline_on", "target"]
+DEFINED = ["name", "unit", "higher_is_better", "baseline", "baseline_on", "target", "external_id"]
+OBSERVED = ["value", "observed_on", "note", "external_id"]
+OUTCOME_EDITABLE = tuple(DEFINED)
+OUTCOME_REQUIRED = ("name", "unit", "higher_is_better")
+OBSERVATION_EDITABLE = tuple(OBSERVED)
+OBSERVATION_REQUIRED = ("value", "observed_on")
+OWNER = "external_owner_id"
 
 
 def figure(value: Decimal, field: str) -> Decimal:
@@ -72,6 +80,58 @@ def _public(project: Project) -> bool:
     return project.visibility is Visibility.PUBLIC
 
 
+def clean_outcome(
+    project: Project,
+    *,
+    name: str,
+    unit: str,
+    higher_is_better: bool,
+    baseline: Decimal | None,
+    baseline_on: date | None,
+    target: Decimal | None,
+) -> dict[str, Any]:
+    """An outcome's columns as stored, after every check that defining and correcting share."""
+    name = required_text(name, "name", limit=NAME_LENGTH)
+    unit = required_text(unit, "unit", limit=UNIT_LENGTH)
+    no_personal_data({"name": name, "unit": unit}, public=_public(project))
+    stored_baseline = figure(baseline, "baseline") if baseline is not None else None
+    stored_target = figure(target, "target") if target is not None else None
+    if baseline_on is not None and baseline is None:
+        raise Required(("baseline",), "baseline is required when baseline_on is given")
+    _not_future(baseline_on, "baseline_on")
+    return {
+        "name": name,
+        "unit": unit,
+        "higher_is_better": higher_is_better,
+        "baseline": stored_baseline,
+        "baseline_on": baseline_on,
+        "target": stored_target,
+    }
+
+
+def clean_observation(
+    session: Session,
+    outcome: Outcome,
+    project: Project,
+    *,
+    value: Decimal,
+    observed_on: date,
+    note: str | None,
+) -> dict[str, Any]:
+    """An observation's columns as stored, after every check that observing and
+    correcting share."""
+    stored = figure(value, "value")
+    _not_future(observed_on, "observed_on")
+    if outcome.baseline_on is not None and observed_on < outcome.baseline_on:
+        raise Invalid(
+            f"observed_on cannot be before the baseline date ({outcome.baseline_on.isoformat()})",
+            ("observed_on",),
+        )
+    cleaned = text(note, "note", limit=NOTE_LENGTH, required=False)
+    no_personal_data({"note": cleaned}, public=_public(project))
+    return {"value": stored, "observed_on": observed_on, "note": cleaned}
+
+
 def define_outcome(
     *,
     session: Session,
@@ -83,6 +143,7 @@ def define_outcome(
     baseline: Decimal | None = None,
     baseline_on: date | None = None,
     target: Decimal | None = None,
+    external_id: str | None = None,
 ) -> Outcome:
     """A new measure for the project, e.g. name "children missing from care", unit
     "children a month", lower is better, baseline 45 on 2021-07-31, target 20.
@@ -91,23 +152,19 @@ def define_outcome(
     `baseline`; a baseline may be given without its date.
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
-    name = required_text(name, "name", limit=NAME_LENGTH)
-    unit = required_text(unit, "unit", limit=UNIT_LENGTH)
-    no_personal_data({"name": name, "unit": unit}, public=_public(project))
-    stored_baseline = figure(baseline, "baseline") if baseline is not None else None
-    stored_target = figure(target, "target") if target is not None else None
-    if baseline_on is not None and baseline is None:
-        raise Required(("baseline",), "baseline is required when baseline_on is given")
-    _not_future(baseline_on, "baseline_on")
-    outcome = Outcome(
-        project_id=project_id,
+    values = clean_outcome(
+        project,
         name=name,
         unit=unit,
         higher_is_better=higher_is_better,
-        baseline=stored_baseline,
+        baseline=baseline,
         baseline_on=baseline_on,
-        target=stored_target,
+        target=target,
     )
+    owner = records.key_owner(actor, project.lead_organisation_id)
+    key = records.external_id(external_id)
+    records.claim(session, Outcome, owner_column=OWNER, owner_id=owner, key=key)
+    outcome = Outcome(project_id=project_id, **values, external_id=key, external_owner_id=owner)
     session.add(outcome)
     session.flush()
     touch(session=session, project=project)
@@ -150,6 +207,7 @@ def observe_outcome(
     value: Decimal,
     observed_on: date,
     note: str | None = None,
+    external_id: str | None = None,
 ) -> Observation:
     """Adds a dated reading, e.g. 24 children missing in January 2022.
 
@@ -162,21 +220,18 @@ def observe_outcome(
     project = session.get(Project, outcome.project_id)
     if project is None:  # pragma: no cover - the foreign key guarantees it
         raise NotFound("outcome", ("outcome_id",))
-    stored = figure(value, "value")
-    _not_future(observed_on, "observed_on")
-    if outcome.baseline_on is not None and observed_on < outcome.baseline_on:
-        raise Invalid(
-            f"observed_on cannot be before the baseline date ({outcome.baseline_on.isoformat()})",
-            ("observed_on",),
-        )
-    cleaned = text(note, "note", limit=NOTE_LENGTH, required=False)
-    no_personal_data({"note": cleaned}, public=_public(project))
+    values = clean_observation(
+        session, outcome, project, value=value, observed_on=observed_on, note=note
+    )
+    owner = records.key_owner(actor, project.lead_organisation_id)
+    key = records.external_id(external_id)
+    records.claim(session, Observation, owner_column=OWNER, owner_id=owner, key=key)
     observation = Observation(
         outcome_id=outcome_id,
-        value=stored,
-        observed_on=observed_on,
-        note=cleaned,
+        **values,
         recorded_by_id=actor.account_id,
+        external_id=key,
+        external_owner_id=owner,
     )
     session.add(observation)
     session.flush()
@@ -189,7 +244,7 @@ def observe_outcome(
         organisation_id=project.lead_organisation_id,
         changes={
             "outcome_id": (None, outcome_id),
-            **audit.created(observation, ["value", "observed_on", "note"]),
+            **audit.created(observation, OBSERVED),
         },
     )
     return observation
@@ -245,6 +300,18 @@ def live_observations() -> sa.Select[Observation]:
         sa.select(Observation)
         .where(col(Observation.archived_at).is_(None))
         .order_by(col(Observation.observed_on), col(Observation.id))
+    )
+
+
+def readable_observations(actor: Actor) -> sa.Select[Observation]:
+    """Live observations of live outcomes of live projects the actor may read."""
+    return (
+        sa.select(Observation)
+        .where(col(Observation.archived_at).is_(None))
+        .join(Outcome, col(Outcome.id) == col(Observation.outcome_id))
+        .where(col(Outcome.archived_at).is_(None))
+        .join(Project, col(Project.id) == col(Outcome.project_id))
+        .where(live_project(actor))
     )
 
 

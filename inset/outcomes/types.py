@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import strawberry
 
+from inset import records
 from inset.db import pk
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
@@ -21,14 +22,24 @@ DECIMALS = (
 @strawberry.type(
     description="A dated reading of an outcome: an aggregate figure, never about a child."
 )
-class Observation:
+class Observation(Node):
+    pk: strawberry.Private[int]
     value: Decimal
     observed_on: date
     note: str | None
+    version: int = strawberry.field(description=records.VERSION_HELP)
+    external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
     @classmethod
     def from_model(cls, row: models.Observation) -> Observation:
-        return cls(value=service.plain(row.value), observed_on=row.observed_on, note=row.note)
+        return cls(
+            pk=pk(row),
+            value=service.plain(row.value),
+            observed_on=row.observed_on,
+            note=row.note,
+            version=row.version,
+            external_id=row.external_id,
+        )
 
 
 @strawberry.type(description="A measure the project wants to move. " + DECIMALS)
@@ -40,6 +51,8 @@ class Outcome(Node):
     baseline: Decimal | None
     baseline_on: date | None = strawberry.field(description="When the baseline was measured.")
     target: Decimal | None
+    version: int = strawberry.field(description=records.VERSION_HELP)
+    external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
     @property
     def pk(self) -> int:
@@ -55,6 +68,8 @@ class Outcome(Node):
             baseline=service.plain(row.baseline) if row.baseline is not None else None,
             baseline_on=row.baseline_on,
             target=service.plain(row.target) if row.target is not None else None,
+            version=row.version,
+            external_id=row.external_id,
         )
 
     async def _progress(self, info: Info) -> service.Progress:
@@ -97,7 +112,12 @@ class DefineOutcomeInput:
         default=None, description="When the baseline was measured; not in the future."
     )
     target: Decimal | None = strawberry.field(default=None, description="At most 4 decimal places.")
-    idempotency_key: str | None = None
+    external_id: str | None = strawberry.field(
+        default=None, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.input
@@ -108,13 +128,68 @@ class ObserveOutcomeInput:
         description="Not in the future, nor before the outcome's baselineOn."
     )
     note: str | None = None
-    idempotency_key: str | None = None
+    external_id: str | None = strawberry.field(
+        default=None, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
+
+
+@strawberry.input(
+    description="A correction: only the fields sent change; null clears baseline, "
+    "baselineOn, target or externalId. Every rule of defineOutcome applies to the result, "
+    "and baselineOn may not move after the first observation."
+)
+class UpdateOutcomeInput:
+    id: strawberry.ID = strawberry.field(description="The outcome to correct.")
+    expected_version: int = strawberry.field(description=records.VERSION_HELP)
+    name: str | None = strawberry.UNSET
+    unit: str | None = strawberry.UNSET
+    higher_is_better: bool | None = strawberry.UNSET
+    baseline: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 4 decimal places."
+    )
+    baseline_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Not in the future; needs a baseline."
+    )
+    target: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 4 decimal places."
+    )
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
+    )
+
+
+@strawberry.input(
+    description="A correction: only the fields sent change; null clears note or "
+    "externalId. Every rule of observeOutcome applies to the result."
+)
+class UpdateObservationInput:
+    id: strawberry.ID = strawberry.field(description="The observation to correct.")
+    expected_version: int = strawberry.field(description=records.VERSION_HELP)
+    value: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 4 decimal places."
+    )
+    observed_on: date | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Not in the future, nor before the outcome's baselineOn.",
+    )
+    note: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
+    )
 
 
 @strawberry.type
 class OutcomePayload:
     outcome_pk: strawberry.Private[int | None]
     user_errors: list[UserError]
+    observation: Observation | None = strawberry.field(
+        default=None,
+        description="The observation added or corrected, with its id; null for changes to "
+        "the outcome itself.",
+    )
 
     @strawberry.field(description="The outcome, with its observations after the change.")
     async def outcome(self, info: Info) -> Outcome | None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from inset.db import NAME_LENGTH, TEXT_LENGTH, UTCDateTime, enum_type, utcnow
+from inset.db import EXTERNAL_ID_LENGTH, NAME_LENGTH, TEXT_LENGTH, UTCDateTime, enum_type, utcnow
 
 
 class Stage(enum.StrEnum):
@@ -68,6 +68,8 @@ class Project(SQLModel, table=True):
         sa.Index("ix_project_visibility_updated", "visibility", "archived_at", "updated_at", "id"),
         # the portfolio's stalled list: active projects by how long since their last decision
         sa.Index("ix_project_status_last_decision", "status", "last_decision_at", "id"),
+        # the lead organisation's own key for the project
+        sa.Index("uq_project_external_id", "lead_organisation_id", "external_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -89,6 +91,7 @@ class Project(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
+    external_id: str | None = Field(default=None, max_length=EXTERNAL_ID_LENGTH)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -73,6 +73,7 @@ class ProjectMutation:
                     else None
                 ),
                 started_on=input.started_on,
+                external_id=input.external_id,
             )
 
         return _payload(

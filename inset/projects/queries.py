@@ -8,6 +8,7 @@ import strawberry
 
 from inset.db import pk
 from inset.graphql.context import Info
+from inset.graphql.errors import graphql_error
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection, node_fields
 from inset.organisations.loaders import organisation_by_id
@@ -44,7 +45,19 @@ def filtered_projects(
         search=f.search,
         updated_since=f.updated_since,
         led_by=led_by,
+        external_ids=_external_ids(f.external_ids),
     )
+
+
+def _external_ids(keys: list[str] | None) -> list[str] | None:
+    if keys is not None and len(keys) > MAX_EXTERNAL_IDS:
+        raise graphql_error(
+            f"filter.externalIds takes at most {MAX_EXTERNAL_IDS} keys", "BAD_USER_INPUT"
+        )
+    return [k.strip() for k in keys] if keys else None
+
+
+MAX_EXTERNAL_IDS = 100
 
 
 async def list_projects(

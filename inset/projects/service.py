@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from inset import records
 from inset.access import Actor, may_read_project, may_write_project, require_writer
 from inset.accounts.models import Account, Role
 from inset.audit import service as audit
@@ -31,7 +32,7 @@ from inset.themes.service import existing_theme_ids
 from inset.validation import no_personal_data, required_text, search_words, text, within_dates
 
 FREE_TEXT = ("title", "summary", "problem", "theory_of_change")
-EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on")
+EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on", "external_id")
 
 
 def partner_ids(*, session: Session, project_id: int) -> set[int]:
@@ -212,10 +213,13 @@ def create_project(
     visibility: Visibility = Visibility.PRIVATE,
     lead_account_id: int | None = None,
     started_on: date | None = None,
+    external_id: str | None = None,
 ) -> Project:
     """A new project at IDEA, ACTIVE. A LEAD may create one only with their own
     organisation as the lead (FORBIDDEN on `lead_organisation_id` otherwise); STAFF for any.
-    The lead account, if named, must be a LEAD or STAFF account of the lead organisation."""
+    The lead account, if named, must be a LEAD or STAFF account of the lead organisation.
+    `external_id` is the lead organisation's own key for it (see inset.records): DUPLICATE,
+    naming the project that holds it, when already used."""
     require_writer(actor)
     within_dates(started_on, "started_on")
     values = _clean_text(
@@ -242,8 +246,11 @@ def create_project(
         )
     themes = existing_theme_ids(session=session, theme_ids=theme_ids or [], field="theme_ids")
     _check_lead_account(session, lead_account_id, lead_org)
+    key = records.external_id(external_id)
+    records.claim(session, Project, owner_column="lead_organisation_id", owner_id=lead_org, key=key)
     now = utcnow()
     project = Project(
+        external_id=key,
         **values,
         stage=Stage.IDEA,
         status=ProjectStatus.ACTIVE,
@@ -270,7 +277,14 @@ def create_project(
         organisation_id=lead_org,
         changes={
             **audit.created(
-                project, [*FREE_TEXT, "innovation_type", "visibility", "lead_organisation_id"]
+                project,
+                [
+                    *FREE_TEXT,
+                    "innovation_type",
+                    "visibility",
+                    "lead_organisation_id",
+                    "external_id",
+                ],
             ),
             "partner_organisation_ids": (None, partners),
             "theme_ids": (None, themes),
@@ -326,6 +340,17 @@ def update_project(
     for name in ("innovation_type", "started_on"):
         if changes.get(name) is not None:
             setattr(project, name, changes[name])
+    if "external_id" in changes:
+        key = records.external_id(changes["external_id"])
+        records.claim(
+            session,
+            Project,
+            owner_column="lead_organisation_id",
+            owner_id=project.lead_organisation_id,
+            key=key,
+            current_id=project.id,
+        )
+        project.external_id = key
     if "lead_account_id" in changes:
         _check_lead_account(session, changes["lead_account_id"], project.lead_organisation_id)
         project.lead_account_id = changes["lead_account_id"]
@@ -414,10 +439,13 @@ def project_list(
     search: str | None = None,
     updated_since: Any = None,
     led_by: int | None = None,
+    external_ids: list[str] | None = None,
 ) -> sa.Select[Project]:
     """The live projects the actor may read that match every given condition.
 
     Each list matches any of its values; an empty or missing list does not filter.
+    `external_ids` are keys of the actor's own organisation: they match the projects it
+    leads with those keys, and nothing for a reader without an organisation.
     """
     from inset.access import live_project
     from inset.organisations.models import kinds_in_sectors
@@ -436,6 +464,9 @@ def project_list(
         conditions.append(col(Project.lead_organisation_id) == led_by)
     if min_evidence_level is not None:
         conditions.append(col(Project.evidence_level) >= min_evidence_level)
+    if external_ids:
+        conditions.append(col(Project.lead_organisation_id) == (actor.organisation_id or -1))
+        conditions.append(col(Project.external_id).in_(external_ids))
     if updated_since is not None:
         conditions.append(col(Project.updated_at) >= updated_since)
     if theme_ids:

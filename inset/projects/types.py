@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from inset import records
 from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk, utcnow
@@ -54,6 +55,7 @@ class Project(Node):
     created_at: datetime
     updated_at: datetime
     version: int
+    external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
     @property
     def pk(self) -> int:
@@ -78,6 +80,7 @@ class Project(Node):
             created_at=row.created_at,
             updated_at=row.updated_at,
             version=row.version,
+            external_id=row.external_id,
         )
 
     @strawberry.field(description="Whole days since the project entered its current stage.")
@@ -196,6 +199,11 @@ class ProjectFilter:
     visibility: list[Visibility] | None = None
     search: str | None = strawberry.field(default=None, description="Words in title or summary.")
     updated_since: datetime | None = None
+    external_ids: list[str] | None = strawberry.field(
+        default=None,
+        description="Your organisation's own keys (externalId) of projects it leads, up to "
+        "100; a key no project of yours holds matches nothing.",
+    )
 
 
 @strawberry.enum
@@ -231,7 +239,14 @@ class CreateProjectInput:
     visibility: Visibility = Visibility.PRIVATE
     lead_account_id: strawberry.ID | None = None
     started_on: date | None = strawberry.field(default=None, description="Default: today.")
-    idempotency_key: str | None = None
+    external_id: str | None = strawberry.field(
+        default=None,
+        description="The lead organisation's own key for the project, 1..200 printable "
+        "characters. Already used: DUPLICATE with existingId, nothing created.",
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears optional text.")
@@ -247,6 +262,11 @@ class UpdateProjectInput:
     partner_organisation_ids: list[strawberry.ID] | None = strawberry.UNSET
     lead_account_id: strawberry.ID | None = strawberry.UNSET
     started_on: date | None = strawberry.UNSET
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The lead organisation's own key; null clears it. DUPLICATE with "
+        "existingId when another project of the organisation holds it.",
+    )
 
 
 @strawberry.input

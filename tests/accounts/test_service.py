@@ -34,12 +34,12 @@ def test_an_unknown_revoked_or_expired_token_is_refused_with_its_reason(world, e
     with transaction(engine) as session:
         session.execute(
             sa.update(ApiToken)
-            .where(ApiToken.secret_hash == service._digest(revoked))
+            .where(ApiToken.secret_hash == service.digest(revoked))
             .values(revoked_at=utcnow())
         )
         session.execute(
             sa.update(ApiToken)
-            .where(ApiToken.secret_hash == service._digest(expired))
+            .where(ApiToken.secret_hash == service.digest(expired))
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
 

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import col
+from strawberry.dataloader import DataLoader
+
+from inset.accounts.models import ApiToken, Integration
+from inset.graphql.context import Context
+from inset.graphql.loaders import rows_by_id, rows_by_parent
+
+
+def integration_by_id(context: Context) -> DataLoader[int, Integration | None]:
+    # Names are readable by anyone who can see a record that names them, as for
+    # accounts; the tokens guard themselves (Integration.tokens).
+    return rows_by_id(context, sa.select(Integration), Integration.id)
+
+
+def tokens_by_integration(context: Context) -> DataLoader[int, list[ApiToken]]:
+    """Each integration's tokens, revoked and expired ones included, oldest first."""
+    stmt = sa.select(ApiToken).order_by(col(ApiToken.id))
+    return rows_by_parent(context, stmt, ApiToken.integration_id)
+
+
+def integrations_by_organisation(context: Context) -> DataLoader[int, list[Integration]]:
+    """Each organisation's live integrations, oldest first. Callers check who may list."""
+    stmt = (
+        sa.select(Integration)
+        .where(col(Integration.archived_at).is_(None))
+        .order_by(col(Integration.id))
+    )
+    return rows_by_parent(context, stmt, Integration.organisation_id)
