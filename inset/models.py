@@ -2,6 +2,7 @@
 
 from inset.accounts.models import Account, ApiToken, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
+from inset.collective.models import CaseStudy
 from inset.economics.models import Benefit, Cost
 from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
@@ -17,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Benefit",
+    "CaseStudy",
     "Cost",
     "Evidence",
     "GateDecision",

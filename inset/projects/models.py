@@ -88,6 +88,8 @@ class Project(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The project this one replicates, when another organisation adopted it.
+    replicated_from_id: int | None = Field(default=None, foreign_key="project.id", index=True)
 
 
 class ProjectPartner(SQLModel, table=True):
