@@ -126,51 +126,77 @@ def _outcomes(session: Session, project_id: int) -> list[OutcomeFigures]:
     ]
 
 
-def case_studies(
-    *, session: Session, year: int, optimism_bias: Sequence[Decimal]
-) -> list[CaseStudyView]:
-    rows = session.execute(
+def _view(
+    session: Session,
+    study: CaseStudy,
+    project: Project,
+    organisation: Organisation,
+    optimism_bias: Sequence[Decimal],
+) -> CaseStudyView:
+    pid = project.id or 0
+    themes = session.scalars(
+        sa.select(col(Theme.name))
+        .join(ProjectTheme, col(ProjectTheme.theme_id) == col(Theme.id))
+        .where(col(ProjectTheme.project_id) == pid)
+        .order_by(col(Theme.name))
+    ).all()
+    economics = economics_for(
+        costs=session.scalars(live_costs().where(col(Cost.project_id) == pid)).all(),
+        benefits=session.scalars(live_benefits().where(col(Benefit.project_id) == pid)).all(),
+        project_start=project.started_on,
+        optimism_bias=optimism_bias,
+    )
+    return CaseStudyView(
+        position=study.position,
+        summary=study.summary,
+        project=project,
+        organisation=organisation.name,
+        organisation_kind=kind_label(organisation.kind),
+        region=organisation.region,
+        themes=list(themes),
+        evidence_level=project.evidence_level,
+        evidence_name=LEVEL_NAMES[project.evidence_level],
+        outcomes=_outcomes(session, pid),
+        economics=economics,
+    )
+
+
+def _shown(
+    year: int | None = None, case_study_id: int | None = None
+) -> sa.Select[CaseStudy, Project, Organisation]:
+    """Live case studies whose project anyone may read, in their order."""
+    stmt: sa.Select[CaseStudy, Project, Organisation] = (
         sa.select(CaseStudy, Project, Organisation)
         .join(Project, col(Project.id) == col(CaseStudy.project_id))
         .join(Organisation, col(Organisation.id) == col(Project.lead_organisation_id))
-        .where(
-            col(CaseStudy.year) == year,
-            col(CaseStudy.archived_at).is_(None),
-            live_project(ANONYMOUS),
-        )
+        .where(col(CaseStudy.archived_at).is_(None), live_project(ANONYMOUS))
         .order_by(col(CaseStudy.position), col(CaseStudy.id))
-    ).all()
-    views = []
-    for study, project, organisation in rows:
-        pid = project.id or 0
-        themes = session.scalars(
-            sa.select(col(Theme.name))
-            .join(ProjectTheme, col(ProjectTheme.theme_id) == col(Theme.id))
-            .where(col(ProjectTheme.project_id) == pid)
-            .order_by(col(Theme.name))
-        ).all()
-        economics = economics_for(
-            costs=session.scalars(live_costs().where(col(Cost.project_id) == pid)).all(),
-            benefits=session.scalars(live_benefits().where(col(Benefit.project_id) == pid)).all(),
-            project_start=project.started_on,
-            optimism_bias=optimism_bias,
-        )
-        views.append(
-            CaseStudyView(
-                position=study.position,
-                summary=study.summary,
-                project=project,
-                organisation=organisation.name,
-                organisation_kind=kind_label(organisation.kind),
-                region=organisation.region,
-                themes=list(themes),
-                evidence_level=project.evidence_level,
-                evidence_name=LEVEL_NAMES[project.evidence_level],
-                outcomes=_outcomes(session, pid),
-                economics=economics,
-            )
-        )
-    return views
+    )
+    if year is not None:
+        stmt = stmt.where(col(CaseStudy.year) == year)
+    if case_study_id is not None:
+        stmt = stmt.where(col(CaseStudy.id) == case_study_id)
+    return stmt
+
+
+def case_studies(
+    *, session: Session, year: int, optimism_bias: Sequence[Decimal]
+) -> list[CaseStudyView]:
+    return [
+        _view(session, study, project, organisation, optimism_bias)
+        for study, project, organisation in session.execute(_shown(year=year)).all()
+    ]
+
+
+def case_study_view(
+    *, session: Session, case_study_id: int, optimism_bias: Sequence[Decimal]
+) -> CaseStudyView | None:
+    """One case study as the digest shows it; None when the digest would not show it."""
+    found = session.execute(_shown(case_study_id=case_study_id)).first()
+    if found is None:
+        return None
+    study, project, organisation = found
+    return _view(session, study, project, organisation, optimism_bias)
 
 
 def build_digest(*, session: Session, year: int, optimism_bias: Sequence[Decimal]) -> Digest:

@@ -14,6 +14,7 @@ from inset.graphql.scalars import SCALAR_MAP
 def _query_types() -> tuple[type, ...]:
     from inset.accounts.queries import AccountQuery
     from inset.audit.queries import AuditQuery
+    from inset.collective.queries import CollectiveQuery
     from inset.lessons.queries import LessonQuery
     from inset.organisations.queries import OrganisationQuery
     from inset.portfolio.queries import PortfolioQuery
@@ -29,12 +30,14 @@ def _query_types() -> tuple[type, ...]:
         LessonQuery,
         ThemeQuery,
         AuditQuery,
+        CollectiveQuery,
     )
 
 
 def _mutation_types() -> tuple[type, ...]:
     from inset.accounts.mutations import AccountMutation
     from inset.archive.mutations import ArchiveMutation
+    from inset.collective.mutations import CollectiveMutation
     from inset.economics.mutations import EconomicsMutation
     from inset.evidence.mutations import EvidenceMutation
     from inset.gates.mutations import GateMutation
@@ -53,6 +56,7 @@ def _mutation_types() -> tuple[type, ...]:
         ArchiveMutation,
         OrganisationMutation,
         AccountMutation,
+        CollectiveMutation,
     )
 
 
