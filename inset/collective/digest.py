@@ -29,6 +29,7 @@ from inset.economics.service import economics_for, live_benefits, live_costs
 from inset.evidence.levels import LEVEL_NAMES
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
+from inset.outcomes.service import plain
 from inset.projects.models import Project, ProjectTheme
 from inset.themes.models import Theme
 
@@ -96,6 +97,10 @@ class Digest:
         return rows
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    return None if value is None else plain(value)
+
+
 def _outcomes(session: Session, project_id: int) -> list[OutcomeFigures]:
     outcomes = session.scalars(
         sa.select(Outcome)
@@ -117,10 +122,10 @@ def _outcomes(session: Session, project_id: int) -> list[OutcomeFigures]:
             name=o.name,
             unit=o.unit,
             higher_is_better=o.higher_is_better,
-            baseline=o.baseline,
-            latest=latest[o.id or 0].value if o.id in latest else None,
+            baseline=_plain(o.baseline),
+            latest=_plain(latest[o.id or 0].value) if o.id in latest else None,
             latest_on=latest[o.id or 0].observed_on if o.id in latest else None,
-            target=o.target,
+            target=_plain(o.target),
         )
         for o in outcomes
     ]
