@@ -52,6 +52,7 @@ function Header({ viewer, path, onSignOut }) {
           <ul>
             ${viewer && item('/projects', 'Projects')}
             ${item('/library', 'Learning library')}
+            ${item(`/collective/${new Date().getFullYear()}`, 'The Collective')}
             ${viewer && item('/portfolio', 'Portfolio')}
           </ul>
         </nav>

@@ -7,6 +7,7 @@ import { date, label } from '../lib/format.js';
 import { canWriteProject } from '../lib/viewer.js';
 import { Decisions, Readiness, StageTimeline } from './project-gates.js';
 import { Economics, EvidenceList, Lessons, Outcomes } from './project-records.js';
+import { Lineage, ReplicateButton, canReplicate } from './replication.js';
 
 export const PROJECT = `
   query Project($id: ID!) {
@@ -18,6 +19,11 @@ export const PROJECT = `
         leadOrganisation { id name kind region }
         partners { id name }
         lead { id name }
+        replicatedFrom {
+          id title leadOrganisation { name }
+          lessons(first: 10) { totalCount nodes { id title } }
+        }
+        replications { id title stage leadOrganisation { name } }
         readiness { toStage ready criteria { code description met mandatory } }
         decisions(first: 100) {
           totalCount
@@ -110,12 +116,15 @@ export function ProjectPage({ params, viewer }) {
   if (!project) return html`<${NotFound} what="project" />`;
   const writable = canWriteProject(viewer, project);
   const base = `/projects/${project.id}`;
-  const actions = writable && html`
-    <a class="button secondary" href=${`${base}/edit`}>Edit project</a>
-    ${project.status !== 'STOPPED' && html`<a class="button" href=${`${base}/decision`}>Take a gate decision</a>`}`;
+  const replicable = canReplicate(viewer, project);
+  const actions = (writable || replicable) && html`
+    ${replicable && html`<${ReplicateButton} project=${project} />`}
+    ${writable && html`<a class="button secondary" href=${`${base}/edit`}>Edit project</a>`}
+    ${writable && project.status !== 'STOPPED' && html`<a class="button" href=${`${base}/decision`}>Take a gate decision</a>`}`;
   return html`
     <${Page} title=${project.title} back=${{ href: '/projects', text: 'Projects' }} actions=${actions} wide>
       <${Summary} project=${project} />
+      <${Lineage} project=${project} />
       <nav class="in-page" aria-label="On this page">
         <ul>${SECTIONS.map(([id, text]) => html`<li key=${id}><a href=${`#${id}`}>${text}</a></li>`)}</ul>
       </nav>
