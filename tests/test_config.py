@@ -39,6 +39,7 @@ COMMANDS = {
     "export-schema": ["export-schema"],
     "generate": ["generate", "--projects", "1"],
     "export": ["export", "portfolio", "--format", "csv"],
+    "digest": ["digest", "--year", "2026", "--format", "html", "--out", "digest.html"],
 }
 
 

@@ -64,13 +64,11 @@ def _most_first(counter: Counter[str]) -> list[Count]:
     return [Count(label, n) for label, n in sorted(counter.items(), key=lambda i: (-i[1], i[0]))]
 
 
-def public_projects(session: Session, before: datetime) -> list[Project]:
-    return list(
-        session.scalars(
-            sa.select(Project)
-            .where(live_project(ANONYMOUS), col(Project.created_at) < before)
-            .order_by(col(Project.id))
-        )
+def public_projects(before: datetime) -> sa.Select[int | None]:
+    """Ids of the projects anyone may read that were created before `before`; a subquery,
+    never a list of ids, so a national portfolio does not turn into a giant IN (...)."""
+    return sa.select(col(Project.id)).where(
+        live_project(ANONYMOUS), col(Project.created_at) < before
     )
 
 
@@ -82,7 +80,10 @@ def _standing_at(
         sa.select(
             col(GateDecision.project_id), col(GateDecision.to_stage), col(GateDecision.status_after)
         )
-        .where(col(GateDecision.project_id).in_(ids), col(GateDecision.decided_at) < before)
+        .where(
+            col(GateDecision.project_id).in_(public_projects(before)),
+            col(GateDecision.decided_at) < before,
+        )
         .order_by(col(GateDecision.decided_at), col(GateDecision.id))
     ).all()
     standing = dict.fromkeys(ids, (Stage.IDEA, ProjectStatus.ACTIVE))
@@ -91,12 +92,12 @@ def _standing_at(
     return standing
 
 
-def _movements(session: Session, ids: list[int], start: datetime, end: datetime) -> list[Count]:
+def _movements(session: Session, start: datetime, end: datetime) -> list[Count]:
     rows = session.execute(
         sa.select(
             col(GateDecision.decision), col(GateDecision.from_stage), col(GateDecision.to_stage)
         ).where(
-            col(GateDecision.project_id).in_(ids),
+            col(GateDecision.project_id).in_(public_projects(end)),
             col(GateDecision.decided_at) >= start,
             col(GateDecision.decided_at) < end,
         )
@@ -114,8 +115,12 @@ def _movements(session: Session, ids: list[int], start: datetime, end: datetime)
 
 def year_figures(*, session: Session, year: int) -> YearFigures:
     start, end = year_bounds(year)
-    projects = public_projects(session, end)
-    ids = [p.id or 0 for p in projects]
+    leads = session.execute(
+        sa.select(col(Project.id), col(Organisation.kind), col(Organisation.region))
+        .join(Organisation, col(Organisation.id) == col(Project.lead_organisation_id))
+        .where(col(Project.id).in_(public_projects(end)))
+    ).all()
+    ids = [pid for pid, _, _ in leads]
     standing = _standing_at(session, ids, end)
     stages = Counter(stage for stage, _ in standing.values())
     themes: Counter[str] = Counter()
@@ -123,35 +128,25 @@ def year_figures(*, session: Session, year: int) -> YearFigures:
     for pid, name in session.execute(
         sa.select(col(ProjectTheme.project_id), col(Theme.name))
         .join(Theme, col(Theme.id) == col(ProjectTheme.theme_id))
-        .where(col(ProjectTheme.project_id).in_(ids))
+        .where(col(ProjectTheme.project_id).in_(public_projects(end)))
     ).all():
         themes[name] += 1
         themed.add(pid)
     if len(themed) < len(ids):
         themes[NO_THEME] = len(ids) - len(themed)
-    organisations = {
-        o.id: o
-        for o in session.scalars(
-            sa.select(Organisation).where(
-                col(Organisation.id).in_({p.lead_organisation_id for p in projects})
-            )
-        )
-    }
-    kinds = Counter(kind_label(organisations[p.lead_organisation_id].kind) for p in projects)
-    regions = Counter(
-        organisations[p.lead_organisation_id].region or UNKNOWN_REGION for p in projects
-    )
+    kinds = Counter(kind_label(kind) for _, kind, _ in leads)
+    regions = Counter(region or UNKNOWN_REGION for _, _, region in leads)
     lessons = readable_lessons(ANONYMOUS).where(
         col(Lesson.recorded_at) >= start, col(Lesson.recorded_at) < end
     )
     return YearFigures(
         year=year,
-        project_count=len(projects),
+        project_count=len(ids),
         by_stage=[Count(stage.value.capitalize(), stages.get(stage, 0)) for stage in STAGES],
         stopped=sum(1 for _, status in standing.values() if status is ProjectStatus.STOPPED),
         by_theme=_most_first(themes),
         by_organisation_kind=_most_first(kinds),
         by_region=_most_first(regions),
-        movements=_movements(session, ids, start, end),
+        movements=_movements(session, start, end),
         lessons=session.scalar(lessons.with_only_columns(sa.func.count()).order_by(None)) or 0,
     )

@@ -18,6 +18,7 @@ from inset.organisations.models import Organisation
 from inset.projects.models import Project, ProjectStatus
 
 OTHER_LESSONS = "Other lessons"
+BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,15 @@ def _lessons(session: Session, stmt: sa.Select[Lesson]) -> list[DigestLesson]:
         .order_by(col(Lesson.recorded_at), col(Lesson.id))
     ).all()
     tags: dict[int, list[str]] = defaultdict(list)
-    for lesson_id, barrier in session.execute(
-        sa.select(col(LessonBarrier.lesson_id), col(LessonBarrier.barrier)).where(
-            col(LessonBarrier.lesson_id).in_([lesson.id for lesson, _, _ in rows])
-        )
-    ).all():
-        tags[lesson_id].append(barrier.value)
+    ids = [lesson.id for lesson, _, _ in rows]
+    # In batches: PostgreSQL takes at most 65,535 parameters in one statement.
+    for start in range(0, len(ids), BATCH):
+        for lesson_id, barrier in session.execute(
+            sa.select(col(LessonBarrier.lesson_id), col(LessonBarrier.barrier)).where(
+                col(LessonBarrier.lesson_id).in_(ids[start : start + BATCH])
+            )
+        ).all():
+            tags[lesson_id].append(barrier.value)
     order = [b.value for b in Barrier]
     return [
         _digest_lesson(lesson, project, org, sorted(tags[lesson.id or 0], key=order.index))

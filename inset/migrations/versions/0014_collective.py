@@ -18,6 +18,8 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+FOREIGN_KEY = "fk_project_replicated_from_id_project"
+
 
 def upgrade() -> None:
     op.create_table(
@@ -40,19 +42,28 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_case_study_year", ["year", "archived_at", "position", "id"], unique=False
         )
-    with op.batch_alter_table("project", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("replicated_from_id", sa.Integer(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_project_replicated_from_id"), ["replicated_from_id"], unique=False
+    # A plain ADD COLUMN, not a batch copy of the table: on SQLite a batch copy drops the
+    # old project table, which the foreign keys of every populated child table refuse.
+    # SQLite takes the reference within ADD COLUMN; PostgreSQL adds it as a constraint.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE project ADD COLUMN replicated_from_id INTEGER "
+            f"CONSTRAINT {FOREIGN_KEY} REFERENCES project (id)"
         )
-        batch_op.create_foreign_key(
-            "fk_project_replicated_from_id_project", "project", ["replicated_from_id"], ["id"]
-        )
+    else:
+        op.add_column("project", sa.Column("replicated_from_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(FOREIGN_KEY, "project", "project", ["replicated_from_id"], ["id"])
+    op.create_index(
+        op.f("ix_project_replicated_from_id"), "project", ["replicated_from_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    # SQLite cannot drop a column that holds a foreign key: the batch copies the table,
+    # which it can only do while no other table's rows point at a project.
+    op.drop_index(op.f("ix_project_replicated_from_id"), table_name="project")
     with op.batch_alter_table("project", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_project_replicated_from_id_project", type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_project_replicated_from_id"))
+        if op.get_bind().dialect.name != "sqlite":  # SQLite's copy leaves the reference out
+            batch_op.drop_constraint(FOREIGN_KEY, type_="foreignkey")
         batch_op.drop_column("replicated_from_id")
     op.drop_table("case_study")
