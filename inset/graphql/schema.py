@@ -15,6 +15,7 @@ def _query_types() -> tuple[type, ...]:
     from inset.accounts.queries import AccountQuery
     from inset.audit.queries import AuditQuery
     from inset.collective.queries import CollectiveQuery
+    from inset.events.queries import EventQuery
     from inset.lessons.queries import LessonQuery
     from inset.organisations.queries import OrganisationQuery
     from inset.portfolio.queries import PortfolioQuery
@@ -31,6 +32,7 @@ def _query_types() -> tuple[type, ...]:
         ThemeQuery,
         AuditQuery,
         CollectiveQuery,
+        EventQuery,
     )
 
 
@@ -45,6 +47,7 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
     from inset.projects.mutations import ProjectMutation
+    from inset.webhooks.mutations import WebhookMutation
 
     return (
         ProjectMutation,
@@ -57,6 +60,7 @@ def _mutation_types() -> tuple[type, ...]:
         OrganisationMutation,
         AccountMutation,
         CollectiveMutation,
+        WebhookMutation,
     )
 
 
