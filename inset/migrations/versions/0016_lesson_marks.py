@@ -1,7 +1,7 @@
 """lesson marks: members mark a lesson useful, one mark per account and lesson
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-06 12:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import inset.db
 
 revision: str = "0016"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
