@@ -1,7 +1,7 @@
 """collective: case studies of the yearly digest, and the lineage of replicated projects
 
 Revision ID: 0014
-Revises: 0010, 0016
+Revises: 0016
 Create Date: 2026-12-06 11:40:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import inset.db
 
 revision: str = "0014"
-down_revision: str | tuple[str, ...] | None = ("0010", "0016")
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
