@@ -15,6 +15,7 @@ from starlette.routing import Route
 from inset.access import ANONYMOUS, Actor
 from inset.accounts import service as accounts
 from inset.accounts import sessions
+from inset.collective.routes import collective_routes
 from inset.config import Settings
 from inset.db import create_db_engine
 from inset.errors import AccessDenied
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             Route("/graphql", endpoint=endpoint),
             *operation_routes(engine, settings),
             *unsubscribe_routes(engine, settings),
+            *collective_routes(engine, settings),
             *web_routes(settings),
         ],
         middleware=[Middleware(RequestLog, engine=engine)],

@@ -395,6 +395,29 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.collective.publish import write_digest
+    from inset.errors import DomainError
+
+    _require_head(settings)
+    engine = _engine(settings)
+    try:
+        write_digest(
+            engine,
+            year=args.year,
+            format=args.format,
+            out=Path(args.out),
+            optimism_bias=settings.optimism_bias,
+        )
+    except DomainError as error:
+        raise CommandError(error.message) from None
+    except OSError as error:
+        raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+    finally:
+        engine.dispose()
+    return 0
+
+
 @contextmanager
 def _progress(unit: str, total: int | None = None) -> Iterator[Any]:
     """A tqdm bar on stderr while it is a terminal; silent in scripts and pipes."""
@@ -597,6 +620,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-only", action="store_true", help="only what anyone may read without signing in"
     )
     export.set_defaults(handler=cmd_export)
+
+    digest = commands.add_parser(
+        "digest",
+        help="write the year's Collective digest from what anyone may read",
+        description="The same digest as the page /collective/YEAR: only PUBLIC projects, "
+        "and anonymised lessons as anonymised.",
+    )
+    digest.add_argument("--year", type=int, required=True)
+    digest.add_argument("--format", choices=["html", "pdf"], required=True)
+    digest.add_argument("--out", required=True, help="file to write")
+    digest.set_defaults(handler=cmd_digest)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from inset.accounts.models import Account, ApiToken, Integration, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
+from inset.collective.models import CaseStudy
 from inset.economics.models import Benefit, Cost
 from inset.events.models import Event
 from inset.evidence.models import Evidence
@@ -21,6 +22,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Benefit",
+    "CaseStudy",
     "Cost",
     "EmailDigest",
     "Event",

@@ -42,6 +42,7 @@ COMMANDS = {
     "generate": ["generate", "--projects", "1"],
     "export": ["export", "portfolio", "--format", "csv"],
     "notify send-digests": ["notify", "send-digests"],
+    "digest": ["digest", "--year", "2026", "--format", "html", "--out", "digest.html"],
 }
 
 

@@ -22,13 +22,16 @@ def derive_evidence_level(
     stage: Stage,
     has_partner: bool,
     claims: Iterable[tuple[int, bool]],
+    scaled_by_others: bool = False,
 ) -> int:
     """The highest level the live evidence supports, 0..5.
 
     `claims` are (claimed level, independent) pairs. A level-4 claim counts only when
     the item is independent; a level-5 claim only at SCALE with at least one partner
-    organisation; a claim that does not count is not demoted to a lower level either,
-    since nothing says which lower level it would support. A theory of change alone is
+    organisation, or when a replication of the project led by another organisation has
+    reached SCALE (`scaled_by_others`: run by others, elsewhere, at scale); a claim that
+    does not count is not demoted to a lower level either, since nothing says which lower
+    level it would support. A theory of change alone is
     level 1. Example: claims (3, False) and (4, False) give 3, because the level-4 study
     was not independent.
     """
@@ -36,7 +39,7 @@ def derive_evidence_level(
     for claimed, independent in claims:
         if claimed == 4 and not independent:
             continue
-        if claimed == 5 and not (stage is Stage.SCALE and has_partner):
+        if claimed == 5 and not ((stage is Stage.SCALE and has_partner) or scaled_by_others):
             continue
         level = max(level, claimed)
     return level

@@ -14,6 +14,7 @@ from inset.graphql.scalars import SCALAR_MAP
 def _query_types() -> tuple[type, ...]:
     from inset.accounts.queries import AccountQuery
     from inset.audit.queries import AuditQuery
+    from inset.collective.queries import CollectiveQuery
     from inset.events.queries import EventQuery
     from inset.lessons.queries import LessonQuery
     from inset.nominations.queries import NominationQuery
@@ -31,6 +32,7 @@ def _query_types() -> tuple[type, ...]:
         LessonQuery,
         ThemeQuery,
         AuditQuery,
+        CollectiveQuery,
         EventQuery,
         NominationQuery,
     )
@@ -39,6 +41,7 @@ def _query_types() -> tuple[type, ...]:
 def _mutation_types() -> tuple[type, ...]:
     from inset.accounts.mutations import AccountMutation
     from inset.archive.mutations import ArchiveMutation
+    from inset.collective.mutations import CollectiveMutation
     from inset.economics.mutations import EconomicsMutation
     from inset.evidence.mutations import EvidenceMutation
     from inset.gates.mutations import GateMutation
@@ -62,6 +65,7 @@ def _mutation_types() -> tuple[type, ...]:
         OrganisationMutation,
         AccountMutation,
         IntegrationMutation,
+        CollectiveMutation,
         WebhookMutation,
         NotificationMutation,
         NominationMutation,

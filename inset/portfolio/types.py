@@ -12,8 +12,9 @@ from inset.economics.types import Money
 from inset.graphql.context import Info
 from inset.graphql.relay import Connection, connection
 from inset.pagination import PageRequest, count, fetch_page
-from inset.portfolio import service, stages
+from inset.portfolio import replications, service, stages
 from inset.portfolio.sql import Projects
+from inset.projects.loaders import project_by_id
 from inset.projects.models import Stage
 from inset.projects.types import Project
 
@@ -138,6 +139,20 @@ class StageDuration:
             open_stays=figures.open_median,
             open_count=figures.open_count,
         )
+
+
+@strawberry.type(description="A project and how far it travelled to other organisations.")
+class ProjectReplications:
+    project_pk: strawberry.Private[int]
+    replications: int = strawberry.field(description="Its replications you may read.")
+    organisations: int = strawberry.field(description="Distinct organisations leading them.")
+
+    @strawberry.field
+    async def project(self, info: Info) -> Project:
+        row = await info.context.loaders.load(project_by_id, self.project_pk)
+        if row is None:  # pragma: no cover - the figures come from readable projects only
+            raise LookupError(f"project {self.project_pk} vanished")
+        return Project.from_model(row)
 
 
 @strawberry.type(
@@ -323,3 +338,30 @@ class Portfolio:
             first=first,
         )
         return [GroupCount.from_figures(g) for g in rows]
+
+    @strawberry.field(
+        description="The most replicated of these projects, most first, ties by age; at most "
+        "`first` (1..100); only projects with a replication you may read."
+    )
+    def replications(self, info: Info, first: int = 10) -> list[ProjectReplications]:
+        rows = replications.replications_by_project(
+            session=info.context.session,
+            actor=info.context.actor,
+            projects=self.projects,
+            first=first,
+        )
+        return [
+            ProjectReplications(
+                project_pk=r.project_id, replications=r.replications, organisations=r.organisations
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(
+        description="Distinct organisations leading a replication you may read of any of "
+        "these projects."
+    )
+    def organisations_reached(self, info: Info) -> int:
+        return replications.organisations_reached(
+            session=info.context.session, actor=info.context.actor, projects=self.projects
+        )

@@ -53,3 +53,18 @@ def partners_by_project(context: Context) -> DataLoader[int, list[Organisation]]
 
 def themes_by_project(context: Context) -> DataLoader[int, list[Theme]]:
     return _linked(context, Theme, col(ProjectTheme.project_id), col(ProjectTheme.theme_id))
+
+
+def replications_by_project(context: Context) -> DataLoader[int, list[Project]]:
+    """The live replications of each project that the viewer may read, oldest first."""
+    from inset.projects.replication import readable_replications
+
+    async def batch(project_ids: list[int]) -> list[list[Project]]:
+        found: dict[int, list[Project]] = {pid: [] for pid in project_ids}
+        for row in context.session.scalars(
+            readable_replications(actor=context.actor, project_ids=project_ids)
+        ):
+            found[row.replicated_from_id or 0].append(row)
+        return [found[pid] for pid in project_ids]
+
+    return DataLoader(load_fn=batch)

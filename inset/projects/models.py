@@ -93,6 +93,8 @@ class Project(SQLModel, table=True):
     version: int = 1
     external_id: str | None = Field(default=None, max_length=EXTERNAL_ID_LENGTH)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The project this one replicates, when another organisation adopted it.
+    replicated_from_id: int | None = Field(default=None, foreign_key="project.id", index=True)
 
 
 class ProjectPartner(SQLModel, table=True):

@@ -8,11 +8,12 @@ from sqlmodel import Session
 from inset.graphql.context import Info
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
-from inset.projects import models, service
+from inset.projects import models, replication, service
 from inset.projects.types import (
     CreateProjectInput,
     Project,
     ProjectPayload,
+    ReplicateProjectInput,
     SetVisibilityInput,
     UpdateProjectInput,
 )
@@ -110,4 +111,27 @@ class ProjectMutation:
                 ),
                 name="setVisibility",
             )
+        )
+
+    @strawberry.mutation(
+        description="Your organisation adopts a project it may read: a new project at IDEA "
+        "linked to the original. Idempotent with idempotencyKey."
+    )
+    def replicate_project(self, info: Info, input: ReplicateProjectInput) -> ProjectPayload:
+        def work(session: Session) -> models.Project:
+            return replication.replicate_project(
+                session=session,
+                actor=info.context.actor,
+                project_id=decode_id(input.project_id, "Project", "project_id"),
+                title=input.title,
+                lead_account_id=(
+                    decode_id(input.lead_account_id, "Account", "lead_account_id")
+                    if input.lead_account_id
+                    else None
+                ),
+                visibility=input.visibility,
+            )
+
+        return _payload(
+            run_mutation(info, work, name="replicateProject", data=input, replay=models.Project)
         )

@@ -106,8 +106,25 @@ def touch(*, session: Session, project: Project) -> None:
     session.add(project)
 
 
-def refresh_evidence_level(*, session: Session, project: Project) -> int:
-    """Recomputes the stored derived level from the project's live evidence."""
+def scaled_by_others(*, session: Session, project: Project) -> bool:
+    """Whether a live replication led by another organisation has reached SCALE and not
+    stopped: the original's work run by others, elsewhere, at scale."""
+    replica = sa.select(col(Project.id)).where(
+        col(Project.replicated_from_id) == project.id,
+        col(Project.stage) == Stage.SCALE,
+        col(Project.status) != ProjectStatus.STOPPED,
+        col(Project.archived_at).is_(None),
+        col(Project.lead_organisation_id) != project.lead_organisation_id,
+    )
+    return session.scalars(replica.limit(1)).first() is not None
+
+
+def refresh_evidence_level(*, session: Session, project: Project, original: bool = True) -> int:
+    """Recomputes the stored derived level from the project's live evidence.
+
+    A replication's stage counts towards its original's level, so the original is
+    refreshed too (`original=False` stops there: only direct replications count).
+    """
     claims = session.execute(
         sa.select(col(Evidence.level), col(Evidence.independent)).where(
             col(Evidence.project_id) == project.id,
@@ -119,8 +136,14 @@ def refresh_evidence_level(*, session: Session, project: Project) -> int:
         stage=project.stage,
         has_partner=bool(partner_ids(session=session, project_id=project.id or 0)),
         claims=list(claims),
+        scaled_by_others=scaled_by_others(session=session, project=project),
     )
     session.add(project)
+    if original and project.replicated_from_id is not None:
+        source = session.get(Project, project.replicated_from_id)
+        if source is not None:
+            session.flush()
+            refresh_evidence_level(session=session, project=source, original=False)
     return project.evidence_level
 
 
@@ -522,4 +545,6 @@ def archive_project(*, session: Session, actor: Actor, project_id: int, reason: 
         organisation_id=project.lead_organisation_id,
         changes={"archived": (False, True), "reason": (None, reason)},
     )
+    session.flush()
+    refresh_evidence_level(session=session, project=project)
     return project

@@ -18,7 +18,12 @@ from inset.organisations.loaders import organisation_by_id, referenced
 from inset.organisations.models import OrganisationKind, Sector
 from inset.organisations.types import Organisation
 from inset.projects import models
-from inset.projects.loaders import partners_by_project, themes_by_project
+from inset.projects.loaders import (
+    partners_by_project,
+    project_by_id,
+    replications_by_project,
+    themes_by_project,
+)
 from inset.projects.models import InnovationType, ProjectStatus, Stage, Visibility
 from inset.themes.types import Theme
 
@@ -172,6 +177,24 @@ class Project(Node):
 
         return await lessons_of(info, self.pk, first=first, after=after)
 
+    @strawberry.field(
+        description="The project this one replicates; its public lessons are one field away. "
+        "Null when it is not a replication, or when you may not read the original."
+    )
+    async def replicated_from(self, info: Info) -> Project | None:
+        if self.row.replicated_from_id is None:
+            return None
+        row = await info.context.loaders.load(project_by_id, self.row.replicated_from_id)
+        return Project.from_model(row) if row is not None else None
+
+    @strawberry.field(
+        description="Projects of other organisations that replicate this one, oldest first: "
+        "only those you may read."
+    )
+    async def replications(self, info: Info) -> list[Project]:
+        rows = await info.context.loaders.load(replications_by_project, self.pk)
+        return [Project.from_model(r) for r in rows]
+
     @strawberry.field(graphql_type=Annotated["Economics", strawberry.lazy("inset.economics.types")])
     def economics(self, info: Info) -> AwaitableOrValue[Economics]:
         from inset.economics.queries import economics_of
@@ -274,6 +297,20 @@ class SetVisibilityInput:
     project_id: strawberry.ID
     visibility: Visibility
     expected_version: int
+
+
+@strawberry.input(
+    description="Adopt another organisation's project: a new project of your organisation at "
+    "IDEA, from the original's problem and theory of change, linked to it."
+)
+class ReplicateProjectInput:
+    project_id: strawberry.ID = strawberry.field(description="The project to replicate.")
+    title: str | None = strawberry.field(default=None, description="Default: the original's.")
+    lead_account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Default: you."
+    )
+    visibility: Visibility = Visibility.PRIVATE
+    idempotency_key: str | None = None
 
 
 @strawberry.type

@@ -63,6 +63,7 @@ function Header({ viewer, path, onSignOut, unread }) {
           <ul>
             ${viewer && item('/projects', 'Projects')}
             ${item('/library', 'Learning library')}
+            ${item(`/collective/${new Date().getFullYear()}`, 'The Collective')}
             ${viewer && item('/portfolio', 'Portfolio')}
             ${viewer && item('/nominations', viewer.role === 'STAFF' ? 'Nominations' : 'Nominate')}
             ${viewer && html`

@@ -2,7 +2,8 @@
 // and the server answers each of these paths with the same page.
 import { useEffect, useState } from 'preact/hooks';
 
-const NOT_OURS = /^\/(graphql|static|vendor)(\/|$)/;
+// /collective/<year> is drawn by the server (the digest), so the browser loads it itself.
+const NOT_OURS = /^\/(graphql|static|vendor|collective)(\/|$|\.)/;
 const subscribers = new Set();
 let counter = 0;
 let current = read(false);

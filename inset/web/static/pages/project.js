@@ -8,6 +8,7 @@ import { canWriteProject } from '../lib/viewer.js';
 import { FollowButton, useFollows } from '../lib/follow.js';
 import { Decisions, Readiness, StageTimeline } from './project-gates.js';
 import { Economics, EvidenceList, Lessons, Outcomes } from './project-records.js';
+import { Lineage, ReplicateButton, canReplicate } from './replication.js';
 import { NotShared } from './lesson.js';
 
 export const PROJECT = `
@@ -20,6 +21,11 @@ export const PROJECT = `
         leadOrganisation { id name kind region }
         partners { id name }
         lead { id name }
+        replicatedFrom {
+          id title leadOrganisation { name }
+          lessons(first: 10) { totalCount nodes { id title } }
+        }
+        replications { id title stage leadOrganisation { name } }
         readiness { toStage ready criteria { code description met mandatory } }
         decisions(first: 100) {
           totalCount
@@ -114,15 +120,17 @@ export function ProjectPage({ params, viewer }) {
   if (!project) return html`<${NotShared} viewer=${viewer} what="project" />`;
   const writable = canWriteProject(viewer, project);
   const base = `/projects/${project.id}`;
+  const replicable = canReplicate(viewer, project);
   const actions = html`
     ${viewer && html`<${FollowButton} follows=${follows} target=${{ projectId: project.id }} name=${project.title} />`}
-    ${writable && html`
-      <a class="button secondary" href=${`${base}/edit`}>Edit project</a>
-      ${project.status !== 'STOPPED' && html`<a class="button" href=${`${base}/decision`}>Take a gate decision</a>`}`}`;
+    ${replicable && html`<${ReplicateButton} project=${project} />`}
+    ${writable && html`<a class="button secondary" href=${`${base}/edit`}>Edit project</a>`}
+    ${writable && project.status !== 'STOPPED' && html`<a class="button" href=${`${base}/decision`}>Take a gate decision</a>`}`;
   return html`
     <${Page} title=${project.title} back=${viewer ? { href: '/projects', text: 'Projects' } : { href: '/library', text: 'Learning library' }}
       actions=${actions} wide>
       <${Summary} project=${project} follows=${viewer ? follows : null} />
+      <${Lineage} project=${project} />
       <nav class="in-page" aria-label="On this page">
         <ul>${SECTIONS.map(([id, text]) => html`<li key=${id}><a href=${`#${id}`}>${text}</a></li>`)}</ul>
       </nav>
