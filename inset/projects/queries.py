@@ -6,14 +6,15 @@ from collections.abc import Awaitable, Sequence
 import sqlalchemy as sa
 import strawberry
 
-from inset.db import pk
+from inset.db import pk, utcnow
 from inset.graphql.context import Info
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection, node_fields
 from inset.organisations.loaders import organisation_by_id
 from inset.pagination import PageRequest, SortKey, count, fetch_page
-from inset.projects import models, service
+from inset.projects import filters, models, service
 from inset.projects.loaders import partners_by_project, themes_by_project
+from inset.projects.period import Period
 from inset.projects.types import OrderDirection, Project, ProjectFilter, ProjectOrder
 
 
@@ -29,11 +30,21 @@ def filtered_projects(
 ) -> sa.Select[models.Project]:
     """The readable projects matching a `ProjectFilter`: one mapping for every caller."""
     f = filter or ProjectFilter()
+    period = Period.of(f.from_, f.to, ("filter",))
+    extra = []
+    if f.entered_stage is not None:
+        extra.append(filters.entered_stage(f.entered_stage, period))
+    if f.gate is not None:
+        extra.append(filters.gate_outcome(f.gate.stage, f.gate.outcome))
+    if f.no_decision_for_days is not None:
+        extra.append(filters.no_decision_for(f.no_decision_for_days, utcnow()))
+    themes = [t for t in f.themes or [] if t]
     return service.project_list(
         actor=info.context.actor,
         stages=f.stages,
         statuses=f.statuses,
-        theme_ids=ids_of(f.themes, "Theme"),
+        theme_ids=ids_of(themes, "Theme"),
+        without_theme="" in (f.themes or []),
         organisation_ids=ids_of(f.organisations, "Organisation"),
         organisation_kinds=f.organisation_kinds,
         sectors=f.sectors,
@@ -44,6 +55,9 @@ def filtered_projects(
         search=f.search,
         updated_since=f.updated_since,
         led_by=led_by,
+        period=period,
+        evidence_levels=f.evidence_levels,
+        extra=extra,
     )
 
 

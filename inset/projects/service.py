@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from inset.errors import Conflict, Forbidden, Invalid, NotFound
 from inset.evidence.levels import derive_evidence_level
 from inset.evidence.models import Evidence
 from inset.organisations.models import Organisation
+from inset.projects import filters
 from inset.projects.models import (
     InnovationType,
     Project,
@@ -26,6 +27,7 @@ from inset.projects.models import (
     Stage,
     Visibility,
 )
+from inset.projects.period import Period
 from inset.themes.service import existing_theme_ids
 from inset.validation import no_personal_data, required_text, text
 
@@ -423,10 +425,18 @@ def project_list(
     search: str | None = None,
     updated_since: Any = None,
     led_by: int | None = None,
+    period: Period | None = None,
+    evidence_levels: list[int] | None = None,
+    without_theme: bool = False,
+    extra: Sequence[Any] = (),
 ) -> sa.Select[Project]:
     """The live projects the actor may read that match every given condition.
 
     Each list matches any of its values; an empty or missing list does not filter.
+    `period`: the projects under way at some time in it (`Period.condition`).
+    `without_theme` adds the projects with no theme to those of `theme_ids`; a region ""
+    matches lead organisations without a region. `extra`: further conditions on
+    `project` (`inset.projects.filters`).
     """
     from inset.access import live_project
     from inset.organisations.models import kinds_in_sectors
@@ -447,13 +457,14 @@ def project_list(
         conditions.append(col(Project.evidence_level) >= min_evidence_level)
     if updated_since is not None:
         conditions.append(col(Project.updated_at) >= updated_since)
-    if theme_ids:
-        conditions.append(
-            sa.exists().where(
-                col(ProjectTheme.project_id) == col(Project.id),
-                col(ProjectTheme.theme_id).in_(theme_ids),
-            )
+    if evidence_levels:
+        conditions.append(col(Project.evidence_level).in_(evidence_levels))
+    if theme_ids or without_theme:
+        themed = sa.exists().where(
+            col(ProjectTheme.project_id) == col(Project.id),
+            col(ProjectTheme.theme_id).in_(theme_ids or []),
         )
+        conditions.append(sa.or_(themed, filters.without_theme()) if without_theme else themed)
     if organisation_ids:
         conditions.append(
             sa.or_(
@@ -472,8 +483,14 @@ def project_list(
             kinds = list(organisation_kinds or []) + kinds_in_sectors(list(sectors or []))
             lead = lead.where(col(Organisation.kind).in_(kinds))
         if regions:
-            lead = lead.where(col(Organisation.region).in_(regions))
+            named: Any = col(Organisation.region).in_([r for r in regions if r])
+            if "" in regions:
+                named = sa.or_(named, col(Organisation.region).is_(None))
+            lead = lead.where(named)
         conditions.append(lead.exists())
+    if period is not None:
+        conditions.append(period.condition())
+    conditions.extend(extra)
     if search and search.strip():
         words = search.strip()
         conditions.append(
