@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from inset.outcomes.models import Observation, Outcome
+from inset.outcomes.service import plain
 from inset.portfolio.sql import Projects, scope_of
 from inset.projects.models import Project
 from inset.projects.period import Period
@@ -84,4 +85,7 @@ def success_stories(
         .order_by(improvement.desc(), col(Outcome.id))
         .limit(first)
     ).all()
-    return [SuccessStory(o, p, Decimal(o.baseline), Decimal(value), on) for o, p, value, on in rows]
+    return [
+        SuccessStory(o, p, plain(Decimal(o.baseline)), plain(Decimal(value)), on)
+        for o, p, value, on in rows
+    ]

@@ -93,3 +93,12 @@ def no_decision_for(days: int, now: datetime) -> ColumnElement[bool]:
 
 def without_theme() -> ColumnElement[bool]:
     return ~sa.exists().where(col(ProjectTheme.project_id) == col(Project.id))
+
+
+def with_theme(theme_id: int | None) -> ColumnElement[bool]:
+    """Projects with this theme; with None, projects without any."""
+    if theme_id is None:
+        return without_theme()
+    return sa.exists().where(
+        col(ProjectTheme.project_id) == col(Project.id), col(ProjectTheme.theme_id) == theme_id
+    )

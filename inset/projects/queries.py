@@ -36,6 +36,9 @@ def filtered_projects(
         extra.append(filters.entered_stage(f.entered_stage, period))
     if f.gate is not None:
         extra.append(filters.gate_outcome(f.gate.stage, f.gate.outcome))
+    if f.with_theme is not None:
+        theme = (ids_of([f.with_theme], "Theme") or [-1])[0] if f.with_theme else None
+        extra.append(filters.with_theme(theme))
     if f.no_decision_for_days is not None:
         extra.append(filters.no_decision_for(f.no_decision_for_days, utcnow()))
     themes = [t for t in f.themes or [] if t]

@@ -198,6 +198,11 @@ class ProjectFilter:
         description='Projects with any of these themes; "" stands for projects without a '
         'theme (the portfolio\'s "No theme" group).',
     )
+    with_theme: strawberry.ID | None = strawberry.field(
+        default=None,
+        description='Projects that have this theme ("": no theme at all), whatever `themes` '
+        "says: with a theme filter, the projects behind one group of Portfolio.byTheme.",
+    )
     organisations: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Projects these organisations lead or are partners on."
     )
