@@ -11,57 +11,25 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from inset.access import ANONYMOUS, Actor
-from inset.accounts import service as accounts
 from inset.accounts import sessions
 from inset.config import Settings
 from inset.db import create_db_engine
-from inset.errors import AccessDenied
 from inset.graphql.context import Context
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
+from inset.web.credentials import actor_of
+from inset.web.downloads import download_routes
 from inset.web.routes import graphiql_html, web_routes
 
 log = logging.getLogger("inset")
-
-
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
-
-
-def _same_site(request: Request) -> bool:
-    """Whether a cookie-carrying request comes from our own pages.
-
-    The cookie is SameSite=Lax and POSTs must be JSON (which no cross-site form can
-    send), so this is the third lock: browsers name the requesting site, and a request
-    that says it is cross-site does not act as the signed-in person.
-    """
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("origin")
-    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
 
 
 def context_factory(engine: Engine, settings: Settings) -> Callable[[Request, str], Context]:
     def make(request: Request, request_id: str) -> Context:
         session = Session(engine, expire_on_commit=False)
         try:
-            actor: Actor = ANONYMOUS
-            secret = _bearer(request)
+            actor = actor_of(request, session, settings.secret_key)
             cookie = request.cookies.get(sessions.COOKIE)
-            if secret is not None:
-                actor = accounts.authenticate_token(session=session, secret=secret)
-            elif cookie:
-                if not _same_site(request):
-                    raise AccessDenied("a request from another site cannot use your sign-in")
-                actor = (
-                    sessions.authenticate_cookie(
-                        session=session, cookie=cookie, secret_key=settings.secret_key
-                    )
-                    or ANONYMOUS
-                )
             return Context(
                 session=session,
                 actor=actor,
@@ -86,7 +54,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         graphiql_html=graphiql_html(),
     )
     # No `methods`: the endpoint answers every method itself, with the 405s the spec wants.
-    app = Starlette(routes=[Route("/graphql", endpoint=endpoint), *web_routes(settings)])
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint=endpoint),
+            *download_routes(engine, settings),
+            *web_routes(settings),
+        ]
+    )
     app.state.engine = engine
     app.state.settings = settings
     return app

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Sequence
 import sqlalchemy as sa
 import strawberry
 
+from inset.access import Actor
 from inset.db import pk, utcnow
 from inset.graphql.context import Info
 from inset.graphql.ids import ids_of
@@ -29,6 +30,13 @@ def filtered_projects(
     info: Info, filter: ProjectFilter | None, *, led_by: int | None = None
 ) -> sa.Select[models.Project]:
     """The readable projects matching a `ProjectFilter`: one mapping for every caller."""
+    return select_projects(info.context.actor, filter, led_by=led_by)
+
+
+def select_projects(
+    actor: Actor, filter: ProjectFilter | None, *, led_by: int | None = None
+) -> sa.Select[models.Project]:
+    """`filtered_projects` for callers outside GraphQL (downloads)."""
     f = filter or ProjectFilter()
     period = Period.of(f.from_, f.to, ("filter",))
     extra = []
@@ -43,7 +51,7 @@ def filtered_projects(
         extra.append(filters.no_decision_for(f.no_decision_for_days, utcnow()))
     themes = [t for t in f.themes or [] if t]
     return service.project_list(
-        actor=info.context.actor,
+        actor=actor,
         stages=f.stages,
         statuses=f.statuses,
         theme_ids=ids_of(themes, "Theme"),

@@ -136,6 +136,10 @@ def outcome(
 
 @pytest.fixture
 def fixed(world: Any) -> Fixed:
+    return build_fixed(world)
+
+
+def build_fixed(world: Any) -> Fixed:
     org_a = world.org("Northshire Council", OrganisationKind.LOCAL_AUTHORITY, "North West")
     org_b = world.org("Hope for Families", OrganisationKind.CHARITY, None)
     org_c = world.org("Southfield Council", OrganisationKind.LOCAL_AUTHORITY, "London")
