@@ -19,7 +19,7 @@ from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
 from inset.web.credentials import actor_of
 from inset.web.downloads import download_routes
-from inset.web.routes import graphiql_html, web_routes
+from inset.web.routes import graphiql_html, not_found, web_routes
 
 log = logging.getLogger("inset")
 
@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             Route("/graphql", endpoint=endpoint),
             *download_routes(engine, settings),
             *web_routes(settings),
-        ]
+        ],
+        exception_handlers={404: not_found},
     )
     app.state.engine = engine
     app.state.settings = settings
