@@ -23,6 +23,7 @@ from inset.projects.models import InnovationType, ProjectStatus, Stage, Visibili
 from inset.themes.types import Theme
 
 if TYPE_CHECKING:
+    from inset.audit.types import ActivityEntry
     from inset.economics.types import Benefit, Cost, Economics
     from inset.evidence.types import Evidence
     from inset.gates.types import GateDecision, GateReadiness
@@ -171,6 +172,17 @@ class Project(Node):
         from inset.lessons.queries import lessons_of
 
         return await lessons_of(info, self.pk, first=first, after=after)
+
+    @strawberry.field(
+        description="What has happened to the project and its records, newest first: its "
+        "audit trail in words, for whoever may read the project."
+    )
+    async def activity(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[ActivityEntry, strawberry.lazy("inset.audit.types")]]:
+        from inset.audit.resolvers import activity_of
+
+        return await activity_of(info, self.pk, first=first, after=after)
 
     @strawberry.field(graphql_type=Annotated["Economics", strawberry.lazy("inset.economics.types")])
     def economics(self, info: Info) -> AwaitableOrValue[Economics]:
