@@ -4,6 +4,7 @@ import { html } from '../lib/html.js';
 import { Badge, Loading, Page, Problem, useQuery } from '../lib/ui.js';
 import { BARRIERS, date, label, STAGES } from '../lib/format.js';
 import { navigate, withQuery } from '../lib/router.js';
+import { downloadHref } from '../lib/filters.js';
 
 const LESSONS = `
   query Library($first: Int!, $after: String, $search: String, $filter: LessonFilter) {
@@ -27,7 +28,7 @@ function Filters({ query }) {
   const set = (name) => (e) => setValues({ ...values, [name]: e.currentTarget.value });
   const apply = (event) => {
     event.preventDefault();
-    navigate(withQuery('/library', { ...values, q: values.q.trim() }));
+    navigate(withQuery('/library', { ...values, q: values.q.trim(), kind: query.getAll('kind') }));
   };
   const select = (name, text, any, options) => html`
     <div class="field">
@@ -68,6 +69,7 @@ export function Library({ query }) {
   if (query.get('barrier')) filter.barriers = [query.get('barrier')];
   if (query.get('outcome')) filter.projectOutcomes = [query.get('outcome')];
   if (query.get('stage')) filter.stages = [query.get('stage')];
+  if (query.getAll('kind').length) filter.kinds = query.getAll('kind');
   const { data, error, loading, reload } = useQuery(LESSONS, {
     first: 20, after: query.get('after'), search: query.get('q') || null, filter,
   });
@@ -77,7 +79,13 @@ export function Library({ query }) {
       ${loading && !data && html`<${Loading} what="Finding lessons" />`}
       ${error && html`<${Problem} error=${error} retry=${reload} />`}
       ${data && html`
-        <p role="status" class="result-count">${data.lessons.totalCount === 1 ? '1 lesson' : `${data.lessons.totalCount} lessons`}</p>
+        <div class="result-bar">
+          <p role="status" class="result-count">${data.lessons.totalCount === 1 ? '1 lesson' : `${data.lessons.totalCount} lessons`}</p>
+          ${query.get('q')
+            ? html`<p class="small muted no-print">A search cannot be downloaded: clear it to download the list.</p>`
+            : html`<a class="download no-print" href=${downloadHref('lessons', query)} download>Download these lessons (CSV)</a>`}
+        </div>
+        ${query.getAll('kind').length > 0 && html`<p class="small">Only lessons about: ${query.getAll('kind').map((k) => label(k).toLowerCase()).join(', ')}. <a href=${withQuery('/library', { q: query.get('q'), barrier: query.get('barrier'), outcome: query.get('outcome'), stage: query.get('stage') })}>Show every kind</a>.</p>`}
         <ul class="records">
           ${data.lessons.nodes.map((l) => html`
             <li key=${l.id} class="record">
