@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -17,6 +18,8 @@ from inset.db import create_db_engine
 from inset.graphql.context import Context
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
+from inset.operations.request_log import RequestLog, install_handler
+from inset.operations.routes import operation_routes
 from inset.web.credentials import actor_of
 from inset.web.downloads import download_routes
 from inset.web.routes import graphiql_html, not_found, web_routes
@@ -30,12 +33,14 @@ def context_factory(engine: Engine, settings: Settings) -> Callable[[Request, st
         try:
             actor = actor_of(request, session, settings.secret_key)
             cookie = request.cookies.get(sessions.COOKIE)
+            request.state.actor = actor  # for the request log
             return Context(
                 session=session,
                 actor=actor,
                 settings=settings,
                 request_id=request_id,
                 session_cookie=cookie,
+                https=request.url.scheme == "https",
             )
         except BaseException:
             session.close()
@@ -53,13 +58,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings=settings,
         graphiql_html=graphiql_html(),
     )
+    install_handler()
     # No `methods`: the endpoint answers every method itself, with the 405s the spec wants.
     app = Starlette(
         routes=[
             Route("/graphql", endpoint=endpoint),
+            *operation_routes(engine, settings),
             *download_routes(engine, settings),
             *web_routes(settings),
         ],
+        middleware=[Middleware(RequestLog, engine=engine)],
         exception_handlers={404: not_found},
     )
     app.state.engine = engine
