@@ -236,3 +236,37 @@ def test_a_refused_go_says_what_to_do_not_criterion_codes(browser, site):
     expect(summary).to_contain_text("record at least one estimated cost")
     expect(summary).not_to_contain_text("estimated_cost")
     context.close()
+
+
+REWORD = """async () => {
+    const f = await import('/static/lib/forms.js');
+    const required = { title: 'Enter a title' };
+    return [
+        f.reword('title', { code: 'REQUIRED', message: 'title is required' }, required),
+        f.reword(
+            'summary',
+            { code: 'TOO_LONG', message: 'summary is longer than 20,000 characters' },
+            required,
+        ),
+        f.reword(
+            'title',
+            { code: 'PERSONAL_DATA', message: 'title looks like it contains an NHS number' },
+            required,
+        ),
+    ];
+}"""
+
+
+def test_the_servers_messages_read_as_the_govuk_design_system_words_them(browser, site):
+    context = new_context(browser, site)
+    page = context.new_page()
+    page.goto(f"{site.base}/library")
+
+    reworded = page.evaluate(REWORD)
+
+    assert reworded == [
+        "Enter a title",
+        "Summary must be 20,000 characters or fewer",
+        "title looks like it contains an NHS number",  # already says what is wrong and why
+    ]
+    context.close()
