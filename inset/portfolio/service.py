@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from inset.access import Actor, project_is_own
 from inset.economics.models import Benefit, Cost
 from inset.evidence.levels import LEVEL_NAMES
 from inset.ids import to_global_id
@@ -249,26 +250,39 @@ ENABLER_KINDS = (LessonKind.ENABLER,)
 
 
 def top_barriers(
-    *, session: Session, projects: Projects, first: int, period: Period | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    projects: Projects,
+    first: int,
+    period: Period | None = None,
 ) -> list[GroupCount]:
     """The `first` (1..100) tags most often on the projects' live BARRIER and
     WHAT_DID_NOT_WORK lessons (recorded in `period`, when given).
 
     The count is of lessons tagged with the barrier; ties go by the tag. Keys are the
-    tags as lessons show them ("staff capacity"); only tags in use are listed.
+    tags as lessons show them ("staff capacity"); only tags in use are listed. Anonymised
+    lessons count only for staff and their projects' own organisations: the tags of one
+    organisation's projects would otherwise point at its anonymised lessons.
     """
-    return _top_tags(session, projects, first, BARRIER_KINDS, period)
+    return _top_tags(session, actor, projects, first, BARRIER_KINDS, period)
 
 
 def top_enablers(
-    *, session: Session, projects: Projects, first: int, period: Period | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    projects: Projects,
+    first: int,
+    period: Period | None = None,
 ) -> list[GroupCount]:
     """As `top_barriers`, over the ENABLER lessons: the tags of what helped."""
-    return _top_tags(session, projects, first, ENABLER_KINDS, period)
+    return _top_tags(session, actor, projects, first, ENABLER_KINDS, period)
 
 
 def _top_tags(
     session: Session,
+    actor: Actor,
     projects: Projects,
     first: int,
     kinds: tuple[LessonKind, ...],
@@ -277,11 +291,18 @@ def _top_tags(
     in_range(first, "first", 1, MAX_BARRIERS)
     scope = scope_of(projects)
     lessons = sa.func.count().label("lessons")
+    own = sa.select(col(Project.id)).where(project_is_own(actor))
     stmt = (
         sa.select(col(LessonBarrier.barrier), lessons)
         .join_from(LessonBarrier, Lesson, col(Lesson.id) == col(LessonBarrier.lesson_id))
         .join(scope, scope.c.id == col(Lesson.project_id))
-        .where(col(Lesson.archived_at).is_(None), col(Lesson.kind).in_(kinds))
+        .where(
+            col(Lesson.archived_at).is_(None),
+            col(Lesson.kind).in_(kinds),
+            sa.or_(col(Lesson.anonymised).is_(False), col(Lesson.project_id).in_(own))
+            if not actor.is_staff
+            else sa.true(),
+        )
     )
     if period is not None:
         stmt = stmt.where(period.contains(col(Lesson.recorded_at)))

@@ -225,11 +225,15 @@ class Portfolio:
         "count: the lessons tagged with it; a lesson with two tags counts under each. key: "
         'the tag as lessons show it, e.g. "staff capacity"; label: capitalised. A lesson '
         "counts only when its project is one of these, however widely the lesson itself is "
-        "shared."
+        "shared; an anonymised one only for staff and its project's own organisations."
     )
     def top_barriers(self, info: Info, first: int = 10) -> list[GroupCount]:
         rows = service.top_barriers(
-            session=info.context.session, projects=self.projects, first=first, period=self.period
+            session=info.context.session,
+            actor=info.context.actor,
+            projects=self.projects,
+            first=first,
+            period=self.period,
         )
         return [GroupCount.from_figures(g) for g in rows]
 
@@ -239,7 +243,11 @@ class Portfolio:
     )
     def top_enablers(self, info: Info, first: int = 10) -> list[GroupCount]:
         rows = service.top_enablers(
-            session=info.context.session, projects=self.projects, first=first, period=self.period
+            session=info.context.session,
+            actor=info.context.actor,
+            projects=self.projects,
+            first=first,
+            period=self.period,
         )
         return [GroupCount.from_figures(g) for g in rows]
 

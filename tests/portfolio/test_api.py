@@ -339,10 +339,10 @@ def from_the_service(engine: Any, actor: Actor, now: datetime, days: int) -> dic
                 ],
             },
             "topBarriers": groups(
-                service.top_barriers(session=session, projects=projects, first=10)
+                service.top_barriers(session=session, actor=actor, projects=projects, first=10)
             ),
             "topEnablers": groups(
-                service.top_enablers(session=session, projects=projects, first=10)
+                service.top_enablers(session=session, actor=actor, projects=projects, first=10)
             ),
             "entries": [
                 {

@@ -154,6 +154,7 @@ def test_barriers_count_barrier_and_what_did_not_work_lessons_and_enablers_apart
         with Session(engine) as session:
             rows = compute(
                 session=session,
+                actor=fixed.staff,
                 projects=project_list(actor=fixed.staff, period=period),
                 first=10,
                 period=period,
