@@ -96,11 +96,14 @@ class Conflict(DomainError):
 
 
 class GateNotMet(DomainError):
-    def __init__(self, unmet: list[str]):
+    """`unmet` are the criteria's codes; the message gives their descriptions, which say
+    what to do, for people: "not ready to go on yet: record at least one estimated cost"."""
+
+    def __init__(self, unmet: list[str], descriptions: list[str] | None = None):
+        todo = [d.rstrip(".") for d in descriptions or unmet]
+        todo = [d[:1].lower() + d[1:] for d in todo]
         super().__init__(
-            ErrorCode.GATE_NOT_MET,
-            "the gate's mandatory criteria are not met: " + ", ".join(unmet),
-            ("decision",),
+            ErrorCode.GATE_NOT_MET, "not ready to go on yet: " + "; ".join(todo), ("decision",)
         )
         self.unmet = unmet
 

@@ -89,7 +89,7 @@ def export(
     a JSON null; themes and barriers are joined with "; " in CSV and lists in JSON.
     """
     actor = ANONYMOUS if public_only else SYSTEM
-    with _snapshot(engine) as conn:
+    with snapshot(engine) as conn:
         if total is not None:
             total(count_rows(conn, report, actor))
         if report == "portfolio":
@@ -100,7 +100,7 @@ def export(
         return write(_counted(rows, progress), COLUMNS[report], out)
 
 
-def _snapshot(engine: Engine) -> sa.Connection:
+def snapshot(engine: Engine) -> sa.Connection:
     """A connection whose statements all read one snapshot of the database.
 
     SQLite gives one to every statement of a transaction; PostgreSQL, by default, one per
@@ -157,11 +157,23 @@ def _stream(conn: sa.Connection, opened: ExitStack, stmt: sa.Executable) -> Iter
 
 
 def portfolio_rows(
-    conn: sa.Connection, *, actor: Actor, optimism_bias: Sequence[Decimal], now: datetime
+    conn: sa.Connection,
+    *,
+    actor: Actor,
+    optimism_bias: Sequence[Decimal],
+    now: datetime,
+    selection: sa.Select[Any] | None = None,
 ) -> Iterator[Row]:
-    """One row per live project the actor may read, by id; `days_in_stage` counts to `now`."""
+    """One row per live project the actor may read, by id; `days_in_stage` counts to `now`.
+
+    `selection`, a `project_list` select (readable by the actor, filtered), narrows the
+    report to those projects.
+    """
     with ExitStack() as opened:
         scope = live_project(actor)
+        if selection is not None:
+            ids = selection.with_only_columns(col(Project.id))
+            scope = sa.and_(scope, col(Project.id).in_(ids))
         partners = (
             sa.select(sa.func.count())
             .where(col(ProjectPartner.project_id) == col(Project.id))
@@ -273,10 +285,13 @@ def _benefit_line(row: sa.Row[Any]) -> BenefitLine:
     )
 
 
-def lesson_rows(conn: sa.Connection, *, actor: Actor) -> Iterator[Row]:
-    """One row per live lesson the actor may read, by id (module docstring for blanks)."""
+def lesson_rows(
+    conn: sa.Connection, *, actor: Actor, conditions: Sequence[Any] = ()
+) -> Iterator[Row]:
+    """One row per live lesson the actor may read, by id (module docstring for blanks);
+    `conditions` on `lesson` and its `project` narrow them."""
     with ExitStack() as opened:
-        readable = lesson_is_readable(actor)
+        readable = sa.and_(lesson_is_readable(actor), *conditions)
         lessons = _stream(
             conn,
             opened,
@@ -352,7 +367,7 @@ def _counted(rows: Iterator[Row], progress: Callable[[int], None] | None) -> Ite
         progress(done % PROGRESS_EVERY)
 
 
-def _text(value: Any) -> str:
+def text(value: Any) -> str:
     """A value as a CSV field."""
     if value is None:
         return ""
@@ -370,7 +385,7 @@ def _text(value: Any) -> str:
 def _plain(value: Any) -> Any:
     """A value as JSON: money as an exact string, like the API's Decimal."""
     if isinstance(value, (Decimal, date, datetime, Enum)):
-        return _text(value)
+        return text(value)
     return value
 
 
@@ -379,7 +394,7 @@ def write_csv(rows: Iterator[Row], columns: Sequence[str], out: TextIO) -> int:
     writer.writerow(columns)
     written = 0
     for row in rows:
-        writer.writerow([_text(row[c]) for c in columns])
+        writer.writerow([text(row[c]) for c in columns])
         written += 1
     return written
 

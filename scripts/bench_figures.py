@@ -41,7 +41,7 @@ query Portfolio {
     evidenceLevels { key label count }
     conversion {
       fromStage toStage entered passed passedCount stopped stoppedCount
-      recycled recycledCount inProgress inProgressCount
+      recycled recycledCount onHold onHoldCount stillThere stillThereCount everRecycledCount
     }
     medianDaysInStage { stage completedStays completedCount openStays openCount }
     grossCost { amount } totalCost { amount } grossBenefit { amount }

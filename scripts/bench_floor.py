@@ -252,30 +252,44 @@ def _ratio(numerator: Decimal, denominator: Decimal, places: Decimal) -> float |
     return float((numerator / denominator).quantize(places, ROUND_HALF_UP))
 
 
+def _shares(counts: list[int], entered: int) -> list[float | None]:
+    """Thousandths of `entered`, rounded down, the spare ones to the largest remainders."""
+    if entered == 0:
+        return [None] * len(counts)
+    floors = [n * 1000 // entered for n in counts]
+    spare = 1000 - sum(floors)
+    order = sorted(range(len(counts)), key=lambda i: -(counts[i] * 1000 % entered))
+    for i in order[:spare]:
+        floors[i] += 1
+    return [f / 1000 for f in floors]
+
+
 def _conversion(row: list[int]) -> list[dict[str, Any]]:
-    """`row`: how many reached each stage, then per gate stopped, in progress, recycled."""
+    """`row`: how many reached each stage, then per gate stopped, recycled, on hold, still
+    there and ever recycled."""
     reached, rest = row[:4], row[4:]
     gates = []
     for i in range(3):
-        stopped, in_progress, recycled = rest[3 * i : 3 * i + 3]
+        stopped, recycled, on_hold, still, ever = rest[5 * i : 5 * i + 5]
         entered = reached[i]
-
-        def share(n: int, entered: int = entered) -> float | None:
-            return _ratio(Decimal(n), Decimal(entered), _THOUSANDTH)
-
+        counts = [reached[i + 1], stopped, recycled, on_hold, still]
+        passed_s, stopped_s, recycled_s, on_hold_s, still_s = _shares(counts, entered)
         gates.append(
             {
                 "fromStage": STAGES[i],
                 "toStage": STAGES[i + 1],
                 "entered": entered,
-                "passed": share(reached[i + 1]),
+                "passed": passed_s,
                 "passedCount": reached[i + 1],
-                "stopped": share(stopped),
+                "stopped": stopped_s,
                 "stoppedCount": stopped,
-                "recycled": share(recycled),
+                "recycled": recycled_s,
                 "recycledCount": recycled,
-                "inProgress": share(in_progress),
-                "inProgressCount": in_progress,
+                "onHold": on_hold_s,
+                "onHoldCount": on_hold,
+                "stillThere": still_s,
+                "stillThereCount": still,
+                "everRecycledCount": ever,
             }
         )
     return gates

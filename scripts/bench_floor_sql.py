@@ -42,8 +42,10 @@ _COMMON = {
         JOIN organisation o ON o.id = p.lead_organisation_id
         WHERE p.archived_at IS NULL GROUP BY o.kind, o.region
     """,
-    # How many projects reached each stage; then per gate out of IDEA, PILOT, EVALUATION:
-    # stopped there, there now and not stopped, recycled from there at least once.
+    # How many projects reached each stage; then per gate out of IDEA, PILOT, EVALUATION,
+    # of those that reached it and not the next: stopped there, back at an earlier stage,
+    # on hold there, active there (being there, they reached it); and apart, recycled from
+    # there at least once.
     "conversion": f"""
         WITH h AS (
             SELECT project_id,
@@ -55,25 +57,44 @@ _COMMON = {
                 max(CASE WHEN decision = 'RECYCLE' AND from_stage = 'EVALUATION' THEN 1 ELSE 0 END)
                     AS r2
             FROM gate_decision GROUP BY project_id
-        ), p AS (
+        ), q AS (
             SELECT p.stage, p.status, {_STAGE_ORDER.format("p.stage")} AS cur,
-                h.far_to, h.far_from, h.r0, h.r1, h.r2
+                coalesce(h.far_to, -1) AS far_to, coalesce(h.far_from, -1) AS far_from,
+                h.r0, h.r1, h.r2
             FROM project p LEFT JOIN h ON h.project_id = p.id
             WHERE p.archived_at IS NULL
+        ), p AS (
+            SELECT q.*,
+                CASE WHEN cur >= 1 OR far_to >= 1 OR far_from >= 1 THEN 1 ELSE 0 END AS at1,
+                CASE WHEN cur >= 2 OR far_to >= 2 OR far_from >= 2 THEN 1 ELSE 0 END AS at2,
+                CASE WHEN cur >= 3 OR far_to >= 3 OR far_from >= 3 THEN 1 ELSE 0 END AS at3
+            FROM q
         )
         SELECT
-            count(*),
-            sum(CASE WHEN cur >= 1 OR far_to >= 1 OR far_from >= 1 THEN 1 ELSE 0 END),
-            sum(CASE WHEN cur >= 2 OR far_to >= 2 OR far_from >= 2 THEN 1 ELSE 0 END),
-            sum(CASE WHEN cur >= 3 OR far_to >= 3 OR far_from >= 3 THEN 1 ELSE 0 END),
-            sum(CASE WHEN stage = 'IDEA' AND status = 'STOPPED' THEN 1 ELSE 0 END),
-            sum(CASE WHEN stage = 'IDEA' AND status <> 'STOPPED' THEN 1 ELSE 0 END),
+            count(*), sum(at1), sum(at2), sum(at3),
+            sum(CASE WHEN at1 = 0 AND stage = 'IDEA' AND status = 'STOPPED'
+                THEN 1 ELSE 0 END),
+            sum(CASE WHEN at1 = 0 AND cur < 0 THEN 1 ELSE 0 END),
+            sum(CASE WHEN at1 = 0 AND stage = 'IDEA' AND status = 'ON_HOLD'
+                THEN 1 ELSE 0 END),
+            sum(CASE WHEN at1 = 0 AND stage = 'IDEA' AND status = 'ACTIVE'
+                THEN 1 ELSE 0 END),
             sum(coalesce(r0, 0)),
-            sum(CASE WHEN stage = 'PILOT' AND status = 'STOPPED' THEN 1 ELSE 0 END),
-            sum(CASE WHEN stage = 'PILOT' AND status <> 'STOPPED' THEN 1 ELSE 0 END),
+            sum(CASE WHEN at2 = 0 AND stage = 'PILOT' AND status = 'STOPPED'
+                THEN 1 ELSE 0 END),
+            sum(CASE WHEN at1 = 1 AND at2 = 0 AND cur < 1 THEN 1 ELSE 0 END),
+            sum(CASE WHEN at2 = 0 AND stage = 'PILOT' AND status = 'ON_HOLD'
+                THEN 1 ELSE 0 END),
+            sum(CASE WHEN at2 = 0 AND stage = 'PILOT' AND status = 'ACTIVE'
+                THEN 1 ELSE 0 END),
             sum(coalesce(r1, 0)),
-            sum(CASE WHEN stage = 'EVALUATION' AND status = 'STOPPED' THEN 1 ELSE 0 END),
-            sum(CASE WHEN stage = 'EVALUATION' AND status <> 'STOPPED' THEN 1 ELSE 0 END),
+            sum(CASE WHEN at3 = 0 AND stage = 'EVALUATION' AND status = 'STOPPED'
+                THEN 1 ELSE 0 END),
+            sum(CASE WHEN at2 = 1 AND at3 = 0 AND cur < 2 THEN 1 ELSE 0 END),
+            sum(CASE WHEN at3 = 0 AND stage = 'EVALUATION' AND status = 'ON_HOLD'
+                THEN 1 ELSE 0 END),
+            sum(CASE WHEN at3 = 0 AND stage = 'EVALUATION' AND status = 'ACTIVE'
+                THEN 1 ELSE 0 END),
             sum(coalesce(r2, 0))
         FROM p
     """,  # noqa: S608 - made of this module's constants only
@@ -114,17 +135,20 @@ _COMMON = {
     """,  # noqa: S608 - made of this module's constants only
     "stalled": """
         SELECT id, title FROM project
-        WHERE archived_at IS NULL AND status = 'ACTIVE' AND last_decision_at <= :stalled_before
+        WHERE archived_at IS NULL AND status = 'ACTIVE' AND stage <> 'SCALE'
+            AND last_decision_at <= :stalled_before
         ORDER BY last_decision_at, id LIMIT 10
     """,
     "stalled_count": """
         SELECT count(*) FROM project
-        WHERE archived_at IS NULL AND status = 'ACTIVE' AND last_decision_at <= :stalled_before
+        WHERE archived_at IS NULL AND status = 'ACTIVE' AND stage <> 'SCALE'
+            AND last_decision_at <= :stalled_before
     """,
     "barriers": """
         SELECT lb.barrier, count(*) AS n FROM lesson_barrier lb
         JOIN lesson l ON l.id = lb.lesson_id JOIN project p ON p.id = l.project_id
         WHERE l.archived_at IS NULL AND p.archived_at IS NULL
+            AND l.kind IN ('BARRIER', 'WHAT_DID_NOT_WORK')
         GROUP BY lb.barrier ORDER BY n DESC, lb.barrier LIMIT 10
     """,
 }

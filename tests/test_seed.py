@@ -98,7 +98,7 @@ def test_a_failing_step_names_where_it_failed_and_loads_nothing(engine, tmp_path
     assert message.startswith("projects-adolescents.json: project 'Safe Return")
     assert "step 4 (decision on 2021-07-05)" in message
     assert "GATE_NOT_MET" in message
-    assert "estimated_cost" in message
+    assert "record at least one estimated cost" in message
     assert is_empty(engine)
     assert table_counts(engine)["audit_event"] == 0
 

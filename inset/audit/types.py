@@ -91,3 +91,26 @@ class AuditFilter:
     actions: list[str] | None = None
     since: datetime | None = None
     account_id: strawberry.ID | None = None
+
+
+@strawberry.type(
+    description="One thing that happened to a project or a record under it, in words. "
+    "Readable by whoever may read the project; the audit log itself (auditLog) stays for "
+    "staff and leads."
+)
+class ActivityEntry:
+    account_pk: strawberry.Private[int | None]
+    occurred_at: datetime
+    summary: str = strawberry.field(
+        description='What happened, e.g. "Moved the project on from idea to pilot".'
+    )
+
+    @strawberry.field(
+        description="The name of the person who did it; null for the system, and for "
+        "readers who are not signed in."
+    )
+    async def by(self, info: Info) -> str | None:
+        if self.account_pk is None or info.context.actor.is_anonymous:
+            return None
+        row = await info.context.loaders.load(account_by_reference, self.account_pk)
+        return row.name if row else None

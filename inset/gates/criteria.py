@@ -135,7 +135,7 @@ GATES: Mapping[Stage, tuple[Criterion, ...]] = {
         ),
         _must(
             "pilot_costs_recorded",
-            "Record what the pilot cost: at least one cost at the PILOT stage.",
+            "Record what the pilot cost: at least one cost at the pilot stage.",
             lambda f: f.costs_by_stage.get(Stage.PILOT, 0) > 0,
         ),
         _must(
@@ -169,7 +169,7 @@ GATES: Mapping[Stage, tuple[Criterion, ...]] = {
         ),
         _must(
             "evaluation_lesson",
-            "Record a lesson from the EVALUATION stage.",
+            "Record a lesson from the evaluation stage.",
             lambda f: f.lessons_by_stage.get(Stage.EVALUATION, 0) > 0,
         ),
         _advice(

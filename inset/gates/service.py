@@ -257,11 +257,13 @@ def decide_gate(
     stage, status = _transition(project, decision, to_stage)
     unmet: list[str] = []
     if decision is GO:
-        unmet = readiness(
+        ready = readiness(
             session=session, project=project, to_stage=stage, optimism_bias=optimism_bias
-        ).unmet_mandatory
+        )
+        unmet = ready.unmet_mandatory
         if unmet and not override:
-            raise GateNotMet(unmet)
+            todo = [c.description for c in ready.criteria if c.mandatory and not c.met]
+            raise GateNotMet(unmet, todo)
     if (
         decision in (RECYCLE, STOP)
         and lesson is None

@@ -5,6 +5,7 @@ import strawberry
 from inset.db import utcnow
 from inset.graphql.context import Info
 from inset.portfolio.types import Portfolio
+from inset.projects.period import Period
 from inset.projects.queries import filtered_projects
 from inset.projects.types import ProjectFilter
 
@@ -13,8 +14,12 @@ from inset.projects.types import ProjectFilter
 class PortfolioQuery:
     @strawberry.field(
         description="Figures over the projects you may read that match the filter (the "
-        "same filter and the same projects as `projects`)."
+        "same filter and the same projects as `projects`). A period (filter.from/to) "
+        "selects the projects under way in it; of the figures, entries, topBarriers, "
+        "topEnablers and successStories also count only what happened in it, and the "
+        "rest are as of now (asOf)."
     )
     def portfolio(self, info: Info, filter: ProjectFilter | None = None) -> Portfolio:
         projects = filtered_projects(info, filter)
-        return Portfolio(projects=projects, memo={}, as_of=utcnow())
+        period = Period.of(filter.from_, filter.to, ("filter",)) if filter else None
+        return Portfolio(projects=projects, memo={}, period=period, as_of=utcnow())

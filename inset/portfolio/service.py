@@ -22,12 +22,13 @@ from inset.access import Actor, project_is_own
 from inset.economics.models import Benefit, Cost
 from inset.evidence.levels import LEVEL_NAMES
 from inset.ids import to_global_id
-from inset.lessons.models import Lesson, LessonBarrier
+from inset.lessons.models import Lesson, LessonBarrier, LessonKind
 from inset.organisations.models import Organisation
 from inset.pagination import SortKey
 from inset.portfolio import sql
 from inset.portfolio.sql import Projects, scope_of
 from inset.projects.models import STAGES, Project, ProjectStatus, ProjectTheme, Stage
+from inset.projects.period import Period
 from inset.themes.models import Theme
 from inset.validation import in_range
 
@@ -223,8 +224,19 @@ def money(*, session: Session, projects: Projects, optimism_bias: Sequence[Decim
 
 
 def stalled_projects(*, projects: Projects, days: int, now: datetime) -> Projects:
-    """ACTIVE projects whose last gate decision (or, never decided, creation) was `days`
-    days or more before `now`; order them by STALLED_ORDER. `days` is 1..3650."""
+    """ACTIVE projects before SCALE (at a stage with a next gate) whose last gate decision
+    (or, never decided, creation) was `days` days or more before `now`; order them by
+    STALLED_ORDER. `days` is 1..3650."""
+    return _quiet(projects, days, now).where(col(Project.stage) != Stage.SCALE)
+
+
+def quiet_at_scale(*, projects: Projects, days: int, now: datetime) -> Projects:
+    """ACTIVE projects at SCALE (no gate ahead) with no gate decision for `days` days or
+    more before `now`: due a look, not stalled. Ordered like the stalled list."""
+    return _quiet(projects, days, now).where(col(Project.stage) == Stage.SCALE)
+
+
+def _quiet(projects: Projects, days: int, now: datetime) -> Projects:
     in_range(days, "days", 1, MAX_STALLED_DAYS)
     return projects.where(
         col(Project.status) == ProjectStatus.ACTIVE,
@@ -232,31 +244,70 @@ def stalled_projects(*, projects: Projects, days: int, now: datetime) -> Project
     )
 
 
+# Lessons whose tags name what held a project back, and those whose tags name what helped.
+BARRIER_KINDS = (LessonKind.BARRIER, LessonKind.WHAT_DID_NOT_WORK)
+ENABLER_KINDS = (LessonKind.ENABLER,)
+
+
 def top_barriers(
-    *, session: Session, actor: Actor, projects: Projects, first: int
+    *,
+    session: Session,
+    actor: Actor,
+    projects: Projects,
+    first: int,
+    period: Period | None = None,
 ) -> list[GroupCount]:
-    """The `first` (1..100) barrier tags most often on the projects' live lessons.
+    """The `first` (1..100) tags most often on the projects' live BARRIER and
+    WHAT_DID_NOT_WORK lessons (recorded in `period`, when given).
 
     The count is of lessons tagged with the barrier; ties go by the tag. Keys are the
     tags as lessons show them ("staff capacity"); only tags in use are listed. Anonymised
     lessons count only for staff and their projects' own organisations: the tags of one
     organisation's projects would otherwise point at its anonymised lessons.
     """
+    return _top_tags(session, actor, projects, first, BARRIER_KINDS, period)
+
+
+def top_enablers(
+    *,
+    session: Session,
+    actor: Actor,
+    projects: Projects,
+    first: int,
+    period: Period | None = None,
+) -> list[GroupCount]:
+    """As `top_barriers`, over the ENABLER lessons: the tags of what helped."""
+    return _top_tags(session, actor, projects, first, ENABLER_KINDS, period)
+
+
+def _top_tags(
+    session: Session,
+    actor: Actor,
+    projects: Projects,
+    first: int,
+    kinds: tuple[LessonKind, ...],
+    period: Period | None,
+) -> list[GroupCount]:
     in_range(first, "first", 1, MAX_BARRIERS)
     scope = scope_of(projects)
     lessons = sa.func.count().label("lessons")
     own = sa.select(col(Project.id)).where(project_is_own(actor))
-    rows = session.execute(
+    stmt = (
         sa.select(col(LessonBarrier.barrier), lessons)
         .join_from(LessonBarrier, Lesson, col(Lesson.id) == col(LessonBarrier.lesson_id))
         .join(scope, scope.c.id == col(Lesson.project_id))
         .where(
             col(Lesson.archived_at).is_(None),
+            col(Lesson.kind).in_(kinds),
             sa.or_(col(Lesson.anonymised).is_(False), col(Lesson.project_id).in_(own))
             if not actor.is_staff
             else sa.true(),
         )
-        .group_by(col(LessonBarrier.barrier))
+    )
+    if period is not None:
+        stmt = stmt.where(period.contains(col(Lesson.recorded_at)))
+    rows = session.execute(
+        stmt.group_by(col(LessonBarrier.barrier))
         .order_by(lessons.desc(), col(LessonBarrier.barrier))
         .limit(first)
     ).all()

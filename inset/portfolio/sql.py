@@ -126,3 +126,24 @@ def adjusted_benefit_pence(amount: Any, factor: Any) -> ColumnElement[int]:
     rest = (a1 * f0 + a0 * f1) * _SPLIT + a0 * f0
     rounded: ColumnElement[int] = a1 * f1 + (rest + _SPLIT * _SPLIT // 2) // (_SPLIT * _SPLIT)
     return rounded
+
+
+class utc_month(FunctionElement[int]):  # noqa: N801 - an SQL function, named like one
+    """`utc_month(ts)`: the calendar month of a timestamp in UTC, as year x 100 + month
+    (202504 for April 2025), whatever the session's time zone."""
+
+    type = sa.Integer()
+    name = "utc_month"
+    inherit_cache = True
+
+
+@compiles(utc_month, "sqlite")
+def _utc_month_sqlite(element: utc_month, compiler: SQLCompiler, **kw: Any) -> str:
+    (ts,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(strftime('%Y%m', {ts}) AS INTEGER)"  # stored as naive UTC
+
+
+@compiles(utc_month, "postgresql")
+def _utc_month_postgresql(element: utc_month, compiler: SQLCompiler, **kw: Any) -> str:
+    (ts,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(to_char(({ts}) AT TIME ZONE 'UTC', 'YYYYMM') AS INTEGER)"

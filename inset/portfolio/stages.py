@@ -27,7 +27,8 @@ _THOUSANDTH = Decimal("0.001")
 
 @dataclass(frozen=True)
 class StageConversion:
-    """Counts of distinct projects at the gate out of `from_stage` (see `conversion`)."""
+    """Distinct projects that reached `from_stage`, each in exactly one outcome there
+    (see `conversion`): passed + stopped + recycled + on_hold + still_there == entered."""
 
     from_stage: Stage
     to_stage: Stage
@@ -35,7 +36,39 @@ class StageConversion:
     passed: int
     stopped: int
     recycled: int
-    in_progress: int
+    on_hold: int
+    still_there: int
+    ever_recycled: int = 0
+
+    @property
+    def in_progress(self) -> int:
+        """At the stage now and not stopped: on hold or still there."""
+        return self.on_hold + self.still_there
+
+    def shares(self) -> dict[str, float] | None:
+        """The five outcomes' shares of `entered` in thousandths, largest remainder first,
+        so that they add up to exactly 1.000; None when none entered.
+
+        Example: 1, 1 and 1 of 3 are 0.334, 0.333 and 0.333 (the first of equal
+        remainders in the order passed, stopped, recycled, on hold, still there gets
+        the spare thousandth), not 0.333 three times.
+        """
+        if self.entered == 0:
+            return None
+        counts = {
+            "passed": self.passed,
+            "stopped": self.stopped,
+            "recycled": self.recycled,
+            "on_hold": self.on_hold,
+            "still_there": self.still_there,
+        }
+        exact = {name: n * 1000 / self.entered for name, n in counts.items()}
+        floors = {name: int(value) for name, value in exact.items()}
+        spare = 1000 - sum(floors.values())
+        by_remainder = sorted(counts, key=lambda name: -(exact[name] - floors[name]))
+        for name in by_remainder[:spare]:
+            floors[name] += 1
+        return {name: thousandths / 1000 for name, thousandths in floors.items()}
 
     def share(self, count: int) -> float | None:
         """count / entered, rounded half up to 3 places; None when none entered."""
@@ -76,11 +109,12 @@ def conversion(*, session: Session, projects: Projects) -> list[StageConversion]
 
     A project has reached a stage when it is at it or beyond, or any decision took it
     from or to it or beyond (every project starts at IDEA; a later stage is entered only
-    by a GO into it). Of those that reached S: `passed` reached the next stage too (a GO
-    from S); `stopped` were stopped at S (STOP is final and keeps the stage); `recycled`
-    have a RECYCLE from S; `in_progress` are at S now and not stopped. Each project counts
-    once per figure however often it went round, and may count in more than one (recycled
-    from PILOT, later passed it).
+    by a GO into it). Each project that reached S counts once, in the first of:
+    `passed`, it reached the next stage too (whatever happened after: that belongs to the
+    next gate); else it is at S now and `stopped`, `on_hold` or (ACTIVE) `still_there`;
+    else it is at an earlier stage now, sent back from S: `recycled`. Not having reached
+    the next stage, it cannot be beyond S, so every project falls in exactly one.
+    `ever_recycled` counts, apart, those with any RECYCLE from S, whatever came after.
     """
     scope = scope_of(projects, col(Project.stage), col(Project.status))
     gate = GateDecision
@@ -111,15 +145,26 @@ def conversion(*, session: Session, projects: Projects) -> list[StageConversion]
         .subquery("history")
     )
     current = _stage_order(scope.c.stage)
-    columns: list[Any] = [
-        _total(sa.or_(current >= k, history.c.furthest_to >= k, history.c.furthest_from >= k))
-        for k in range(len(STAGES))
-    ]
-    stopped = scope.c.status == ProjectStatus.STOPPED
-    for stage, _ in GATES:
+
+    # Projects without decisions have no history row: -1 rather than NULL, so that
+    # "not reached" is true for them, not unknown.
+    furthest_to = sa.func.coalesce(history.c.furthest_to, -1)
+    furthest_from = sa.func.coalesce(history.c.furthest_from, -1)
+
+    def reached(k: int) -> Any:
+        return sa.or_(current >= k, furthest_to >= k, furthest_from >= k)
+
+    columns: list[Any] = []
+    for k, (stage, _) in enumerate(GATES):
+        stayed = sa.and_(reached(k), sa.not_(reached(k + 1)))
+        here = sa.and_(stayed, scope.c.stage == stage)
         columns += [
-            _total(sa.and_(scope.c.stage == stage, stopped)),
-            _total(sa.and_(scope.c.stage == stage, sa.not_(stopped))),
+            _total(reached(k)),
+            _total(reached(k + 1)),
+            _total(sa.and_(here, scope.c.status == ProjectStatus.STOPPED)),
+            _total(sa.and_(stayed, current < k)),
+            _total(sa.and_(here, scope.c.status == ProjectStatus.ON_HOLD)),
+            _total(sa.and_(here, scope.c.status == ProjectStatus.ACTIVE)),
             _total(history.c[recycled_from[stage].name] == 1),
         ]
     row = [
@@ -130,17 +175,9 @@ def conversion(*, session: Session, projects: Projects) -> list[StageConversion]
             .outerjoin(history, history.c.project_id == scope.c.id)
         ).one()
     ]
-    reached, per_gate = row[: len(STAGES)], row[len(STAGES) :]
+    width = 7
     return [
-        StageConversion(
-            from_stage=stage,
-            to_stage=following,
-            entered=reached[i],
-            passed=reached[i + 1],
-            stopped=per_gate[3 * i],
-            in_progress=per_gate[3 * i + 1],
-            recycled=per_gate[3 * i + 2],
-        )
+        StageConversion(stage, following, *row[width * i : width * (i + 1)])
         for i, (stage, following) in enumerate(GATES)
     ]
 

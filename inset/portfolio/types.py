@@ -1,4 +1,5 @@
-"""The portfolio in the API. Staff quote these figures, so each description defines one."""
+"""The portfolio in the API. Staff quote these figures, so each description defines one;
+the figures' own types are in `inset.portfolio.figures`."""
 
 from __future__ import annotations
 
@@ -12,133 +13,22 @@ from inset.economics.types import Money
 from inset.graphql.context import Info
 from inset.graphql.relay import Connection, connection
 from inset.pagination import PageRequest, count, fetch_page
-from inset.portfolio import replications, service, stages
+from inset.portfolio import breakdown, replications, service, stages, stories, timeline
+from inset.portfolio.figures import (
+    GroupCount,
+    PortfolioGroup,
+    StageConversion,
+    StageCount,
+    StageDuration,
+    StageEntries,
+    SuccessStory,
+)
 from inset.portfolio.sql import Projects
 from inset.projects.loaders import project_by_id
-from inset.projects.models import Stage
+from inset.projects.period import Period
 from inset.projects.types import Project
 
 T = TypeVar("T")
-
-
-@strawberry.type(description="The projects at one stage now, split by status.")
-class StageCount:
-    stage: Stage
-    count: int = strawberry.field(
-        description="Projects at this stage now, whatever their status: active + onHold + stopped."
-    )
-    active: int = strawberry.field(description="Of them, ACTIVE.")
-    on_hold: int = strawberry.field(description="Of them, ON_HOLD.")
-    stopped: int = strawberry.field(
-        description="Of them, STOPPED: stopped at this stage (a stopped project keeps its stage)."
-    )
-
-    @classmethod
-    def from_figures(cls, figures: service.StageCount) -> StageCount:
-        return cls(
-            stage=figures.stage,
-            count=figures.count,
-            active=figures.active,
-            on_hold=figures.on_hold,
-            stopped=figures.stopped,
-        )
-
-
-@strawberry.type(description="How many projects (or lessons) fall in one group.")
-class GroupCount:
-    key: str = strawberry.field(description="The group, as a filter would name it.")
-    label: str = strawberry.field(description="The group in words, for people.")
-    count: int
-
-    @classmethod
-    def from_figures(cls, figures: service.GroupCount) -> GroupCount:
-        return cls(key=figures.key, label=figures.label, count=figures.count)
-
-
-@strawberry.type(
-    description="How projects went through the gate out of `fromStage`, from the history of "
-    "gate decisions. Every figure counts distinct projects: a project that was at the stage "
-    "twice (recycled, then back) counts once, and may count in more than one share, so the "
-    "shares need not add up to 1. Shares are of `entered`, from 0 to 1, rounded half up to "
-    "3 places, and null when `entered` is 0."
-)
-class StageConversion:
-    from_stage: Stage = strawberry.field(description="The stage before the gate.")
-    to_stage: Stage = strawberry.field(description="The stage after the gate.")
-    entered: int = strawberry.field(
-        description="Projects that have ever been at fromStage. Every project starts at IDEA; "
-        "a later stage is entered by a GO into it, so a project counts when it is at "
-        "fromStage or beyond now, or any of its decisions went from or to fromStage or beyond."
-    )
-    passed: float | None = strawberry.field(
-        description="Share of `entered` that went on through this gate (a GO out of "
-        "fromStage): they have been at toStage since, whether or not they are there now. "
-        "passedCount equals the next gate's `entered`."
-    )
-    passed_count: int = strawberry.field(description="The projects behind `passed`.")
-    stopped: float | None = strawberry.field(
-        description="Share of `entered` stopped while at fromStage (a STOP from it; final)."
-    )
-    stopped_count: int = strawberry.field(description="The projects behind `stopped`.")
-    recycled: float | None = strawberry.field(
-        description="Share of `entered` sent back from fromStage to an earlier stage at "
-        "least once (a RECYCLE from it), whatever happened after."
-    )
-    recycled_count: int = strawberry.field(description="The projects behind `recycled`.")
-    in_progress: float | None = strawberry.field(
-        description="Share of `entered` at fromStage now and not stopped (ACTIVE or ON_HOLD), "
-        "including projects recycled back to it."
-    )
-    in_progress_count: int = strawberry.field(description="The projects behind `inProgress`.")
-
-    @classmethod
-    def from_figures(cls, figures: stages.StageConversion) -> StageConversion:
-        return cls(
-            from_stage=figures.from_stage,
-            to_stage=figures.to_stage,
-            entered=figures.entered,
-            passed=figures.share(figures.passed),
-            passed_count=figures.passed,
-            stopped=figures.share(figures.stopped),
-            stopped_count=figures.stopped,
-            recycled=figures.share(figures.recycled),
-            recycled_count=figures.recycled,
-            in_progress=figures.share(figures.in_progress),
-            in_progress_count=figures.in_progress,
-        )
-
-
-@strawberry.type(
-    description="How long projects stay at one stage. A stay starts when the project enters "
-    "the stage (IDEA: when the project was created; a later stage, or an earlier one after "
-    "a RECYCLE: the GO or RECYCLE decision into it) and ends with the GO, RECYCLE or STOP "
-    "decision that leaves it; HOLD and RESUME do not end a stay, so time on hold counts. A "
-    "project at a stage twice has two stays. Each stay is measured in whole days, rounded "
-    "down. A median of an even number of stays is the mean of the middle two, so it may "
-    "end in .5; a median is null when there are no stays."
-)
-class StageDuration:
-    stage: Stage
-    completed_stays: float | None = strawberry.field(
-        description="Median days of the stays at this stage that have ended."
-    )
-    completed_count: int = strawberry.field(description="How many ended stays there are.")
-    open_stays: float | None = strawberry.field(
-        description="Median days so far of the current stays of the ACTIVE and ON_HOLD "
-        "projects at this stage: from stageEnteredAt to asOf (each is the project's "
-        "daysInStage)."
-    )
-    open_count: int = strawberry.field(description="How many current stays there are.")
-
-    @classmethod
-    def from_figures(cls, figures: stages.StageDuration) -> StageDuration:
-        return cls(
-            stage=figures.stage,
-            completed_stays=figures.completed_median,
-            completed_count=figures.completed_count,
-            open_stays=figures.open_median,
-            open_count=figures.open_count,
-        )
 
 
 @strawberry.type(description="A project and how far it travelled to other organisations.")
@@ -163,6 +53,7 @@ class ProjectReplications:
 class Portfolio:
     projects: strawberry.Private[Projects]
     memo: strawberry.Private[dict[str, Any]]
+    period: strawberry.Private[Period | None]
     as_of: datetime = strawberry.field(
         description="When these figures were taken: the 'now' of openStays and stalled."
     )
@@ -200,9 +91,10 @@ class Portfolio:
 
     @strawberry.field(
         description="Projects by theme, most first, ties by label; only themes in use. A "
-        "project with two themes counts under each, so the counts may add up to more than "
-        "projectCount. key: the theme's id (as ProjectFilter.themes takes it); label: its "
-        'name. Projects without a theme count under key "" labelled "No theme".'
+        "project counts under each of its themes: one with two themes counts twice, so the "
+        "counts may add up to more than projectCount. key: the theme's id (as "
+        "ProjectFilter.themes takes it); label: its name. Projects without a theme count "
+        'under key "" labelled "No theme" (ProjectFilter.themes [""] lists them).'
     )
     def by_theme(self, info: Info) -> list[GroupCount]:
         rows = service.theme_counts(session=info.context.session, projects=self.projects)
@@ -298,21 +190,39 @@ class Portfolio:
         return self._money(info).benefit_cost_ratio
 
     @strawberry.field(
-        description="ACTIVE projects with no gate decision for at least `days` days (1..3650): "
-        "their last decision, or their creation when they have none, was `days` x 24 hours "
-        "or more before asOf. ON_HOLD and STOPPED projects are not stalled. Oldest last "
-        "decision first."
+        description="Stalled: ACTIVE projects at a stage with a gate ahead (IDEA, PILOT or "
+        "EVALUATION; SCALE has none, see quietAtScale) with no gate decision for at least "
+        "`days` days (1..3650): their last decision, or their creation when they have none, "
+        "was `days` x 24 hours or more before asOf. ON_HOLD and STOPPED projects are not "
+        "stalled. Oldest last decision first. The projects list shows the same with "
+        "ProjectFilter {statuses: [ACTIVE], stages: [IDEA, PILOT, EVALUATION], "
+        "noDecisionForDays: days}."
     )
     async def stalled(
         self, info: Info, days: int = 90, first: int | None = None, after: str | None = None
     ) -> Connection[Project]:
-        session = info.context.session
         stmt = service.stalled_projects(projects=self.projects, days=days, now=self.as_of)
-        keys = service.STALLED_ORDER
+        return self._quiet_page(info, stmt, first, after)
+
+    @strawberry.field(
+        description="ACTIVE projects at SCALE with no gate decision for at least `days` days "
+        "(1..3650), counted as for `stalled`: no gate lies ahead, so they are not stalled, "
+        "but may be due a look. Oldest last decision first."
+    )
+    async def quiet_at_scale(
+        self, info: Info, days: int = 365, first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        stmt = service.quiet_at_scale(projects=self.projects, days=days, now=self.as_of)
+        return self._quiet_page(info, stmt, first, after)
+
+    def _quiet_page(
+        self, info: Info, stmt: Projects, first: int | None, after: str | None
+    ) -> Connection[Project]:
+        session = info.context.session
         page = fetch_page(
             session,
             stmt,
-            keys,
+            service.STALLED_ORDER,
             PageRequest.from_args(first=first, after=after),
             lambda row: (row.last_decision_at, row.id),
         )
@@ -323,12 +233,14 @@ class Portfolio:
         return connection(page, Project.from_model, total)
 
     @strawberry.field(
-        description="The barrier tags most often given on the live lessons of these "
-        "projects, most first, ties by tag; at most `first` (1..100); only tags in use. "
-        "count: the lessons tagged with it. key: the tag as lessons show it, e.g. "
-        '"staff capacity"; label: capitalised. A lesson counts only when its project is '
-        "one of these, however widely the lesson itself is shared; an anonymised one only "
-        "for staff and its project's own organisations."
+        description="What held projects back: the barrier tags most often given on the live "
+        "BARRIER and WHAT_DID_NOT_WORK lessons of these projects (other kinds of lesson do "
+        "not count; ENABLER tags are in topEnablers), recorded in the filter's period when "
+        "it has one. Most first, ties by tag; at most `first` (1..100); only tags in use. "
+        "count: the lessons tagged with it; a lesson with two tags counts under each. key: "
+        'the tag as lessons show it, e.g. "staff capacity"; label: capitalised. A lesson '
+        "counts only when its project is one of these, however widely the lesson itself is "
+        "shared; an anonymised one only for staff and its project's own organisations."
     )
     def top_barriers(self, info: Info, first: int = 10) -> list[GroupCount]:
         rows = service.top_barriers(
@@ -336,8 +248,67 @@ class Portfolio:
             actor=info.context.actor,
             projects=self.projects,
             first=first,
+            period=self.period,
         )
         return [GroupCount.from_figures(g) for g in rows]
+
+    @strawberry.field(
+        description="What helped: the tags most often given on the live ENABLER lessons of "
+        "these projects, counted as topBarriers counts its lessons."
+    )
+    def top_enablers(self, info: Info, first: int = 10) -> list[GroupCount]:
+        rows = service.top_enablers(
+            session=info.context.session,
+            actor=info.context.actor,
+            projects=self.projects,
+            first=first,
+            period=self.period,
+        )
+        return [GroupCount.from_figures(g) for g in rows]
+
+    @strawberry.field(
+        description="Entries to each stage by calendar month or quarter (UTC): every one "
+        "from the first with an entry to the last (or over the filter's period, when it "
+        "has one), zeros included. Only entries in the period count."
+    )
+    def entries(
+        self, info: Info, interval: timeline.Interval = timeline.Interval.QUARTER
+    ) -> list[StageEntries]:
+        rows = timeline.stage_entries(
+            session=info.context.session,
+            projects=self.projects,
+            interval=interval,
+            period=self.period,
+        )
+        return [StageEntries.from_figures(e) for e in rows]
+
+    @strawberry.field(
+        description="The same figures for each group of projects, side by side, in one "
+        "request: by the region or kind of the lead organisation (each project in one "
+        "group, so the groups' projectCounts add up to projectCount) or by theme (a "
+        "project in each of its themes' groups, so they may add up to more). Groups with "
+        "any project only, most projects first, ties by label."
+    )
+    def groups(self, info: Info, by: breakdown.Grouping) -> list[PortfolioGroup]:
+        rows = breakdown.breakdown(
+            session=info.context.session,
+            projects=self.projects,
+            by=by,
+            optimism_bias=info.context.settings.optimism_bias,
+        )
+        return [PortfolioGroup.from_figures(g) for g in rows]
+
+    @strawberry.field(
+        description="Success stories: the live outcomes of these projects that improved most "
+        "on their baseline, best first (ties: the older outcome first), at most `first` "
+        "(1..100). Outcomes without a baseline, with a baseline of 0 or not better than it "
+        "are left out. With a period, only observations in it count."
+    )
+    def success_stories(self, info: Info, first: int = 10) -> list[SuccessStory]:
+        rows = stories.success_stories(
+            session=info.context.session, projects=self.projects, first=first, period=self.period
+        )
+        return [SuccessStory.from_figures(s) for s in rows]
 
     @strawberry.field(
         description="The most replicated of these projects, most first, ties by age; at most "

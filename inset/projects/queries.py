@@ -6,15 +6,17 @@ from collections.abc import Awaitable, Sequence
 import sqlalchemy as sa
 import strawberry
 
-from inset.db import pk
+from inset.access import Actor
+from inset.db import pk, utcnow
 from inset.graphql.context import Info
 from inset.graphql.errors import graphql_error
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection, node_fields
 from inset.organisations.loaders import organisation_by_id
 from inset.pagination import PageRequest, SortKey, count, fetch_page
-from inset.projects import models, service
+from inset.projects import filters, models, service
 from inset.projects.loaders import partners_by_project, themes_by_project
+from inset.projects.period import Period
 from inset.projects.types import OrderDirection, Project, ProjectFilter, ProjectOrder
 
 
@@ -29,12 +31,32 @@ def filtered_projects(
     info: Info, filter: ProjectFilter | None, *, led_by: int | None = None
 ) -> sa.Select[models.Project]:
     """The readable projects matching a `ProjectFilter`: one mapping for every caller."""
+    return select_projects(info.context.actor, filter, led_by=led_by)
+
+
+def select_projects(
+    actor: Actor, filter: ProjectFilter | None, *, led_by: int | None = None
+) -> sa.Select[models.Project]:
+    """`filtered_projects` for callers outside GraphQL (downloads)."""
     f = filter or ProjectFilter()
+    period = Period.of(f.from_, f.to, ("filter",))
+    extra = []
+    if f.entered_stage is not None:
+        extra.append(filters.entered_stage(f.entered_stage, period))
+    if f.gate is not None:
+        extra.append(filters.gate_outcome(f.gate.stage, f.gate.outcome))
+    if f.with_theme is not None:
+        theme = (ids_of([f.with_theme], "Theme") or [-1])[0] if f.with_theme else None
+        extra.append(filters.with_theme(theme))
+    if f.no_decision_for_days is not None:
+        extra.append(filters.no_decision_for(f.no_decision_for_days, utcnow()))
+    themes = [t for t in f.themes or [] if t]
     return service.project_list(
-        actor=info.context.actor,
+        actor=actor,
         stages=f.stages,
         statuses=f.statuses,
-        theme_ids=ids_of(f.themes, "Theme"),
+        theme_ids=ids_of(themes, "Theme"),
+        without_theme="" in (f.themes or []),
         organisation_ids=ids_of(f.organisations, "Organisation"),
         organisation_kinds=f.organisation_kinds,
         sectors=f.sectors,
@@ -46,6 +68,9 @@ def filtered_projects(
         updated_since=f.updated_since,
         led_by=led_by,
         external_ids=_external_ids(f.external_ids),
+        period=period,
+        evidence_levels=f.evidence_levels,
+        extra=extra,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -18,6 +18,7 @@ from inset.errors import Conflict, DomainErrors, Forbidden, Invalid, NotFound
 from inset.evidence.levels import derive_evidence_level
 from inset.evidence.models import Evidence
 from inset.organisations.models import Organisation
+from inset.projects import filters
 from inset.projects.models import (
     InnovationType,
     Project,
@@ -27,6 +28,7 @@ from inset.projects.models import (
     Stage,
     Visibility,
 )
+from inset.projects.period import Period
 from inset.projects.publishing import personal_data_going_public
 from inset.themes.service import existing_theme_ids
 from inset.validation import no_personal_data, required_text, search_words, text, within_dates
@@ -463,12 +465,20 @@ def project_list(
     updated_since: Any = None,
     led_by: int | None = None,
     external_ids: list[str] | None = None,
+    period: Period | None = None,
+    evidence_levels: list[int] | None = None,
+    without_theme: bool = False,
+    extra: Sequence[Any] = (),
 ) -> sa.Select[Project]:
     """The live projects the actor may read that match every given condition.
 
     Each list matches any of its values; an empty or missing list does not filter.
     `external_ids` are keys of the actor's own organisation: they match the projects it
     leads with those keys, and nothing for a reader without an organisation.
+    `period`: the projects under way at some time in it (`Period.condition`).
+    `without_theme` adds the projects with no theme to those of `theme_ids`; a region ""
+    matches lead organisations without a region. `extra`: further conditions on
+    `project` (`inset.projects.filters`).
     """
     from inset.access import live_project
     from inset.organisations.models import kinds_in_sectors
@@ -492,13 +502,14 @@ def project_list(
         conditions.append(col(Project.external_id).in_(external_ids))
     if updated_since is not None:
         conditions.append(col(Project.updated_at) >= updated_since)
-    if theme_ids:
-        conditions.append(
-            sa.exists().where(
-                col(ProjectTheme.project_id) == col(Project.id),
-                col(ProjectTheme.theme_id).in_(theme_ids),
-            )
+    if evidence_levels:
+        conditions.append(col(Project.evidence_level).in_(evidence_levels))
+    if theme_ids or without_theme:
+        themed = sa.exists().where(
+            col(ProjectTheme.project_id) == col(Project.id),
+            col(ProjectTheme.theme_id).in_(theme_ids or []),
         )
+        conditions.append(sa.or_(themed, filters.without_theme()) if without_theme else themed)
     if organisation_ids:
         conditions.append(
             sa.or_(
@@ -517,8 +528,14 @@ def project_list(
             kinds = list(organisation_kinds or []) + kinds_in_sectors(list(sectors or []))
             lead = lead.where(col(Organisation.kind).in_(kinds))
         if regions:
-            lead = lead.where(col(Organisation.region).in_(regions))
+            named: Any = col(Organisation.region).in_([r for r in regions if r])
+            if "" in regions:
+                named = sa.or_(named, col(Organisation.region).is_(None))
+            lead = lead.where(named)
         conditions.append(lead.exists())
+    if period is not None:
+        conditions.append(period.condition())
+    conditions.extend(extra)
     words = search_words(search, ("filter", "search"))
     if words:
         conditions.append(

@@ -18,6 +18,7 @@ from inset.organisations.loaders import organisation_by_id, referenced
 from inset.organisations.models import OrganisationKind, Sector
 from inset.organisations.types import Organisation
 from inset.projects import models
+from inset.projects.filters import GateOutcome
 from inset.projects.loaders import (
     partners_by_project,
     project_by_id,
@@ -28,6 +29,7 @@ from inset.projects.models import InnovationType, ProjectStatus, Stage, Visibili
 from inset.themes.types import Theme
 
 if TYPE_CHECKING:
+    from inset.audit.types import ActivityEntry
     from inset.economics.types import Benefit, Cost, Economics
     from inset.evidence.types import Evidence
     from inset.gates.types import GateDecision, GateReadiness
@@ -38,6 +40,11 @@ strawberry.enum(models.Stage)  # registered once, here; fields use the model enu
 strawberry.enum(models.ProjectStatus)  # registered once, here; fields use the model enum
 strawberry.enum(models.Visibility)  # registered once, here; fields use the model enum
 strawberry.enum(models.InnovationType)  # registered once, here; fields use the model enum
+strawberry.enum(
+    GateOutcome,
+    description="How a project that reached a stage went at its gate: exactly one of "
+    "PASSED, STOPPED, RECYCLED, ON_HOLD, STILL_THERE; ENTERED is all of them.",
+)
 
 
 @strawberry.type
@@ -195,6 +202,17 @@ class Project(Node):
         rows = await info.context.loaders.load(replications_by_project, self.pk)
         return [Project.from_model(r) for r in rows]
 
+    @strawberry.field(
+        description="What has happened to the project and its records, newest first: its "
+        "audit trail in words, for whoever may read the project."
+    )
+    async def activity(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[ActivityEntry, strawberry.lazy("inset.audit.types")]]:
+        from inset.audit.resolvers import activity_of
+
+        return await activity_of(info, self.pk, first=first, after=after)
+
     @strawberry.field(graphql_type=Annotated["Economics", strawberry.lazy("inset.economics.types")])
     def economics(self, info: Info) -> AwaitableOrValue[Economics]:
         from inset.economics.queries import economics_of
@@ -202,11 +220,30 @@ class Project(Node):
         return economics_of(info, self.row)
 
 
+@strawberry.input(description="A stage's gate and one way projects went there.")
+class GateFilter:
+    stage: Stage = strawberry.field(description="The stage before the gate.")
+    outcome: GateOutcome = strawberry.field(
+        default=GateOutcome.ENTERED,
+        description="ENTERED: every project that reached the stage; otherwise the one "
+        "outcome each such project has there (StageConversion).",
+    )
+
+
 @strawberry.input
 class ProjectFilter:
     stages: list[Stage] | None = None
     statuses: list[ProjectStatus] | None = None
-    themes: list[strawberry.ID] | None = None
+    themes: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description='Projects with any of these themes; "" stands for projects without a '
+        'theme (the portfolio\'s "No theme" group).',
+    )
+    with_theme: strawberry.ID | None = strawberry.field(
+        default=None,
+        description='Projects that have this theme ("": no theme at all), whatever `themes` '
+        "says: with a theme filter, the projects behind one group of Portfolio.byTheme.",
+    )
     organisations: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Projects these organisations lead or are partners on."
     )
@@ -215,10 +252,15 @@ class ProjectFilter:
     )
     sectors: list[Sector] | None = None
     regions: list[str] | None = strawberry.field(
-        default=None, description="Regions of the lead organisation."
+        default=None,
+        description='Regions of the lead organisation; "" stands for lead organisations '
+        'without a region (the portfolio\'s "Unknown").',
     )
     innovation_types: list[InnovationType] | None = None
     min_evidence_level: int | None = None
+    evidence_levels: list[int] | None = strawberry.field(
+        default=None, description="Projects at exactly one of these evidence levels (0..5)."
+    )
     visibility: list[Visibility] | None = None
     search: str | None = strawberry.field(default=None, description="Words in title or summary.")
     updated_since: datetime | None = None
@@ -226,6 +268,36 @@ class ProjectFilter:
         default=None,
         description="Your organisation's own keys (externalId) of projects it leads, up to "
         "100; a key no project of yours holds matches nothing.",
+    )
+    from_: date | None = strawberry.field(
+        default=None,
+        name="from",
+        description="With `to`, a period of whole days, both included (from 00:00 UTC of "
+        "`from` up to 00:00 UTC of the day after `to`): only projects under way at some "
+        "time in it, that is created before it ended and not stopped before it began. "
+        "Either end may be left out. On `portfolio`, the period also restricts the figures "
+        "its fields name (entries, lessons behind barriers and enablers, observations "
+        "behind success stories); the others are as of now.",
+    )
+    to: date | None = strawberry.field(
+        default=None, description="The last day of the period, included; see `from`."
+    )
+    entered_stage: Stage | None = strawberry.field(
+        default=None,
+        description="Projects that entered this stage in the period (`from`/`to`; at any "
+        "time without one): IDEA by being created, a later stage by a GO into it. The "
+        "projects behind a count of Portfolio.entries.",
+    )
+    gate: GateFilter | None = strawberry.field(
+        default=None,
+        description="Projects by how they went at a stage's gate: the projects behind a "
+        "figure of Portfolio.conversion.",
+    )
+    no_decision_for_days: int | None = strawberry.field(
+        default=None,
+        description="Projects whose last gate decision (or, never decided, creation) was "
+        "this many days (1..3650) or more ago. With statuses [ACTIVE] and the stages "
+        "IDEA, PILOT, EVALUATION: Portfolio.stalled; with SCALE: Portfolio.quietAtScale.",
     )
 
 

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -103,6 +103,23 @@ def _security_headers(page: str) -> dict[str, str]:
 async def _client_page(request: Request) -> Response:
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     return HTMLResponse(page, headers=_security_headers(page))
+
+
+# Addresses that are not pages: an unknown one among them is a plain 404, for programs.
+NOT_PAGES = ("/graphql", "/downloads/", "/static/", "/vendor/")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """A 404. For an address a person may have typed or followed, the client's page with
+    the 404 status: it shows "Page not found" with the site's header and navigation. For
+    the API, files and downloads, and anything but GET or HEAD, plain text.
+    """
+    del exc
+    path = request.url.path
+    if request.method not in ("GET", "HEAD") or path.startswith(NOT_PAGES):
+        return PlainTextResponse("Not Found", status_code=404)
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    return HTMLResponse(page, status_code=404, headers=_security_headers(page))
 
 
 def web_routes(settings: Settings) -> list[BaseRoute]:

@@ -103,7 +103,7 @@ async def test_a_go_with_unmet_criteria_is_a_user_error_naming_them(api, world, 
     assert payload["decision"] is None
     [error] = payload["userErrors"]
     assert (error["code"], error["field"]) == ("GATE_NOT_MET", ["input", "decision"])
-    assert "outcome_with_baseline" in error["message"]
+    assert "define at least one outcome with a baseline figure" in error["message"]
     assert current(engine, project).version == 1
 
 

@@ -76,9 +76,12 @@ def test_go_is_refused_while_a_mandatory_criterion_is_unmet_and_nothing_changes(
 
     assert error.code is ErrorCode.GATE_NOT_MET
     assert error.field == ("decision",)
-    assert error.message.endswith(
-        "problem_stated, theory_of_change_stated, outcome_with_baseline, estimated_cost"
+    # the criteria's descriptions, which say what to do, not their codes
+    assert error.message.startswith(
+        "not ready to go on yet: state the problem the project sets out to solve"
     )
+    assert error.message.endswith("; record at least one estimated cost")
+    assert "estimated_cost" not in error.message
     after = current(engine, project)
     assert (after.stage, after.version) == (Stage.IDEA, 1)
     assert decisions_of(engine, project) == []

@@ -22,11 +22,13 @@ from inset.economics.models import BenefitKind, CostCategory
 from inset.gates.models import GateDecision, GateDecisionKind
 from inset.gates.service import decide_gate
 from inset.ids import to_global_id
+from inset.lessons import service as lessons
 from inset.lessons.models import LessonKind
 from inset.lessons.service import InlineLesson
 from inset.organisations.models import Organisation, OrganisationKind
-from inset.portfolio import service, stages
-from inset.projects.models import Project, Visibility
+from inset.outcomes import service as outcomes
+from inset.portfolio import breakdown, service, stages, stories, timeline
+from inset.projects.models import STAGES, Project, Visibility
 from inset.projects.service import project_list
 
 PORTFOLIO = """
@@ -40,7 +42,8 @@ query Portfolio($filter: ProjectFilter, $days: Int!, $first: Int, $after: String
     byRegion { key label count }
     conversion {
       fromStage toStage entered
-      passed passedCount stopped stoppedCount recycled recycledCount inProgress inProgressCount
+      passed passedCount stopped stoppedCount recycled recycledCount
+      onHold onHoldCount stillThere stillThereCount everRecycledCount
     }
     medianDaysInStage { stage completedStays completedCount openStays openCount }
     evidenceLevels { key label count }
@@ -56,6 +59,14 @@ query Portfolio($filter: ProjectFilter, $days: Int!, $first: Int, $after: String
       nodes { id title stage status }
     }
     topBarriers(first: 10) { key label count }
+    topEnablers(first: 10) { key label count }
+    entries(interval: MONTH) { start end label total byStage { stage count } }
+    groups(by: REGION) {
+      key label projectCount strongEvidenceCount benefitCostRatio
+      byStage { stage count } totalCost { amount } adjustedBenefit { amount }
+    }
+    quietAtScale(days: $days) { totalCount }
+    successStories(first: 5) { outcome { name } project { id } improvement }
   }
 }
 """
@@ -178,6 +189,33 @@ def build(world: Any, size: int, tag: str = "") -> Cast:
                 attribution=Decimal(10000 - (i * 311) % 10000) / 10000,
                 confidence=(i + 2) % 6 + 1,
             )
+            outcome = outcomes.define_outcome(
+                session=session,
+                actor=world.staff,
+                project_id=project.id,
+                name="Children missing a month",
+                unit="children",
+                higher_is_better=i % 2 == 0,
+                baseline=Decimal(40 + i),
+            )
+            for k in range(2):
+                outcomes.observe_outcome(
+                    session=session,
+                    actor=world.staff,
+                    outcome_id=outcome.id or 0,
+                    value=Decimal(30 + (i * 7 + k) % 25),
+                    observed_on=now.date() - timedelta(days=30 - k),
+                )
+            if i % 3 == 0:
+                lessons.record_lesson(
+                    session=session,
+                    actor=world.staff,
+                    project_id=project.id,
+                    kind=LessonKind.ENABLER,
+                    title="A named champion",
+                    body="A senior sponsor unblocked the data sharing; find one early.",
+                    barriers=BARRIERS[i % 4 : i % 4 + 1],
+                )
         stop = InlineLesson(
             kind=LessonKind.WHAT_DID_NOT_WORK,
             title="It did not take",
@@ -211,6 +249,11 @@ def money(pence: int) -> dict[str, str]:
 
 def groups(rows: list[service.GroupCount]) -> list[dict[str, Any]]:
     return [{"key": g.key, "label": g.label, "count": g.count} for g in rows]
+
+
+def share(gate: stages.StageConversion, outcome: str) -> float | None:
+    shares = gate.shares()
+    return None if shares is None else shares[outcome]
 
 
 def from_the_service(engine: Any, actor: Actor, now: datetime, days: int) -> dict[str, Any]:
@@ -249,14 +292,17 @@ def from_the_service(engine: Any, actor: Actor, now: datetime, days: int) -> dic
                     "fromStage": c.from_stage.value,
                     "toStage": c.to_stage.value,
                     "entered": c.entered,
-                    "passed": c.share(c.passed),
+                    "passed": share(c, "passed"),
                     "passedCount": c.passed,
-                    "stopped": c.share(c.stopped),
+                    "stopped": share(c, "stopped"),
                     "stoppedCount": c.stopped,
-                    "recycled": c.share(c.recycled),
+                    "recycled": share(c, "recycled"),
                     "recycledCount": c.recycled,
-                    "inProgress": c.share(c.in_progress),
-                    "inProgressCount": c.in_progress,
+                    "onHold": share(c, "on_hold"),
+                    "onHoldCount": c.on_hold,
+                    "stillThere": share(c, "still_there"),
+                    "stillThereCount": c.still_there,
+                    "everRecycledCount": c.ever_recycled,
                 }
                 for c in stages.conversion(session=session, projects=projects)
             ],
@@ -295,6 +341,59 @@ def from_the_service(engine: Any, actor: Actor, now: datetime, days: int) -> dic
             "topBarriers": groups(
                 service.top_barriers(session=session, actor=actor, projects=projects, first=10)
             ),
+            "topEnablers": groups(
+                service.top_enablers(session=session, actor=actor, projects=projects, first=10)
+            ),
+            "entries": [
+                {
+                    "start": e.start.isoformat(),
+                    "end": e.end.isoformat(),
+                    "label": e.label,
+                    "total": e.total,
+                    "byStage": [
+                        {"stage": stage.value, "count": n}
+                        for stage, n in zip(STAGES, e.counts, strict=True)
+                    ],
+                }
+                for e in timeline.stage_entries(
+                    session=session, projects=projects, interval=timeline.Interval.MONTH
+                )
+            ],
+            "groups": [
+                {
+                    "key": g.key,
+                    "label": g.label,
+                    "projectCount": g.project_count,
+                    "strongEvidenceCount": g.strong_evidence,
+                    "benefitCostRatio": g.money.benefit_cost_ratio,
+                    "byStage": [
+                        {"stage": c.stage.value, "count": c.count} for c in g.stage_counts()
+                    ],
+                    "totalCost": {"amount": money(g.total_cost)["amount"]},
+                    "adjustedBenefit": {"amount": money(g.adjusted_benefit)["amount"]},
+                }
+                for g in breakdown.breakdown(
+                    session=session,
+                    projects=projects,
+                    by=breakdown.Grouping.REGION,
+                    optimism_bias=DEFAULT_OPTIMISM_BIAS,
+                )
+            ],
+            "quietAtScale": {
+                "totalCount": len(
+                    session.scalars(
+                        service.quiet_at_scale(projects=projects, days=days, now=now)
+                    ).all()
+                )
+            },
+            "successStories": [
+                {
+                    "outcome": {"name": story.outcome.name},
+                    "project": {"id": to_global_id("Project", story.project.id or 0)},
+                    "improvement": float(round(story.improvement, 3)),
+                }
+                for story in stories.success_stories(session=session, projects=projects, first=5)
+            ],
         }
 
 
@@ -447,5 +546,6 @@ async def test_the_statements_do_not_grow_with_the_portfolio(api, world, engine)
     thirty = await statements_for(30)
 
     # one statement for each figure (the funnel and the count share one; the five money
-    # figures share one) and two for the page of stalled projects: eleven in all
-    assert len(three) == len(thirty) == 11
+    # figures share one), two for the page of stalled projects, one for the count of
+    # those quiet at scale, three for the groups (counts, costs, benefits): nineteen
+    assert len(three) == len(thirty) == 19

@@ -327,25 +327,85 @@ def test_evidence_levels_list_all_six_levels_with_zeros(engine, portfolio):
     ]
 
 
-def test_conversion_follows_distinct_projects_through_each_gate(engine, portfolio):
+def test_conversion_puts_each_project_that_reached_a_stage_in_exactly_one_outcome(
+    engine, portfolio
+):
     gates = figures(engine, portfolio.staff, stages.conversion)
 
     assert gates == [
         # All five were at IDEA; P1, P2, P5 went on; P3 stopped there; P4 is there on hold.
-        StageConversion(IDEA, PILOT, entered=5, passed=3, stopped=1, recycled=0, in_progress=1),
-        # P2 was at PILOT twice but counts once: recycled, and in progress there again.
         StageConversion(
-            PILOT, EVALUATION, entered=3, passed=2, stopped=0, recycled=1, in_progress=1
+            IDEA, PILOT, entered=5, passed=3, stopped=1, recycled=0, on_hold=1, still_there=0
+        ),
+        # P1 and P5 went on; P2 was sent back to IDEA and came back: still there (active),
+        # counted once, and apart as ever recycled.
+        StageConversion(
+            PILOT,
+            EVALUATION,
+            entered=3,
+            passed=2,
+            stopped=0,
+            recycled=0,
+            on_hold=0,
+            still_there=1,
+            ever_recycled=1,
         ),
         StageConversion(
-            EVALUATION, SCALE, entered=2, passed=1, stopped=0, recycled=0, in_progress=1
+            EVALUATION, SCALE, entered=2, passed=1, stopped=0, recycled=0, on_hold=0, still_there=1
         ),
     ]
     idea, pilot, evaluation = gates
-    assert [idea.share(n) for n in (3, 1, 0, 1)] == [0.6, 0.2, 0.0, 0.2]
-    assert pilot.share(pilot.passed) == 0.667  # 2/3, half up
-    assert pilot.share(pilot.recycled) == 0.333
-    assert evaluation.share(evaluation.passed) == 0.5
+    for gate in gates:
+        outcomes = gate.passed + gate.stopped + gate.recycled + gate.on_hold + gate.still_there
+        assert outcomes == gate.entered
+    # 3/5, 1/5, 0, 1/5, 0: exact, adding up to 1
+    assert idea.shares() == {
+        "passed": 0.6,
+        "stopped": 0.2,
+        "recycled": 0.0,
+        "on_hold": 0.2,
+        "still_there": 0.0,
+    }
+    # 2/3 = 666.67 and 1/3 = 333.33 thousandths: 666 + 333 = 999, the spare thousandth goes
+    # to the larger remainder (0.67, passed), so 0.667 + 0.333 = 1
+    assert pilot.shares() == {
+        "passed": 0.667,
+        "stopped": 0.0,
+        "recycled": 0.0,
+        "on_hold": 0.0,
+        "still_there": 0.333,
+    }
+    assert evaluation.shares() is not None
+    assert sum(evaluation.shares().values()) == 1.0
+
+
+def test_shares_of_three_equal_outcomes_add_up_to_one():
+    gate = StageConversion(
+        IDEA, PILOT, entered=3, passed=1, stopped=1, recycled=1, on_hold=0, still_there=0
+    )
+
+    # 333.33 each: the spare thousandth goes to the first of the equal remainders
+    assert gate.shares() == {
+        "passed": 0.334,
+        "stopped": 0.333,
+        "recycled": 0.333,
+        "on_hold": 0.0,
+        "still_there": 0.0,
+    }
+
+
+def test_a_project_sent_back_to_an_earlier_stage_counts_as_recycled_at_the_later_one(world, engine):
+    # given a project that went to PILOT and was sent back to IDEA, where it is now
+    lead = world.lead()
+    project = world.project(lead)
+    decide(world, project, GO)
+    decide(world, project, RECYCLE, to_stage=IDEA, lesson=lesson("demand"))
+
+    idea, pilot, _ = figures(engine, lead, stages.conversion)
+
+    # it passed IDEA once (that counts at IDEA), and at PILOT its outcome is recycled
+    assert (idea.entered, idea.passed, idea.still_there) == (1, 1, 0)
+    assert (pilot.entered, pilot.recycled, pilot.ever_recycled) == (1, 1, 1)
 
 
 def test_median_days_in_stage_of_ended_and_current_stays(engine, portfolio):
@@ -399,10 +459,24 @@ def test_stalled_lists_active_projects_without_a_decision_for_the_days_given_old
             ordered = stmt.order_by(Project.last_decision_at, Project.id)
             return [p.id for p in session.scalars(ordered)]
 
-    # last decisions: P5 200 days ago, P1 100, P2 60; P4 (10, on hold) and P3 (stopped) never
-    assert stalled(90) == [portfolio.p5.id, portfolio.p1.id]
-    assert stalled(60) == [portfolio.p5.id, portfolio.p1.id, portfolio.p2.id]
-    assert stalled(201) == []
+    # last decisions: P5 200 days ago but at SCALE, with no gate ahead; P1 100, P2 60;
+    # P4 (10, on hold) and P3 (stopped) never
+    assert stalled(90) == [portfolio.p1.id]
+    assert stalled(60) == [portfolio.p1.id, portfolio.p2.id]
+    assert stalled(101) == []
+
+
+def test_a_project_at_scale_is_quiet_not_stalled(engine, portfolio):
+    def quiet(days: int) -> list[int]:
+        stmt = service.quiet_at_scale(
+            projects=project_list(actor=portfolio.staff), days=days, now=portfolio.now
+        )
+        with Session(engine) as session:
+            return list(session.scalars(stmt.with_only_columns(Project.id)))
+
+    # P5 has been at SCALE since its last decision, 200 days ago
+    assert quiet(200) == [portfolio.p5.id]
+    assert quiet(201) == []
 
 
 @pytest.mark.parametrize("days", [0, 3651])
@@ -439,7 +513,7 @@ def summary(engine: Any, actor: Actor, now: datetime, **filters: Any) -> dict[st
 
     money = get(service.money, optimism_bias=DEFAULT_OPTIMISM_BIAS)
     stalled = service.stalled_projects(
-        projects=project_list(actor=actor, **filters), days=90, now=now
+        projects=project_list(actor=actor, **filters), days=60, now=now
     )
     with Session(engine) as session:
         stalled_ids = list(session.scalars(stalled.with_only_columns(Project.id)))
@@ -450,7 +524,7 @@ def summary(engine: Any, actor: Actor, now: datetime, **filters: Any) -> dict[st
         "regions": [(g.label, g.count) for g in get(service.region_counts)],
         "levels": [g.count for g in get(service.evidence_level_counts)],
         "conversion": [
-            (c.entered, c.passed, c.stopped, c.recycled, c.in_progress)
+            (c.entered, c.passed, c.stopped, c.recycled, c.on_hold, c.still_there)
             for c in get(stages.conversion)
         ],
         "medians": [
@@ -473,7 +547,8 @@ def test_a_member_of_another_organisation_counts_nothing_of_a_private_project(en
         "kinds": [("CHARITY", 2), ("LOCAL_AUTHORITY", 2)],
         "regions": [("North West", 2), ("Unknown", 2)],
         "levels": [2, 1, 1, 0, 0, 0],
-        "conversion": [(4, 2, 1, 0, 1), (2, 1, 0, 1, 1), (1, 0, 0, 0, 1)],
+        # IDEA: P1, P2 passed, P3 stopped, P4 on hold; PILOT: P1 passed, P2 there again
+        "conversion": [(4, 2, 1, 0, 1, 0), (2, 1, 0, 0, 0, 1), (1, 0, 0, 0, 0, 1)],
         "medians": [
             (35.0, 4, 30.0, 1),  # ended IDEA stays 20 30 40 50: the middle two's mean
             (30.0, 2, 60.0, 1),  # 10 and 50
@@ -482,7 +557,7 @@ def test_a_member_of_another_organisation_counts_nothing_of_a_private_project(en
         ],
         # 42,000.00 + 466.66 + 105.11; 12,960.00 + 0.01 + 365.21; 13,325.22 / 42,571.77
         "money": (42_571_77, 13_325_22, 0.31),
-        "stalled": [portfolio.p1.id],
+        "stalled": sorted([portfolio.p1.id, portfolio.p2.id]),
         "barriers": [("funding", 2), ("culture", 1), ("staff capacity", 1)],
     }
     # the same as staff see of exactly those projects
@@ -501,10 +576,10 @@ def test_an_anonymous_reader_counts_only_public_projects(engine, portfolio):
         "kinds": [("CHARITY", 1), ("LOCAL_AUTHORITY", 1)],
         "regions": [("North West", 1), ("Unknown", 1)],
         "levels": [1, 1, 0, 0, 0, 0],
-        "conversion": [(2, 1, 0, 0, 1), (1, 0, 0, 1, 1), (0, 0, 0, 0, 0)],
+        "conversion": [(2, 1, 0, 0, 1, 0), (1, 0, 0, 0, 0, 1), (0, 0, 0, 0, 0, 0)],
         "medians": [(25.0, 2, 30.0, 1), (10.0, 1, 60.0, 1), (None, 0, None, 0), (None, 0, None, 0)],
         "money": (105_11, 365_21, 3.47),  # 365.21 / 105.11 = 3.4745
-        "stalled": [],
+        "stalled": [portfolio.p2.id],
         "barriers": [("funding", 1)],
     }
     assert seen == summary(engine, portfolio.staff, portfolio.now, visibility=[Visibility.PUBLIC])
@@ -516,7 +591,7 @@ def test_the_lead_of_the_private_projects_organisation_sees_what_staff_see(engin
     assert seen == summary(engine, portfolio.staff, portfolio.now)
     assert seen["funnel"][3] == (1, 1, 0, 0)  # P5 at SCALE
     assert seen["money"] == (52_571_77, 60_825_22, 1.16)
-    assert seen["stalled"] == sorted([portfolio.p1.id, portfolio.p5.id])
+    assert seen["stalled"] == sorted([portfolio.p1.id, portfolio.p2.id])  # not P5, at SCALE
 
 
 def test_every_figure_follows_the_filter(engine, portfolio):
@@ -540,13 +615,14 @@ def test_an_empty_portfolio_has_zeros_and_no_medians_or_shares(engine, world):
         "kinds": [],
         "regions": [],
         "levels": [0] * 6,
-        "conversion": [(0, 0, 0, 0, 0)] * 3,
+        "conversion": [(0, 0, 0, 0, 0, 0)] * 3,
         "medians": [(None, 0, None, 0)] * 4,
         "money": (0, 0, None),
         "stalled": [],
         "barriers": [],
     }
     assert {gate.share(0) for gate in gates} == {None}
+    assert {gate.shares() for gate in gates} == {None}
 
 
 @pytest.mark.parametrize(

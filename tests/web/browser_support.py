@@ -138,7 +138,8 @@ def check_page(page: Any, name: str) -> None:
     """Screenshot, then axe-core: no serious or critical WCAG 2.1 A/AA violation."""
     page.wait_for_load_state("networkidle")
     screenshot(page, name)
-    assert serious_accessibility_violations(page) == [], name
+    violations = serious_accessibility_violations(page)
+    assert violations == [], (name, violations)
 
 
 def sign_in_by_keyboard(page: Any, email: str, password: str) -> None:

@@ -82,7 +82,7 @@ def lead_starts_a_project(page: Any) -> None:
     page.fill("#field-summary", "Young people who come home after going missing talk by chat.")
     page.get_by_role("button", name="Create project").click()
     # The error is next to its field, the summary takes the focus, what was typed stays.
-    expect(page.locator("#field-title-error")).to_contain_text("Title is required")
+    expect(page.locator("#field-title-error")).to_contain_text("Enter a title")
     expect(page.locator("#field-title")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator("#field-summary")).to_have_value(re.compile("talk by chat"))
@@ -136,7 +136,7 @@ def lead_meets_the_idea_gate_from_its_checklist(page: Any) -> None:
     expect(page.locator(".flash")).to_contain_text("Cost recorded.")
     expect(page.locator("#money")).to_contain_text("£12,500.00")
     expect(page.locator("#money")).to_contain_text("£13,125.00")  # grade 2: 5% optimism bias
-    expect(readiness).to_contain_text("Ready for the Pilot gate.")
+    expect(readiness).to_contain_text("Ready for the gate to pilot.")
 
 
 def lead_takes_the_go_decision_by_keyboard(page: Any) -> None:
@@ -153,9 +153,9 @@ def lead_takes_the_go_decision_by_keyboard(page: Any) -> None:
     page.keyboard.press("Enter")
     expect(page.locator(".flash")).to_contain_text("Decision recorded: Go.")
     expect(page.locator(".stage-current")).to_contain_text("Pilot")
-    expect(page.locator("#history")).to_contain_text("Idea to Pilot")
+    expect(page.locator("#history")).to_contain_text("Idea to pilot")
     expect(page.locator("#history")).to_contain_text("a baseline and the costs are in place")
-    expect(page.locator("#readiness")).to_contain_text("Next gate: Pilot to Evaluation")
+    expect(page.locator("#readiness")).to_contain_text("Next gate: Pilot to evaluation")
 
 
 def lead_records_with_every_other_form(page: Any, project_url: str) -> None:
@@ -269,7 +269,7 @@ def staff_find_both_projects_in_the_portfolio(page: Any, site: Site) -> None:
     sign_in_by_keyboard(page, site.staff_email, STAFF_PASSWORD)
     heading(page, "Portfolio")
     funnel = page.locator("section", has=page.get_by_role("heading", name=FUNNEL))
-    described = funnel.locator("svg[role=img] desc")
+    described = funnel.locator(".funnel-chart .chart-description")
     expect(described).to_contain_text("Pilot: 1 (1 active, 0 on hold, 0 stopped)")
     expect(described).to_contain_text("Idea: 2 (1 active, 0 on hold, 1 stopped)")
     check_page(page, "16-portfolio")

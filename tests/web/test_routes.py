@@ -47,13 +47,29 @@ async def test_every_address_of_the_client_answers_with_its_page(client, address
     assert '<script type="module" src="/static/app.js">' in response.text
 
 
-@pytest.mark.parametrize(
-    "address", ["/nowhere", "/projects-old", "/projectsX", "/static/nothing.js", "/lessons/1/more"]
-)
-async def test_an_address_that_is_not_the_clients_is_not_found(client, address):
+@pytest.mark.parametrize("address", ["/nowhere", "/projects-old", "/projectsX", "/lessons/1/more"])
+async def test_an_unknown_page_is_a_404_with_the_clients_page_which_says_so(client, address):
     response = await client.get(address)
 
     assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="/static/app.js">' in response.text
+    assert "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    "address", ["/static/nothing.js", "/graphql/nothing", "/downloads/nothing.csv"]
+)
+async def test_an_unknown_file_or_api_address_is_a_plain_404(client, address):
+    response = await client.get(address)
+
+    assert (response.status_code, response.text) == (404, "Not Found")
+
+
+async def test_only_a_get_of_an_unknown_page_gets_the_page(client):
+    response = await client.post("/nowhere", content="{}")
+
+    assert (response.status_code, response.text) == (404, "Not Found")
 
 
 async def test_graphql_keeps_its_own_answers_beside_the_client(client):

@@ -87,6 +87,10 @@ function skipToMain(event) {
   document.getElementById('main').focus();
 }
 
+/**
+ * The confirmation after a save. It stays in view at the top of the window however far down
+ * the page the next address scrolls (/projects/<id>#outcomes), until dismissed.
+ */
 function Flash({ message, onClose }) {
   if (!message) return null;
   return html`

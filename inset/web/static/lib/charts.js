@@ -120,45 +120,42 @@ export function OutcomeChart({ outcome }) {
 }
 
 /**
- * Horizontal bars, one per item ({ label, count }), largest scale first. The numbers are
- * also in a table for screen readers (`caption` names it).
+ * Horizontal bars, one per item ({ key, label, count, href }), as a list: each bar is a link
+ * to the projects (or lessons) behind it when it has an `href`, named with its number.
  */
-export function BarChart({ items, caption, description, unitWord = 'projects' }) {
-  const [ref, W] = useWidth(360, 480);
-  if (!items.length) return html`<p class="muted" ref=${ref}>None yet.</p>`;
-  const ROW = 40;
+export function BarChart({ items, caption, unitWord = 'projects', note }) {
+  if (!items.length) return html`<p class="muted">None yet.</p>`;
   const max = Math.max(1, ...items.map((i) => i.count));
-  const titleId = nextId('bars-title');
-  const descId = nextId('bars-desc');
-  const H = items.length * ROW + 4;
-  const text = description ?? items.map((i) => `${i.label}: ${i.count}`).join('; ');
+  const id = nextId('bars');
   return html`
-    <figure class="chart bar-chart" ref=${ref}>
-      <svg viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
-        <title id=${titleId}>${caption}</title>
-        <desc id=${descId}>${text}</desc>
-        ${items.map((item, i) => {
-          const width = Math.max(item.count ? 2 : 0, (item.count / max) * (W - 48));
+    <figure class="chart bar-chart" aria-labelledby=${id}>
+      <figcaption id=${id} class="visually-hidden">${caption}${note ? `. ${note}` : ''}</figcaption>
+      <ul class="bars">
+        ${items.map((item) => {
+          const words = `${item.label}: ${item.count} ${item.count === 1 ? unitWord.replace(/s$/, '') : unitWord}`;
+          const inner = html`
+            <span class="bar-label">${item.label}</span>
+            <span class="bar-line" aria-hidden="true">
+              <span class="bar" style=${{ width: `${Math.max(item.count ? 1 : 0, (item.count / max) * 100)}%` }}></span>
+              <span class="bar-value">${item.count}</span>
+            </span>`;
           return html`
-            <g key=${item.key ?? item.label} transform=${`translate(0 ${i * ROW})`}>
-              <text class="bar-label" x="0" y="14">${item.label}</text>
-              <rect class="bar" x="0" y="20" width=${width} height="14" rx="2" />
-              <text class="bar-value" x=${width + 6} y="32">${item.count}</text>
-            </g>`;
+            <li key=${item.key ?? item.label}>
+              ${item.href && item.count
+                ? html`<a class="bar-row" href=${item.href} aria-label=${words}>${inner}</a>`
+                : html`<span class="bar-row" aria-label=${words} role="img">${inner}</span>`}
+            </li>`;
         })}
-      </svg>
-      <div class="visually-hidden"><table>
-        <caption>${caption}</caption>
-        <thead><tr><th scope="col">Group</th><th scope="col">Number of ${unitWord}</th></tr></thead>
-        <tbody>${items.map((item) => html`<tr key=${item.key ?? item.label}><th scope="row">${item.label}</th><td>${item.count}</td></tr>`)}</tbody>
-      </table></div>
+      </ul>
+      ${note && html`<p class="small muted chart-note">${note}</p>`}
     </figure>`;
 }
 
 const SEGMENTS = [['active', 'Active'], ['onHold', 'On hold'], ['stopped', 'Stopped']];
+const STATUS_OF = { active: 'ACTIVE', onHold: 'ON_HOLD', stopped: 'STOPPED' };
 
 /** The funnel: projects at each stage now, each bar split by status. */
-export function FunnelChart({ stages }) {
+export function FunnelChart({ stages, hrefOf }) {
   const [ref, W] = useWidth(600, 640);
   const ROW = 52;
   const LABEL = W < 420 ? 96 : 120;
@@ -170,10 +167,10 @@ export function FunnelChart({ stages }) {
   const description = stages.map((s) =>
     `${label(s.stage)}: ${s.count} (${s.active} active, ${s.onHold} on hold, ${s.stopped} stopped)`).join('; ');
   return html`
-    <figure class="chart funnel-chart" ref=${ref}>
-      <svg viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} role="img" aria-labelledby=${`${titleId} ${descId}`} focusable="false">
-        <title id=${titleId}>Projects at each stage now, by status</title>
-        <desc id=${descId}>${description}</desc>
+    <figure class="chart funnel-chart" ref=${ref} aria-labelledby=${`${titleId} ${descId}`}>
+      <p class="visually-hidden"><span id=${titleId}>Projects at each stage now, by status: </span>
+        <span id=${descId} class="chart-description">${description}</span></p>
+      <svg viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} aria-hidden="true" focusable="false">
         ${stages.map((s, i) => {
           const total = (s.count / max) * span;
           let x = LABEL + (span - total) / 2;
@@ -184,7 +181,11 @@ export function FunnelChart({ stages }) {
               ${total === 0 && html`<line class="funnel-empty" x1=${LABEL} x2=${W - 10} y1="26" y2="26" />`}
               ${SEGMENTS.map(([field, name]) => {
                 const width = (s[field] / max) * span;
-                const rect = width > 0 && html`<rect key=${field} class=${`segment segment-${field}`} x=${x} y="8" width=${width} height="36"><title>${name}: ${s[field]}</title></rect>`;
+                const shape = html`<rect class=${`segment segment-${field}`} x=${x} y="8" width=${width} height="36"><title>${name}: ${s[field]}</title></rect>`;
+                // Bars lead to their projects for the mouse; the table beside is the way by keyboard.
+                const rect = width > 0 && (hrefOf
+                  ? html`<a key=${field} href=${hrefOf(s.stage, STATUS_OF[field])} tabindex="-1" aria-hidden="true">${shape}</a>`
+                  : html`<g key=${field}>${shape}</g>`);
                 x += width;
                 return rect;
               })}

@@ -125,6 +125,8 @@ export function label(value) {
 
 export const STAGES = ['IDEA', 'PILOT', 'EVALUATION', 'SCALE'];
 export const STATUSES = ['ACTIVE', 'ON_HOLD', 'STOPPED'];
+export const ORGANISATION_KINDS = ['LOCAL_AUTHORITY', 'REGIONAL_ADOPTION_AGENCY', 'VOLUNTARY_ADOPTION_AGENCY',
+  'INDEPENDENT_FOSTERING_AGENCY', 'CHARITY', 'PRIVATE_PARTNER', 'HEALTH', 'POLICE', 'EDUCATION', 'OTHER'];
 
 export const EVIDENCE_LEVELS = {
   1: 'Level 1: an account of impact (a theory of change)',

@@ -36,12 +36,46 @@ function newKey() {
   return window.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+/** Whether a field was left empty (blank text, no choice, an empty list). */
+function empty(value) {
+  if (Array.isArray(value)) return value.length === 0;
+  return value === null || value === undefined || String(value).trim() === '';
+}
+
+/**
+ * Every problem the form can see at once: the required fields left empty (`required`:
+ * { field: "Enter a title" }) and what `validate` finds, so that nobody corrects one
+ * error only to be shown the next.
+ */
+function problems(values, required, validate) {
+  const found = {};
+  for (const [name, message] of Object.entries(required ?? {})) if (empty(values[name])) found[name] = message;
+  return { ...found, ...(validate ? validate(values) : {}) };
+}
+
+/**
+ * A server's message as the GOV.UK design system words it: "title is required" becomes the
+ * form's own "Enter a title", "title is longer than 200 characters" becomes "Title must be
+ * 200 characters or fewer".
+ */
+export function reword(name, error, required) {
+  if (error.code === 'REQUIRED' && required?.[name]) return required[name];
+  const long = /^(.+?) is longer than ([\d,]+) characters$/.exec(error.message ?? '');
+  if (error.code === 'TOO_LONG' && long) {
+    const what = long[1].replace(/_/g, ' ');
+    return `${what.charAt(0).toUpperCase()}${what.slice(1)} must be ${long[2]} characters or fewer`;
+  }
+  return error.message;
+}
+
 /**
  * A form's state. `initial` names every field (nested inputs flattened: "lesson.title");
- * `draftKey` keeps what is typed in this tab until it is saved; `validate(values)` returns
- * { field: message } for what must be checked before asking the server (numbers, choices).
+ * `draftKey` keeps what is typed in this tab until it is saved; `required` maps each field
+ * that must not be left empty to its message ("Enter a title"); `validate(values)` returns
+ * { field: message } for what else must be checked before asking the server (numbers,
+ * choices). Both are checked together, so every error shows at once.
  */
-export function useForm({ initial, draftKey, validate, idPrefix = 'field' }) {
+export function useForm({ initial, draftKey, validate, required, idPrefix = 'field' }) {
   const [values, setValues] = useState(() => {
     const draft = loadDraft(draftKey);
     return draft ? { ...initial, ...draft } : initial;
@@ -90,7 +124,7 @@ export function useForm({ initial, draftKey, validate, idPrefix = 'field' }) {
     async submit(event, run) {
       event?.preventDefault();
       if (busy) return null;
-      const found = validate ? validate(values) : {};
+      const found = problems(values, required, validate);
       if (Object.keys(found).length) {
         setErrors(found);
         setOther([]);
@@ -106,6 +140,10 @@ export function useForm({ initial, draftKey, validate, idPrefix = 'field' }) {
       try {
         const { payload, userErrors } = await run(values, last.current.key);
         const sorted = sortUserErrors(userErrors, Object.keys(values));
+        for (const error of userErrors) {
+          const name = Object.keys(sorted.fields).find((key) => sorted.fields[key] === error.message);
+          if (name) sorted.fields[name] = reword(name, error, required);
+        }
         if (sorted.conflict) {
           setConflict(sorted.conflict);
           setErrors({});

@@ -80,7 +80,8 @@ document.addEventListener('click', (event) => {
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = event.target.closest?.('a[href]');
   if (!link || link.target || link.hasAttribute('download')) return;
-  const url = new URL(link.href, window.location.href);
+  // An SVG link's href is not a string: read the attribute.
+  const url = new URL(link.getAttribute('href'), window.location.href);
   if (url.origin !== window.location.origin || NOT_OURS.test(url.pathname)) return;
   if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
   event.preventDefault();

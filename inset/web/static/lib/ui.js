@@ -47,9 +47,11 @@ export function Problem({ error, retry }) {
 
 export function NotFound({ what = 'page' }) {
   return html`
-    <${Page} title="Not found">
-      <p>There is no ${what} here, or you may not see it. Check the address, or go to${' '}
-        <a href="/projects">your projects</a>.</p>
+    <${Page} title=${what === 'page' ? 'Page not found' : `${what.charAt(0).toUpperCase()}${what.slice(1)} not found`}>
+      <p>There is no ${what} at this address, or you may not see it.</p>
+      <p>If you typed the address, check it is right. If you pasted it, check you copied the whole address.</p>
+      <p>You can go to <a href="/projects">the projects</a>, <a href="/library">the learning library</a>${' '}
+        or <a href="/portfolio">the portfolio</a>.</p>
     <//>`;
 }
 
@@ -58,9 +60,36 @@ export function Badge({ value, kind = 'plain' }) {
   return html`<span class=${`badge badge-${kind} badge-${String(value).toLowerCase()}`}>${label(value)}</span>`;
 }
 
-/** A wide table that scrolls sideways on a phone, reachable by keyboard to scroll it. */
+/**
+ * A wide table that scrolls sideways on a narrow screen: then it says so above the table,
+ * shades the edge that hides more, and takes the keyboard focus so arrows scroll it.
+ */
 export function TableWrap({ label: name, children }) {
-  return html`<div class="table-wrap" role="region" aria-label=${name} tabindex="0">${children}</div>`;
+  const ref = useRef(null);
+  const [scrolls, setScrolls] = useState(false);
+  const [atEnd, setAtEnd] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return undefined;
+    const measure = () => {
+      setScrolls(element.scrollWidth > element.clientWidth + 1);
+      setAtEnd(element.scrollLeft + element.clientWidth >= element.scrollWidth - 1);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    element.addEventListener('scroll', measure, { passive: true });
+    return () => {
+      observer.disconnect();
+      element.removeEventListener('scroll', measure);
+    };
+  }, []);
+  return html`
+    <div class="table-scroller">
+      ${scrolls && html`<p class="scroll-hint" aria-hidden="true">Scroll sideways to see the whole table →</p>`}
+      <div ref=${ref} class=${`table-wrap${scrolls ? ' scrolls' : ''}${scrolls && !atEnd ? ' more-right' : ''}`}
+        role="region" aria-label=${scrolls ? `${name} (scrolls sideways)` : name} tabindex="0">${children}</div>
+    </div>`;
 }
 
 /** Text only screen readers get. */

@@ -7,6 +7,7 @@ import { Badge, Loading, Page, Problem, useQuery } from '../lib/ui.js';
 import { BARRIERS, date, label, STAGES } from '../lib/format.js';
 import { people, Source } from '../lib/lessons.js';
 import { navigate, withQuery } from '../lib/router.js';
+import { downloadHref } from '../lib/filters.js';
 
 const PAGE_SIZE = 20;
 
@@ -84,7 +85,8 @@ function Filters({ query, themes }) {
 function variables(query) {
   const filter = {};
   for (const [name, list] of Object.entries(FILTERS)) {
-    if (query.get(name)) filter[list] = [query.get(name)];
+    const values = query.getAll(name).filter(Boolean);
+    if (values.length) filter[list] = values;
   }
   return { first: PAGE_SIZE, after: query.get('after'), search: query.get('q') || null, filter };
 }
@@ -109,7 +111,13 @@ export function Library({ query }) {
       ${loading && !data && html`<${Loading} what="Finding lessons" />`}
       ${error && html`<${Problem} error=${error} retry=${reload} />`}
       ${data && html`
-        <p role="status" class="result-count">${data.lessons.totalCount === 1 ? '1 lesson' : `${data.lessons.totalCount} lessons`}</p>
+        <div class="result-bar">
+          <p role="status" class="result-count">${data.lessons.totalCount === 1 ? '1 lesson' : `${data.lessons.totalCount} lessons`}</p>
+          ${query.get('q')
+            ? html`<p class="small muted no-print">A search cannot be downloaded: clear it to download the list.</p>`
+            : html`<a class="download no-print" href=${downloadHref('lessons', query)} download>Download these lessons (CSV)</a>`}
+        </div>
+        ${query.getAll('kind').length > 0 && html`<p class="small">Only lessons about: ${query.getAll('kind').map((k) => label(k).toLowerCase()).join(', ')}. <a href=${withQuery('/library', { q: query.get('q'), barrier: query.get('barrier'), outcome: query.get('outcome'), stage: query.get('stage') })}>Show every kind</a>.</p>`}
         <ul class="records">
           ${data.lessons.nodes.map((l) => html`
             <li key=${l.id} class="record">

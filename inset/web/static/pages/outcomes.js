@@ -25,6 +25,7 @@ function checkNumber(found, v, name, required) {
 function DefineForm({ project }) {
   const form = useForm({
     draftKey: `outcome:${project.id}`,
+    required: { name: 'Enter the name of the outcome', unit: 'Enter the unit it is measured in, like children or %' },
     initial: { name: '', unit: '', higherIsBetter: 'false', baseline: '', baselineOn: '', target: '' },
     validate: (v) => {
       const found = {};

@@ -9,6 +9,8 @@ import { label, shortDate } from '../lib/format.js';
 import { navigate } from '../lib/router.js';
 import { canWrite } from '../lib/viewer.js';
 
+const PROJECT_REQUIRED = { title: 'Enter a title', summary: 'Enter a summary of the project' };
+
 const INNOVATION_TYPES = ['PRACTICE', 'TECHNOLOGY', 'COMMISSIONING', 'WORKFORCE', 'PARTNERSHIP'];
 const VISIBILITY = [
   ['PRIVATE', 'Private', 'Your organisation, the partners named on the project, and incubator staff.'],
@@ -79,6 +81,7 @@ function NewProjectForm({ viewer, options }) {
   const staff = viewer.role === 'STAFF';
   const form = useForm({
     draftKey: 'new-project',
+    required: PROJECT_REQUIRED,
     initial: {
       title: '', summary: '', problem: '', theoryOfChange: '', innovationType: 'PRACTICE', themeIds: [],
       partnerOrganisationIds: [], startedOn: '', visibility: 'PRIVATE',
@@ -161,7 +164,7 @@ function EditProjectForm({ project: loaded, options, focus }) {
   const [kept, setKept] = useState([]);
   const [reloads, setReloads] = useState(0);
   const form = useForm({
-    draftKey: `edit:${loaded.id}`, initial: editValues(loaded), idPrefix: 'edit',
+    draftKey: `edit:${loaded.id}`, initial: editValues(loaded), idPrefix: 'edit', required: PROJECT_REQUIRED,
     validate: (v) => checkDates({}, v, ['startedOn']),
   });
   const sharing = useForm({ initial: { visibility: loaded.visibility }, idPrefix: 'sharing' });

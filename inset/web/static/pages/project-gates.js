@@ -55,14 +55,14 @@ export function Readiness({ project, writable }) {
   } else if (project.stage === 'SCALE') {
     standing = html`<p>The project is at scale, the last stage: there is no further gate.</p>`;
   } else if (readiness.ready) {
-    standing = html`<p class="ready"><strong>Ready for the ${label(readiness.toStage)} gate.</strong> Every required criterion is met.</p>`;
+    standing = html`<p class="ready"><strong>Ready for the gate to ${label(readiness.toStage).toLowerCase()}.</strong> Every required criterion is met.</p>`;
   } else {
-    standing = html`<p><strong>${missing} of ${must.length} required criteria still to meet</strong> before a go to ${label(readiness.toStage)}.</p>`;
+    standing = html`<p><strong>${missing} of ${must.length} required criteria still to meet</strong> before a go to the ${label(readiness.toStage).toLowerCase()} stage.</p>`;
   }
   const writableNow = writable && project.status !== 'STOPPED';
   return html`
     <section id="readiness" class="panel" aria-labelledby="readiness-heading">
-      <h2 id="readiness-heading">${readiness.criteria.length ? `Next gate: ${label(project.stage)} to ${label(readiness.toStage)}` : 'Next gate'}</h2>
+      <h2 id="readiness-heading">${readiness.criteria.length ? `Next gate: ${label(project.stage)} to ${label(readiness.toStage).toLowerCase()}` : 'Next gate'}</h2>
       ${standing}
       ${project.status === 'ON_HOLD' && html`<p>The project is on hold${project.revisitOn ? ` until ${date(project.revisitOn)}` : ''}: resume it before a go.</p>`}
       ${must.length > 0 && html`
@@ -98,7 +98,7 @@ function Decision({ decision }) {
     <li class="decision">
       <p class="decision-head">
         <${Badge} value=${decision.decision} kind="decision" />
-        <span>${moved ? `${label(decision.fromStage)} to ${label(decision.toStage)}` : `at ${label(decision.fromStage)}`}${decision.statusAfter !== 'ACTIVE' ? `, now ${label(decision.statusAfter).toLowerCase()}` : ''}</span>
+        <span>${moved ? `${label(decision.fromStage)} to ${label(decision.toStage).toLowerCase()}` : `at the ${label(decision.fromStage).toLowerCase()} stage`}${decision.statusAfter !== 'ACTIVE' ? `, now ${label(decision.statusAfter).toLowerCase()}` : ''}</span>
       </p>
       <p class="small muted">${date(decision.decidedAt)}${decision.decidedBy ? `, by ${decision.decidedBy.name}` : ''}</p>
       <blockquote class="rationale"><span class="visually-hidden">Rationale: </span>${decision.rationale}</blockquote>

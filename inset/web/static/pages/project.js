@@ -61,6 +61,7 @@ export const PROJECT = `
           totalCount
           nodes { id kind title body stage barriers anonymised recordedAt visibility }
         }
+        activity(first: 20) { totalCount nodes { summary by occurredAt } }
         economics {
           grossCost { amount } totalCost { amount } grossBenefit { amount } adjustedBenefit { amount }
           netBenefit { amount } benefitCostRatio fiscalRoi paybackMonths presentValueBenefit { amount }
@@ -105,8 +106,24 @@ function Summary({ project, follows }) {
 
 const SECTIONS = [
   ['readiness', 'Next gate'], ['history', 'History'], ['evidence', 'Evidence'],
-  ['outcomes', 'Outcomes'], ['money', 'Costs and benefits'], ['lessons', 'Lessons'],
+  ['outcomes', 'Outcomes'], ['money', 'Costs and benefits'], ['lessons', 'Lessons'], ['activity', 'Activity'],
 ];
+
+/** What has happened to the project, newest first, in words. */
+function Activity({ project }) {
+  const { nodes, totalCount } = project.activity;
+  return html`
+    <section id="activity" class="panel" aria-labelledby="activity-heading">
+      <h2 id="activity-heading">Activity</h2>
+      ${nodes.length === 0 ? html`<p class="muted">Nothing yet.</p>` : html`
+        <ol class="activity">
+          ${nodes.map((a, i) => html`
+            <li key=${i}><span>${a.summary}</span>
+              <span class="small muted block">${date(a.occurredAt)}${a.by ? `, by ${a.by}` : ''}</span></li>`)}
+        </ol>
+        ${totalCount > nodes.length && html`<p class="small muted">The latest ${nodes.length} of ${totalCount}.</p>`}`}
+    </section>`;
+}
 
 export function ProjectPage({ params, viewer }) {
   const { data, error, loading, reload } = useQuery(PROJECT, { id: params.id });
@@ -146,5 +163,6 @@ export function ProjectPage({ params, viewer }) {
       <${Outcomes} project=${project} writable=${writable} />
       <${Economics} project=${project} writable=${writable} />
       <${Lessons} project=${project} writable=${writable} />
+      <${Activity} project=${project} />
     <//>`;
 }

@@ -49,6 +49,7 @@ function checkPeriod(found, v) {
 function EvidenceForm({ project }) {
   const form = useForm({
     draftKey: `evidence:${project.id}`,
+    required: { title: 'Enter a title for the evidence', summary: 'Enter a summary of what the evidence shows' },
     initial: { kind: '', title: '', summary: '', level: '', independent: false, reference: '' },
     validate: (v) => {
       const found = {};
@@ -89,6 +90,7 @@ export function RecordEvidence(props) {
 function CostForm({ project }) {
   const form = useForm({
     draftKey: `cost:${project.id}`,
+    required: { description: 'Enter what the cost is for' },
     initial: { category: '', description: '', amount: '', recurring: false, periodStart: '', periodEnd: '', fundingSource: '', confidence: '' },
     validate: (v) => {
       const found = {};
@@ -150,6 +152,7 @@ function share(text) {
 function BenefitForm({ project }) {
   const form = useForm({
     draftKey: `benefit:${project.id}`,
+    required: { description: 'Enter what the benefit is' },
     initial: { kind: 'FISCAL', description: '', amount: '', beneficiary: '', periodStart: '', periodEnd: '', deadweight: '0', attribution: '100', confidence: '' },
     validate: (v) => {
       const found = {};
@@ -220,6 +223,7 @@ function LessonForm({ project }) {
   const reached = STAGES.slice(0, STAGES.indexOf(project.stage) + 1);
   const form = useForm({
     draftKey: `lesson:${project.id}`,
+    required: { title: 'Enter a title for the lesson', body: 'Enter what you learned' },
     initial: { kind: 'WHAT_DID_NOT_WORK', title: '', body: '', barriers: [], anonymised: false, stage: project.stage, visibility: '' },
   });
   async function submit(event) {
