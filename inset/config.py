@@ -35,6 +35,26 @@ def _optimism_bias_from_env() -> tuple[Decimal, ...]:
     return tuple(parts)
 
 
+# Stages whose gate out of them can require a review panel (SCALE has no gate after it).
+GATED_STAGES = ("IDEA", "PILOT", "EVALUATION")
+
+
+def _review_required_gates_from_env() -> frozenset[str]:
+    """`INSET_REVIEW_REQUIRED_GATES="EVALUATION"`: the gates, named by the stage they lead
+    out of, where a GO needs a complete review panel (here EVALUATION -> SCALE)."""
+    raw = os.environ.get("INSET_REVIEW_REQUIRED_GATES", "")
+    names = {part.strip().upper() for part in raw.split(",") if part.strip()}
+    unknown = sorted(names - set(GATED_STAGES))
+    if unknown:
+        raise ValueError(
+            "INSET_REVIEW_REQUIRED_GATES names stages with a gate after them ("
+            + ", ".join(GATED_STAGES)
+            + "), not "
+            + ", ".join(unknown)
+        )
+    return frozenset(names)
+
+
 def _secret_key() -> str:
     key = os.environ.get("INSET_SECRET_KEY")
     if key:
@@ -61,6 +81,8 @@ class Settings:
     max_nodes: int = 20000
     max_page_size: int = 100
     cookie_secure: bool = False
+    # Gates (by the stage they lead out of) where a GO needs a complete review panel.
+    review_required_gates: frozenset[str] = frozenset()
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -70,4 +92,5 @@ class Settings:
             optimism_bias=_optimism_bias_from_env(),
             secret_key=_secret_key(),
             cookie_secure=os.environ.get("INSET_COOKIE_SECURE", "") == "1",
+            review_required_gates=_review_required_gates_from_env(),
         )

@@ -10,6 +10,7 @@ from inset.lessons.models import Lesson, LessonBarrier
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
+from inset.reviews.models import GateReview
 from inset.themes.models import Theme
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Cost",
     "Evidence",
     "GateDecision",
+    "GateReview",
     "IdempotencyRecord",
     "Lesson",
     "LessonBarrier",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,6 +13,9 @@ from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.organisations.loaders import referenced_organisation
 from inset.organisations.types import Organisation
+
+if TYPE_CHECKING:
+    from inset.reviews.types import GateReview
 
 strawberry.enum(models.Role)  # registered once, here; fields use the model enum
 strawberry.enum(models.TokenScope)  # registered once, here; fields use the model enum
@@ -39,6 +43,17 @@ class Account(Node):
     def email(self, info: Info) -> str | None:
         actor = info.context.actor
         return self.private_email if actor.is_staff or actor.account_id == self.pk else None
+
+    @strawberry.field(
+        description="Your places on review panels that you may still submit or correct, "
+        "oldest appointment first; empty on any account but your own."
+    )
+    def reviews_to_do(
+        self, info: Info
+    ) -> list[Annotated[GateReview, strawberry.lazy("inset.reviews.types")]]:
+        from inset.reviews.resolvers import reviews_to_do_of
+
+        return reviews_to_do_of(info, self.pk)
 
     @strawberry.field
     async def organisation(self, info: Info) -> Organisation:

@@ -35,6 +35,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.outcomes.types import Outcome
     from inset.projects.loaders import project_by_id
     from inset.projects.types import Project
+    from inset.reviews.loaders import gate_review_by_id
+    from inset.reviews.types import GateReview
     from inset.themes.loaders import theme_by_id
     from inset.themes.types import Theme
 
@@ -45,6 +47,7 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "Cost": (cost_by_id, Cost.from_model),
         "Evidence": (evidence_by_id, Evidence.from_model),
         "GateDecision": (gate_decision_by_id, GateDecision.from_model),
+        "GateReview": (gate_review_by_id, GateReview.from_model),
         "Lesson": (lesson_by_id, Lesson.from_model),
         "Organisation": (organisation_by_id, Organisation.from_model),
         "Outcome": (outcome_by_id, Outcome.from_model),

@@ -42,10 +42,12 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
     from inset.projects.mutations import ProjectMutation
+    from inset.reviews.mutations import ReviewMutation
 
     return (
         ProjectMutation,
         GateMutation,
+        ReviewMutation,
         EvidenceMutation,
         OutcomeMutation,
         EconomicsMutation,
