@@ -192,9 +192,7 @@ def test_a_review_that_misses_something_is_refused_naming_the_field_and_nothing_
     else:
         rationale = "Her NHS number 943 476 5919 is in the notes."
 
-    error = refused(
-        panels.submit, reviewer, review, rationale=rationale, assessments=assessments
-    )
+    error = refused(panels.submit, reviewer, review, rationale=rationale, assessments=assessments)
 
     assert (error.code, error.field) == (code, field)
     assert message in error.message
@@ -307,9 +305,7 @@ def test_readiness_shows_the_panel_criterion_only_at_the_gates_that_require_it(
     with Session(engine) as session:
         from inset.gates import service as gates
 
-        required = gates.readiness(
-            session=session, project=project, review_required={"EVALUATION"}
-        )
+        required = gates.readiness(session=session, project=project, review_required={"EVALUATION"})
         elsewhere = gates.readiness(session=session, project=project, review_required={"IDEA"})
 
     assert required.unmet_mandatory == ["panel_complete"]
@@ -348,7 +344,8 @@ def test_hold_keeps_the_panel_open_and_stop_closes_it(world, engine, records, pa
     still_open = panels.row(review).closed_by_decision_id
     _, stopped = records.decide(lead, project, STOP)
 
-    assert held.panel_snapshot is not None and held.panel_snapshot["complete"]
+    assert held.panel_snapshot is not None
+    assert held.panel_snapshot["complete"]
     assert still_open is None
     assert panels.row(review).closed_by_decision_id == stopped.id
 
