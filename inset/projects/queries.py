@@ -85,6 +85,8 @@ async def prefetch(info: Info, rows: Sequence[models.Project]) -> None:
     """
     from inset.economics.loaders import live_benefits_by_project, live_costs_by_project
 
+    if not rows:  # nothing to load; and no coroutine left unawaited
+        return
     asked = node_fields(info)
     loaders = info.context.loaders
     ids = [pk(row) for row in rows]
@@ -99,7 +101,7 @@ async def prefetch(info: Info, rows: Sequence[models.Project]) -> None:
     if "economics" in asked:
         loads.append(loaders.prefetch(live_costs_by_project, ids))
         loads.append(loaders.prefetch(live_benefits_by_project, ids))
-    if rows and loads:
+    if loads:
         await asyncio.gather(*loads)
 
 

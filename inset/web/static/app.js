@@ -16,6 +16,8 @@ import { DefineOutcome, ObserveOutcome } from './pages/outcomes.js';
 import { DecideGate } from './pages/decision.js';
 import { Portfolio } from './pages/portfolio.js';
 import { Library } from './pages/library.js';
+import { AppointReviewers } from './pages/review-panel.js';
+import { ReviewPage, ReviewsToDo } from './pages/reviews.js';
 
 // [pattern, page, who may see it]; the first match wins, so /projects/new precedes /projects/:id.
 const ROUTES = [
@@ -32,6 +34,9 @@ const ROUTES = [
   ['/projects/:id/benefits/new', RecordBenefit],
   ['/projects/:id/lessons/new', RecordLesson],
   ['/projects/:id/decision', DecideGate],
+  ['/projects/:id/reviewers', AppointReviewers],
+  ['/reviews', ReviewsToDo],
+  ['/reviews/:id', ReviewPage],
   ['/portfolio', Portfolio],
 ];
 
@@ -53,6 +58,7 @@ function Header({ viewer, path, onSignOut }) {
             ${viewer && item('/projects', 'Projects')}
             ${item('/library', 'Learning library')}
             ${viewer && item('/portfolio', 'Portfolio')}
+            ${viewer && item('/reviews', 'Reviews to do')}
           </ul>
         </nav>
         <div class="account">

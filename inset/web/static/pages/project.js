@@ -7,6 +7,7 @@ import { date, label } from '../lib/format.js';
 import { canWriteProject } from '../lib/viewer.js';
 import { Decisions, Readiness, StageTimeline } from './project-gates.js';
 import { Economics, EvidenceList, Lessons, Outcomes } from './project-records.js';
+import { PANEL_FIELDS, ReviewPanel } from './review-panel.js';
 
 export const PROJECT = `
   query Project($id: ID!) {
@@ -19,12 +20,14 @@ export const PROJECT = `
         partners { id name }
         lead { id name }
         readiness { toStage ready criteria { code description met mandatory } }
+        ${PANEL_FIELDS}
         decisions(first: 100) {
           totalCount
           nodes {
             id decision fromStage toStage statusAfter rationale override unmetCriteria revisitOn decidedAt
             decidedBy { id name }
             lesson { id title kind }
+            panel { appointed submitted complete recommendations { recommendation count } }
           }
         }
         evidence(first: 100) {
@@ -95,7 +98,7 @@ function Summary({ project }) {
 }
 
 const SECTIONS = [
-  ['readiness', 'Next gate'], ['history', 'History'], ['evidence', 'Evidence'],
+  ['readiness', 'Next gate'], ['reviews', 'Gate review'], ['history', 'History'], ['evidence', 'Evidence'],
   ['outcomes', 'Outcomes'], ['money', 'Costs and benefits'], ['lessons', 'Lessons'],
 ];
 
@@ -127,6 +130,7 @@ export function ProjectPage({ params, viewer }) {
           <${Decisions} project=${project} />
         </section>
       </div>
+      <${ReviewPanel} project=${project} viewer=${viewer} />
       <${EvidenceList} project=${project} writable=${writable} />
       <${Outcomes} project=${project} writable=${writable} />
       <${Economics} project=${project} writable=${writable} />
