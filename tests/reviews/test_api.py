@@ -350,3 +350,43 @@ async def test_where_a_panel_is_required_a_go_waits_for_it_unless_staff_override
     assert decision["decision"]["unmetCriteria"] == ["panel_complete"]
     assert decision["decision"]["panel"] == {"complete": False}
     assert panels.row(review).closed_by_decision_id is not None
+
+
+async def test_an_anonymous_reader_of_a_public_project_sees_the_panel_but_no_review(
+    api, world, records, panels
+):
+    lead = world.lead()
+    project = records.at_pilot(world, lead, visibility=Visibility.PUBLIC)
+    reviewer = world.lead()
+    [review] = panels.appoint(world.staff, project, [reviewer])
+    panels.submit(reviewer, review)
+
+    seen = await panel_seen_by(api, None, project)
+    node = await api.data(REVIEW_NODE, {"id": gid("GateReview", review)})
+
+    assert seen["reviewPanel"]["status"] == "COMPLETE"
+    assert seen["reviewPanel"]["reviews"] == []
+    assert node["node"] is None
+
+
+async def test_a_read_only_token_cannot_submit_a_review(api, world, records, panels):
+    from inset.accounts.models import TokenScope
+
+    project = records.at_pilot(world, world.lead(), visibility=MEMBERS)
+    reviewer = world.member()  # any role may review once appointed
+    [review] = panels.appoint(world.staff, project, [reviewer])
+    variables = {
+        "input": {
+            "reviewId": gid("GateReview", review),
+            "assessments": every_criterion(PILOT_GATE),
+            "recommendation": "GO",
+            "rationale": "Sound.",
+        }
+    }
+
+    read_only = await api.data(SUBMIT, variables, token=world.token(reviewer, TokenScope.READ))
+    writing = await api.data(SUBMIT, variables, token=world.token(reviewer))
+
+    assert read_only["submitReview"]["userErrors"][0]["code"] == "FORBIDDEN"
+    assert writing["submitReview"]["userErrors"] == []
+    assert writing["submitReview"]["review"]["recommendation"] == "GO"

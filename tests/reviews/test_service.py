@@ -375,3 +375,29 @@ def test_each_change_to_a_panel_is_audited(world, engine, records, panels):
     ]
     assert events[2].account_id == reviewer.account_id
     assert events[2].changes["recommendation"] == [None, "GO"]
+
+
+def test_a_reviewer_whose_organisation_joins_the_project_may_no_longer_review_it(
+    world, engine, records, panels
+):
+    from inset.db import transaction
+    from inset.projects import service as projects
+
+    lead = world.lead()
+    project = records.at_pilot(world, lead, visibility=MEMBERS)
+    joining = world.org()
+    reviewer = world.lead(joining)
+    [review] = panels.appoint(world.staff, project, [reviewer])
+    with transaction(engine) as session:
+        projects.update_project(
+            session=session,
+            actor=lead,
+            project_id=project.id or 0,
+            expected_version=current(engine, project).version,
+            changes={"partner_organisation_ids": [joining.id or 0]},
+        )
+
+    error = refused(panels.submit, reviewer, review)
+
+    assert error.code is ErrorCode.FORBIDDEN
+    assert panels.row(review).submitted_at is None
