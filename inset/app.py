@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -20,6 +21,8 @@ from inset.errors import AccessDenied
 from inset.graphql.context import Context
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
+from inset.operations.request_log import RequestLog, install_handler
+from inset.operations.routes import operation_routes
 from inset.web.routes import graphiql_html, web_routes
 
 log = logging.getLogger("inset")
@@ -62,6 +65,7 @@ def context_factory(engine: Engine, settings: Settings) -> Callable[[Request, st
                     )
                     or ANONYMOUS
                 )
+            request.state.actor = actor  # for the request log
             return Context(
                 session=session,
                 actor=actor,
@@ -85,8 +89,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings=settings,
         graphiql_html=graphiql_html(),
     )
+    install_handler()
     # No `methods`: the endpoint answers every method itself, with the 405s the spec wants.
-    app = Starlette(routes=[Route("/graphql", endpoint=endpoint), *web_routes(settings)])
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint=endpoint),
+            *operation_routes(engine, settings),
+            *web_routes(settings),
+        ],
+        middleware=[Middleware(RequestLog, engine=engine)],
+    )
     app.state.engine = engine
     app.state.settings = settings
     return app

@@ -71,6 +71,46 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.migrate import current_revision, head_revision
+
+    current, head = current_revision(settings.database_url), head_revision(settings.database_url)
+    print(f"database: {current}")
+    print(f"head: {head}")
+    print("at head" if current == head else "not at head: run `inset db upgrade`")
+    return 0 if current == head else 1
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.operations.backup import BackupError, write_backup
+
+    engine = _engine(settings)
+    try:
+        summary = write_backup(engine, Path(args.out))
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
+    print(f"wrote {summary} to {args.out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from inset.migrate import current_revision
+    from inset.operations.backup import BackupError, read_backup
+
+    engine = _engine(settings)
+    try:
+        summary = read_backup(engine, Path(args.file))
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
+    print(f"restored {summary} from {args.file}; the database is now at revision ", end="")
+    print(current_revision(settings.database_url))
+    return 0
+
+
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     from inset.seed import load_seeds
 
@@ -282,6 +322,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
+    db.add_parser(
+        "check",
+        help="exit 0 when migrations are at head",
+        description="Prints the database's revision and the head; exits 0 at head, 1 otherwise.",
+    ).set_defaults(handler=cmd_db_check)
+
+    backup = commands.add_parser(
+        "backup",
+        help="write a consistent copy of the database to a file",
+        description="Writes every table to one gzip-compressed JSON-lines file, from one "
+        "consistent snapshot, while the server runs. The file appears only once complete. "
+        "It restores on SQLite or PostgreSQL alike.",
+    )
+    backup.add_argument("--out", required=True, help="the file to write")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="load a backup into an empty database",
+        description="Loads a file written by `inset backup` into an empty database (new, "
+        "or migrated to the backup's revision with no rows), all or nothing, then migrates "
+        "it to this version's head. A database with any rows is refused, unchanged.",
+    )
+    restore.add_argument("file", help="a file written by `inset backup`")
+    restore.set_defaults(handler=cmd_restore)
 
     seed = commands.add_parser("seed", help="load seed data through the services")
     seed.add_argument("--path", default="seeds")

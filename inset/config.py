@@ -83,6 +83,8 @@ class Settings:
     cookie_secure: bool = False
     # Gates (by the stage they lead out of) where a GO needs a complete review panel.
     review_required_gates: frozenset[str] = frozenset()
+    metrics_allow: str = "127.0.0.1,::1"  # addresses and networks that may read /metrics
+    metrics_token: str = ""  # a bearer token that opens /metrics from anywhere
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -93,4 +95,6 @@ class Settings:
             secret_key=_secret_key(),
             cookie_secure=os.environ.get("INSET_COOKIE_SECURE", "") == "1",
             review_required_gates=_review_required_gates_from_env(),
+            metrics_allow=os.environ.get("INSET_METRICS_ALLOW", "127.0.0.1,::1"),
+            metrics_token=os.environ.get("INSET_METRICS_TOKEN", ""),
         )

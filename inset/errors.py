@@ -35,6 +35,26 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def each(self) -> list[DomainError]:
+        """The failures this error reports, one user error each."""
+        return [self]
+
+
+class DomainErrors(DomainError):
+    """Several failures reported together, e.g. every field that blocks a change.
+
+    Takes the first one's code and field; the message joins them all, for the command
+    line, which prints one line.
+    """
+
+    def __init__(self, errors: list[DomainError]):
+        first = errors[0]
+        super().__init__(first.code, "; ".join(e.message for e in errors), first.field)
+        self.errors = errors
+
+    def each(self) -> list[DomainError]:
+        return list(self.errors)
+
 
 class Invalid(DomainError):
     def __init__(self, message: str, field: tuple[str, ...] | None = None):
@@ -90,11 +110,14 @@ class InvalidTransition(DomainError):
 
 
 class PersonalData(DomainError):
-    def __init__(self, field: tuple[str, ...], kind: str):
+    """`label` names the field in the message when its path's last part is not enough,
+    e.g. "summary of Evidence RXZpZGVuY2U6Mw" when a project goes public."""
+
+    def __init__(self, field: tuple[str, ...], kind: str, *, label: str | None = None):
         super().__init__(
             ErrorCode.PERSONAL_DATA,
-            f"{field[-1]} looks like it contains {kind}; Inset must not hold personal data "
-            "about children or families, so nothing was saved",
+            f"{label or field[-1]} looks like it contains {kind}; Inset must not hold "
+            "personal data about children or families, so nothing was saved",
             field,
         )
         self.kind = kind

@@ -105,6 +105,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "bench_server.py"), str(port), str(workers)],
             env=env,
+            stdout=subprocess.DEVNULL,  # the request log, a line a request
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -21,6 +21,7 @@ from inset.graphql.context import Info
 from inset.graphql.errors import user_error
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
+from inset.operations.metrics import sign_in_failed
 
 
 @strawberry.type
@@ -99,8 +100,10 @@ class AccountMutation:
             name="signIn",
         )
         if isinstance(signed, list):
+            sign_in_failed("refused")
             return SignInPayload(account=None, user_errors=signed)
         if signed is None:  # wrong email or password: the failure was kept, for throttling
+            sign_in_failed("wrong")
             wrong = user_error(ErrorCode.INVALID, sessions.WRONG, None)
             return SignInPayload(account=None, user_errors=[wrong])
         context.response_cookies.append(

@@ -18,7 +18,7 @@ from inset.audit import service as audit
 from inset.db import NAME_LENGTH, utcnow
 from inset.errors import Duplicate, Forbidden, Invalid, NotFound, Unauthenticated
 from inset.organisations.service import get_organisation
-from inset.validation import required_text
+from inset.validation import no_personal_data, required_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "inset_"  # noqa: S105  (a public prefix, not a secret)
@@ -50,6 +50,9 @@ def create_account(
     require_staff(actor, "create accounts")
     email = normalise_email(email)
     name = required_text(name, "name", limit=NAME_LENGTH)
+    # A name is shown wherever the account leads or records something, public projects
+    # included: it is public text.
+    no_personal_data({"name": name}, public=True)
     get_organisation(session=session, organisation_id=organisation_id)
     if session.scalars(sa.select(col(Account.id)).where(col(Account.email) == email)).first():
         raise Duplicate(f"an account with email {email} already exists", ("email",))
@@ -131,6 +134,8 @@ def create_api_token(
     if owner_id is None or session.get(Account, owner_id) is None:
         raise NotFound("account", ("account_id",))
     name = required_text(name, "name", limit=NAME_LENGTH)
+    # Seen only by the account and staff, and in the audit trail.
+    no_personal_data({"name": name}, public=False)
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
         raise Invalid(f"expiresInDays must be from 1 to {MAX_TOKEN_DAYS}", ("expires_in_days",))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

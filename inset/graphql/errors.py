@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import strawberry
 from graphql import GraphQLError
 
@@ -18,7 +20,14 @@ class UserError:
     message: str
 
 
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
 def _camel(name: str) -> str:
+    """The API name of a service's field name; other path parts (global ids, list
+    positions) are kept as they are."""
+    if not _SNAKE_CASE.fullmatch(name):
+        return name
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 

@@ -151,7 +151,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         except _HTTPError as error:
             outcome = _Outcome(_error_payload(error.message, error.code), error.status)
             outcome.headers.update(error.headers)
-            return _encode(outcome, media or JSON, request_id)
+            return _encode(outcome, media or JSON, request_id, request)
         # The whole execution runs in a worker thread: resolvers call a sync SQLAlchemy
         # session, which must not block the event loop, while strawberry's DataLoaders
         # need an event loop to batch on, so the thread runs one of its own.
@@ -162,7 +162,7 @@ class GraphQLEndpoint(Generic[ContextT]):
     ) -> Response:
         try:
             outcome = _thread_loop().run_until_complete(self._run(params, request, request_id))
-            return _encode(outcome, media, request_id)
+            return _encode(outcome, media, request_id, request)
         except Unauthenticated as error:
             payload = _error_payload(str(error), "UNAUTHENTICATED")
             outcome = _Outcome(payload, 401, {"WWW-Authenticate": "Bearer"})
@@ -171,7 +171,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         except Exception:
             logger.exception("request %s failed", request_id, extra={"request_id": request_id})
             outcome = _Outcome({"errors": [_internal_error(request_id)]}, internal=True)
-        return _encode(outcome, media, request_id)
+        return _encode(outcome, media, request_id, request)
 
     async def _run(self, params: _Params, request: Request, request_id: str) -> _Outcome:
         # Long documents, which token limits allow through string literals, would make
@@ -199,6 +199,7 @@ class GraphQLEndpoint(Generic[ContextT]):
             else:
                 message = "The document holds several operations: name the one to run."
             return _Outcome(_error_payload(message, "OPERATION_RESOLUTION_FAILURE"))
+        request.state.operation = operation  # for the request log and metrics
         limit = check_limits(
             prepared.document,
             schema=self._schema._schema,
@@ -441,12 +442,32 @@ def _internal_error(request_id: str) -> dict[str, Any]:
     return {"message": "Internal server error", "extensions": extensions}
 
 
+def _outcome_label(payload: Mapping[str, Any], status: int | None) -> str:
+    """How a request ended, whatever the media type: internal_error, denied (401, 403),
+    rejected (no data: a bad request, parse, validation or limit error), error (data
+    with errors), user_error (a mutation's userErrors), or ok."""
+    errors = payload.get("errors") or []
+    if any(map(_is_internal, errors)):
+        return "internal_error"
+    if status in (401, 403):
+        return "denied"
+    if "data" not in payload:
+        return "rejected"
+    if errors:
+        return "error"
+    data = payload["data"] or {}
+    if any(isinstance(v, Mapping) and v.get("userErrors") for v in data.values()):
+        return "user_error"
+    return "ok"
+
+
 def _is_internal(formatted: Mapping[str, Any]) -> bool:
     return bool(formatted.get("extensions", {}).get("code") == "INTERNAL_SERVER_ERROR")
 
 
-def _encode(outcome: _Outcome, media: str, request_id: str) -> Response:
+def _encode(outcome: _Outcome, media: str, request_id: str, request: Request) -> Response:
     payload = outcome.payload
+    request.state.outcome = _outcome_label(payload, outcome.status)  # for the request log
     payload["extensions"] = {**payload.get("extensions", {}), "requestId": request_id}
     # graphql-response+json: no data entry is a 4xx or 5xx; application/json wants 200
     # for every well-formed request, the body alone telling what went wrong.

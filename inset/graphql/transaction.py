@@ -70,7 +70,7 @@ def run_mutation(
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
     except DomainError as error:
-        return [user_error(error.code, error.message, error.field)]
+        return [user_error(e.code, e.message, e.field) for e in error.each()]
     finally:
         context.reset_loaders()
 

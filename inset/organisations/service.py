@@ -10,7 +10,7 @@ from inset.audit import service as audit
 from inset.db import NAME_LENGTH
 from inset.errors import Duplicate, NotFound
 from inset.organisations.models import Organisation, OrganisationKind, Sector, kinds_in_sectors
-from inset.validation import required_text, text
+from inset.validation import no_personal_data, required_text, text
 
 
 def create_organisation(
@@ -18,11 +18,12 @@ def create_organisation(
 ) -> Organisation:
     require_staff(actor, "create organisations")
     name = required_text(name, "name", limit=NAME_LENGTH)
+    region = text(region, "region", limit=NAME_LENGTH, required=False)
+    # Organisations are listed to anyone, signed in or not: their text is public text.
+    no_personal_data({"name": name, "region": region}, public=True)
     if find_by_name(session=session, name=name) is not None:
         raise Duplicate(f"an organisation called {name!r} already exists", ("name",))
-    organisation = Organisation(
-        name=name, kind=kind, region=text(region, "region", limit=NAME_LENGTH, required=False)
-    )
+    organisation = Organisation(name=name, kind=kind, region=region)
     session.add(organisation)
     session.flush()
     audit.record(

@@ -13,7 +13,7 @@ from inset.access import Actor, may_read_project, may_write_project, require_wri
 from inset.accounts.models import Account, Role
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
-from inset.errors import Conflict, Forbidden, Invalid, NotFound
+from inset.errors import Conflict, DomainErrors, Forbidden, Invalid, NotFound
 from inset.evidence.levels import derive_evidence_level
 from inset.evidence.models import Evidence
 from inset.organisations.models import Organisation
@@ -26,6 +26,7 @@ from inset.projects.models import (
     Stage,
     Visibility,
 )
+from inset.projects.publishing import personal_data_going_public
 from inset.themes.service import existing_theme_ids
 from inset.validation import no_personal_data, required_text, text
 
@@ -350,16 +351,17 @@ def set_visibility(
 ) -> Project:
     """Shares the project more or less widely.
 
-    Making it PUBLIC checks all its free text, and its records', for the personal data
-    that public text must not carry (emails, phone numbers, postcodes).
+    Making it PUBLIC checks every text it would publish (`publishing`) and refuses with
+    one PERSONAL_DATA error for each text that holds personal data.
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
     check_version(project, expected_version)
     if visibility is project.visibility:
         return project
     if visibility is Visibility.PUBLIC:
-        for field, value in public_text_of(session=session, project=project):
-            no_personal_data({field: value}, public=True)
+        blocking = personal_data_going_public(session=session, project=project)
+        if blocking:
+            raise DomainErrors(list(blocking))
     before = project.visibility
     project.visibility = visibility
     project.version += 1
@@ -374,37 +376,6 @@ def set_visibility(
         changes={"visibility": (before, visibility)},
     )
     return project
-
-
-def public_text_of(*, session: Session, project: Project) -> list[tuple[str, str | None]]:
-    """(field, text) of everything that becomes readable when the project goes PUBLIC."""
-    from inset.economics.models import Benefit, Cost
-    from inset.lessons.models import Lesson
-    from inset.outcomes.models import Observation, Outcome
-
-    texts: list[tuple[str, str | None]] = [(f, getattr(project, f)) for f in FREE_TEXT]
-    children: list[tuple[Any, tuple[str, ...]]] = [
-        (Evidence, ("title", "summary", "reference")),
-        (Outcome, ("name", "unit")),
-        (Cost, ("description", "funding_source")),
-        (Benefit, ("description", "beneficiary")),
-        (Lesson, ("title", "body")),
-    ]
-    for model, fields in children:
-        rows = session.scalars(
-            sa.select(model).where(model.project_id == project.id, model.archived_at.is_(None))
-        )
-        for row in rows:
-            texts += [
-                (f"visibility ({model.__name__.lower()} {f})", getattr(row, f)) for f in fields
-            ]
-    notes = session.scalars(
-        sa.select(col(Observation.note))
-        .join(Outcome, col(Outcome.id) == col(Observation.outcome_id))
-        .where(col(Outcome.project_id) == project.id)
-    )
-    texts += [("visibility (observation note)", note) for note in notes]
-    return texts
 
 
 def project_list(

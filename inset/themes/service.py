@@ -12,7 +12,7 @@ from inset.audit import service as audit
 from inset.db import NAME_LENGTH
 from inset.errors import Duplicate, NotFound
 from inset.themes.models import Theme
-from inset.validation import required_text
+from inset.validation import no_personal_data, required_text
 
 
 def slugify(name: str) -> str:
@@ -22,6 +22,7 @@ def slugify(name: str) -> str:
 def create_theme(*, session: Session, actor: Actor, name: str) -> Theme:
     require_staff(actor, "create themes")
     name = required_text(name, "name", limit=NAME_LENGTH)
+    no_personal_data({"name": name}, public=True)  # themes are listed to anyone
     slug = slugify(name)
     if session.scalars(sa.select(col(Theme.id)).where(col(Theme.slug) == slug)).first():
         raise Duplicate(f"a theme called {name!r} already exists", ("name",))

@@ -77,7 +77,7 @@ def test_an_nhs_number_with_a_valid_check_digit_is_found(text: str) -> None:
         f"1{VALID_NHS}",  # eleven digits
         f"{VALID_NHS}012",  # a 13-digit run
         f"0.{VALID_NHS}",  # a decimal
-        f"{VALID_NHS[:3]} {VALID_NHS[3:7]} {VALID_NHS[7:]}",  # grouped 3-4-3
+        f"£{VALID_NHS[0]} {VALID_NHS[1:4]} {VALID_NHS[4:7]} {VALID_NHS[7:]}",  # money
     ],
 )
 def test_other_ten_digit_figures_are_not_nhs_numbers(text: str) -> None:
@@ -207,7 +207,7 @@ def test_contact_details_are_personal_data_only_in_public_text(text: str, kind: 
         "SW1A",
         "the M1 motorway",
         "results at KS4 1st and 2nd",
-        "sw1a 1aa",  # postcodes are matched as written: upper case
+        "e2 3rd",  # an ordinal counts as an inward code only in capitals
     ],
 )
 def test_service_numbers_handles_and_partial_postcodes_are_not_contact_details(text: str) -> None:
@@ -255,3 +255,33 @@ def test_check_free_text_refuses_contact_details_only_when_public() -> None:
 
     assert raised.value.field == ("input", "publicSummary")
     assert raised.value.kind == EMAIL
+
+
+# Dates of birth must be real, past dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DOB 31/02/2015",  # no such day
+        "DOB 13/13/2015",  # no such month either way round
+        "born 3 April 2099",  # in the future
+        "birthday party 01/04/2099",
+        "DOB 45 -> 24",
+    ],
+)
+def test_a_date_that_cannot_be_a_birth_is_not_a_date_of_birth(text: str) -> None:
+    assert find_personal_data(text, public=False) is None
+
+
+def test_a_two_digit_year_is_read_in_the_past() -> None:
+    assert find_personal_data("DOB 03/04/15", public=False) == DATE_OF_BIRTH
+    assert find_personal_data("DOB 03/04/87", public=False) == DATE_OF_BIRTH
+
+
+def test_check_free_text_looks_at_the_normalised_text_but_names_the_field_as_given() -> None:
+    with pytest.raises(PersonalData) as raised:
+        check_free_text({("input", "note"): "NI \uff21\uff22123456\uff23"}, public=False)
+
+    assert raised.value.field == ("input", "note")
+    assert raised.value.kind == NI_NUMBER

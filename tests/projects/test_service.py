@@ -8,7 +8,7 @@ from inset.access import ANONYMOUS
 from inset.accounts.models import TokenScope
 from inset.audit.models import AuditEvent
 from inset.db import transaction
-from inset.errors import Conflict, Forbidden, NotFound, PersonalData, Required
+from inset.errors import Conflict, DomainErrors, Forbidden, NotFound, PersonalData, Required
 from inset.organisations.models import OrganisationKind
 from inset.projects import service
 from inset.projects.models import InnovationType, Project, ProjectStatus, Stage, Visibility
@@ -163,7 +163,7 @@ def test_going_public_checks_the_text_of_the_projects_records_too(world, engine)
             )
         )
 
-    with pytest.raises(PersonalData, match="phone"), transaction(engine) as session:
+    with pytest.raises(DomainErrors) as refused, transaction(engine) as session:
         service.set_visibility(
             session=session,
             actor=lead,
@@ -171,6 +171,12 @@ def test_going_public_checks_the_text_of_the_projects_records_too(world, engine)
             visibility=Visibility.PUBLIC,
             expected_version=1,
         )
+
+    [error] = refused.value.each()
+    assert isinstance(error, PersonalData)
+    assert error.kind == "a phone number"
+    assert error.field is not None
+    assert error.field[-1] == "body"
 
     with Session(engine) as session:
         assert session.get(Project, project.id).visibility is Visibility.PRIVATE

@@ -94,8 +94,9 @@ export function sortUserErrors(userErrors, fieldNames) {
     }
     let key = fieldKey(error.field);
     while (key && !known.has(key)) key = key.includes('.') ? key.slice(0, key.lastIndexOf('.')) : null;
-    if (key && !fields[key]) fields[key] = error.message;
-    else if (!key) other.push(error);
+    // Several errors may land on one field (each text that blocks going public): show them all.
+    if (key) fields[key] = fields[key] ? `${fields[key]} ${error.message}` : error.message;
+    else other.push(error);
   }
   return { fields, other, conflict };
 }

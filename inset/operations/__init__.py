@@ -1,0 +1,1 @@
+"""Running Inset: health checks, metrics, the request log, backups."""
