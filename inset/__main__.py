@@ -1,3 +1,5 @@
 from inset.cli import main
 
-raise SystemExit(main())
+# Guarded: `inset serve --workers N` starts each worker by importing this module again.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -72,6 +72,7 @@ def context_factory(engine: Engine, settings: Settings) -> Callable[[Request, st
                 settings=settings,
                 request_id=request_id,
                 session_cookie=cookie,
+                https=request.url.scheme == "https",
             )
         except BaseException:
             session.close()

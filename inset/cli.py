@@ -15,13 +15,27 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from inset.config import Settings
+from inset.config import ConfigError, Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
+# Seconds that requests in flight get to finish after SIGTERM, before they are cancelled.
+GRACEFUL_SECONDS = 20
+
+
 class CommandError(Exception):
     """A failure to report in one line."""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1, not {text!r}")
+    return value
 
 
 def _engine(settings: Settings) -> Any:
@@ -43,25 +57,41 @@ def _require_head(settings: Settings) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from inset.app import create_app
-    from inset.migrate import upgrade
-
     if args.demo:
-        upgrade(settings.database_url)
-        from inset.seed import is_empty, load_seeds
+        from inset.demo import prepare_demo
 
-        engine = _engine(settings)
-        if is_empty(engine):
-            summary = load_seeds(engine, Path(args.seeds))
-            print(f"loaded the demo portfolio: {summary}")
-        else:
+        summary = prepare_demo(settings.database_url, _seeds(args.seeds))
+        if summary is None:
             print("the database already has data: demo seeds not loaded")
-        engine.dispose()
+        else:
+            print(f"loaded the demo portfolio: {summary}")
     else:
         _require_head(settings)
-    print(f"Inset listening on http://{args.host}:{args.port} (GraphQL at /graphql)", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
+    print(
+        f"Inset listening on http://{args.host}:{args.port} (GraphQL at /graphql{workers})",
+        flush=True,
+    )
+    # An import string and a factory, so that each worker process builds its own app
+    # (and its own database pool) from the same settings.
+    uvicorn.run(
+        "inset.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=args.proxy_headers or args.forwarded_allow_ips is not None,
+        forwarded_allow_ips=args.forwarded_allow_ips or "127.0.0.1",
+        timeout_graceful_shutdown=args.graceful_timeout,
+        log_level="warning",
+    )
     return 0
+
+
+def _seeds(path: str | None) -> Path:
+    from inset.demo import demo_seeds
+
+    return demo_seeds() if path is None else Path(path)
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -117,7 +147,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     _require_head(settings)
     engine = _engine(settings)
     try:
-        print(f"loaded {load_seeds(engine, Path(args.path))}")
+        print(f"loaded {load_seeds(engine, _seeds(args.path))}")
     finally:
         engine.dispose()
     return 0
@@ -230,7 +260,7 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     from inset.generator import generate_portfolio, themes_from_file
 
     _require_head(settings)
-    themes = themes_from_file(Path(args.themes))
+    themes = themes_from_file(Path(args.themes) if args.themes else _seeds(None) / "themes.json")
     engine = _engine(settings)
     try:
         with _progress("projects", args.projects) as bar:
@@ -313,11 +343,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inset", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the service")
+    serve = commands.add_parser(
+        "serve",
+        help="run the service",
+        description="Serves GraphQL at /graphql and the web client at /. On SIGTERM it "
+        "stops taking connections, lets requests in flight finish for up to "
+        "--graceful-timeout seconds, then exits.",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="migrate and load seeds/ when empty")
-    serve.add_argument("--seeds", default="seeds", help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="migrate, and load the demo portfolio when the database is empty",
+    )
+    serve.add_argument("--seeds", help=argparse.SUPPRESS)
+    serve.add_argument("--workers", type=_positive, default=1, help="server processes (default 1)")
+    serve.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="trust X-Forwarded-For and X-Forwarded-Proto from --forwarded-allow-ips",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated addresses of the TLS proxy, or * (default 127.0.0.1); "
+        "implies --proxy-headers",
+    )
+    serve.add_argument(
+        "--graceful-timeout",
+        type=_positive,
+        default=GRACEFUL_SECONDS,
+        metavar="SECONDS",
+        help=f"how long requests in flight may take to finish on SIGTERM (default "
+        f"{GRACEFUL_SECONDS})",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
@@ -349,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.set_defaults(handler=cmd_restore)
 
     seed = commands.add_parser("seed", help="load seed data through the services")
-    seed.add_argument("--path", default="seeds")
+    seed.add_argument("--path", help="a seeds folder (default: the demo portfolio)")
     seed.set_defaults(handler=cmd_seed)
 
     org = commands.add_parser("org").add_subparsers(dest="org", required=True)
@@ -389,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--projects", type=int, required=True, help="how many projects")
     generate.add_argument("--seed", type=int, default=1, help="for the same data again (0 or more)")
-    generate.add_argument("--themes", default="seeds/themes.json", help="themes file to use")
+    generate.add_argument("--themes", help="themes file to use (default: the demo portfolio's)")
     generate.set_defaults(handler=cmd_generate)
 
     export = commands.add_parser(
@@ -417,6 +477,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         handler: Handler = args.handler
         return handler(args, settings)
+    except ConfigError as error:  # exit 2, as for a bad command line: nothing was tried
+        print(f"inset: {error}", file=sys.stderr)
+        return 2
     except CommandError as error:
         print(f"inset: {error}", file=sys.stderr)
         return 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+import sqlalchemy as sa
 
 DEFAULT_DATABASE_URL = "sqlite:///inset.db"
 
@@ -21,17 +23,39 @@ DEFAULT_OPTIMISM_BIAS = (
 )
 
 
+# The highest upper bound in HM Treasury's supplementary guidance on optimism bias
+# (equipment and development projects, capital expenditure): 200%.
+MAX_OPTIMISM_BIAS = Decimal(2)
+
+
+class ConfigError(ValueError):
+    """A setting the service cannot start with; the message names the variable and the fix."""
+
+
 def _optimism_bias_from_env() -> tuple[Decimal, ...]:
-    """`INSET_OPTIMISM_BIAS="0,5,10,15,25,40"`: percentages for grades 1..6."""
-    raw = os.environ.get("INSET_OPTIMISM_BIAS")
+    """`INSET_OPTIMISM_BIAS="0,5,10,15,25,40"`: percentages for grades 1..6, 0 to 200."""
+    raw = os.environ.get("INSET_OPTIMISM_BIAS", "").strip()
     if not raw:
         return DEFAULT_OPTIMISM_BIAS
-    parts = [Decimal(p.strip()) / 100 for p in raw.split(",")]
-    if len(parts) != 6 or any(p < 0 or p >= 1 for p in parts):
-        raise ValueError("INSET_OPTIMISM_BIAS needs six percentages from 0 to under 100")
+    words = [word.strip() for word in raw.split(",")]
+    if len(words) != 6:
+        raise ConfigError(
+            f"INSET_OPTIMISM_BIAS needs six percentages for grades 1 to 6, "
+            f"separated by commas, not {len(words)}: {raw!r}"
+        )
+    try:
+        parts = [Decimal(word) / 100 for word in words]
+    except InvalidOperation:
+        raise ConfigError(
+            f"INSET_OPTIMISM_BIAS must be six numbers such as 0,5,10,15,25,40, not {raw!r}"
+        ) from None
+    if any(not p.is_finite() or p < 0 or p > MAX_OPTIMISM_BIAS for p in parts):
+        raise ConfigError(f"INSET_OPTIMISM_BIAS percentages must be from 0 to 200, not {raw!r}")
     # Portfolio totals are summed in SQL on whole basis points, to the penny.
     if any((p * 10_000) % 1 for p in parts):
-        raise ValueError("INSET_OPTIMISM_BIAS percentages have at most two decimal places")
+        raise ConfigError(
+            f"INSET_OPTIMISM_BIAS percentages have at most two decimal places, not {raw!r}"
+        )
     return tuple(parts)
 
 
@@ -46,13 +70,48 @@ def _review_required_gates_from_env() -> frozenset[str]:
     names = {part.strip().upper() for part in raw.split(",") if part.strip()}
     unknown = sorted(names - set(GATED_STAGES))
     if unknown:
-        raise ValueError(
+        raise ConfigError(
             "INSET_REVIEW_REQUIRED_GATES names stages with a gate after them ("
             + ", ".join(GATED_STAGES)
             + "), not "
             + ", ".join(unknown)
         )
     return frozenset(names)
+
+
+def _database_url_from_env() -> str:
+    """The URL, refused at start unless it names SQLite or PostgreSQL in a usable form."""
+    url = os.environ.get("INSET_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        # The URL itself is not repeated: it may hold a password.
+        raise ConfigError(
+            "INSET_DATABASE_URL is not a database URL "
+            "(use sqlite:///FILE or postgresql://USER@HOST/DATABASE)"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        folder = Path(parsed.database or "").parent
+        if parsed.database and parsed.database != ":memory:" and not folder.is_dir():
+            raise ConfigError(
+                f"INSET_DATABASE_URL names a SQLite file in {folder}/, which does not exist"
+            )
+        return url
+    if backend in ("postgresql", "postgres"):
+        if parsed.drivername not in ("postgresql", "postgres", "postgresql+psycopg"):
+            raise ConfigError(
+                f"INSET_DATABASE_URL uses the driver {parsed.drivername!r}; "
+                "use postgresql:// (psycopg 3 is installed)"
+            )
+        if not parsed.database:
+            raise ConfigError(
+                "INSET_DATABASE_URL names no database: postgresql://USER@HOST/DATABASE"
+            )
+        return url
+    raise ConfigError(
+        f"INSET_DATABASE_URL must be a SQLite or PostgreSQL URL, not {parsed.drivername}://"
+    )
 
 
 def _secret_key() -> str:
@@ -90,7 +149,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            database_url=os.environ.get("INSET_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=_database_url_from_env(),
             optimism_bias=_optimism_bias_from_env(),
             secret_key=_secret_key(),
             cookie_secure=os.environ.get("INSET_COOKIE_SECURE", "") == "1",

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from inset.db import normalise_url
 
@@ -37,6 +37,14 @@ def upgrade(url: str, revision: str = "head") -> str:
     """Applies migrations up to `revision` and returns the revision reached."""
     command.upgrade(alembic_config(url), revision)
     return current_revision(url)
+
+
+def upgrade_on(conn: Connection, revision: str = "head") -> None:
+    """Applies migrations on `conn` within its open transaction, which the caller commits
+    or rolls back (both databases change their schema transactionally)."""
+    config = alembic_config(conn.engine.url.render_as_string(hide_password=False))
+    config.attributes["connection"] = conn
+    command.upgrade(config, revision)
 
 
 def current_revision(url: str) -> str:

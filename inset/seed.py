@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -93,7 +94,36 @@ class SeedError(Exception):
 def is_empty(engine: Engine) -> bool:
     """True when the database has no organisations, so the demo seeds may be loaded."""
     with Session(engine) as session:
-        return session.scalars(sa.select(col(Organisation.id)).limit(1)).first() is None
+        return not has_data(session)
+
+
+def has_data(session: Session) -> bool:
+    return session.scalars(sa.select(col(Organisation.id)).limit(1)).first() is not None
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """A seeds folder read and parsed: the reference files by name, then every project entry
+    with the name of its file."""
+
+    reference: dict[str, Any]
+    projects: list[tuple[str, dict[str, Any]]]
+
+
+def read_seeds(path: Path) -> Seeds:
+    """Reads every file of the folder, so that a missing or broken one is reported before
+    anything is written."""
+    path = Path(path)
+    if not path.is_dir():
+        raise SeedError(f"the seeds folder {path} does not exist")
+    reference = {
+        name: _read(path / f"{name}.json") for name in ("organisations", "accounts", "themes")
+    }
+    project_files = sorted(path.glob("projects*.json"))
+    if not project_files:
+        raise SeedError(f"no projects*.json files in {path}")
+    projects = [(file.name, entry) for file in project_files for entry in _read(file)["projects"]]
+    return Seeds(reference=reference, projects=projects)
 
 
 def load_seeds(engine: Engine, path: Path) -> str:
@@ -103,23 +133,23 @@ def load_seeds(engine: Engine, path: Path) -> str:
     same records in the same order; only the audit trail's `occurred_at` shows the day
     of loading.
     """
-    path = Path(path)
-    files = {name: _read(path / f"{name}.json") for name in ("organisations", "accounts", "themes")}
-    project_files = sorted(path.glob("projects*.json"))
-    if not project_files:
-        raise SeedError(f"no projects*.json files in {path}")
-    entries = [(file.name, entry) for file in project_files for entry in _read(file)["projects"]]
+    seeds = read_seeds(path)
     with transaction(engine) as session:
-        if session.scalars(sa.select(col(Organisation.id)).limit(1)).first() is not None:
-            raise SeedError("the database already has data: seeds load only into an empty one")
-        loader = _Loader(session, years_to_shift([entry for _, entry in entries]))
-        loader.reference(files)
-        for name, entry in entries:
-            loader.project(name, entry)
-        counts = [
-            f"{session.scalar(sa.select(sa.func.count()).select_from(model))} {label}"
-            for label, model in COUNTED.items()
-        ]
+        return load_into(session, seeds)
+
+
+def load_into(session: Session, seeds: Seeds) -> str:
+    """Loads `seeds` in the session's transaction, which the caller commits or rolls back."""
+    if has_data(session):
+        raise SeedError("the database already has data: seeds load only into an empty one")
+    loader = _Loader(session, years_to_shift([entry for _, entry in seeds.projects]))
+    loader.reference(seeds.reference)
+    for name, entry in seeds.projects:
+        loader.project(name, entry)
+    counts = [
+        f"{session.scalar(sa.select(sa.func.count()).select_from(model))} {label}"
+        for label, model in COUNTED.items()
+    ]
     return ", ".join(counts)
 
 

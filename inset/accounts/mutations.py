@@ -113,7 +113,8 @@ class AccountMutation:
                 "max_age": int(sessions.LIFETIME.total_seconds()),
                 "httponly": True,
                 "samesite": "lax",
-                "secure": context.settings.cookie_secure,
+                # Behind a TLS proxy the cookie must never travel over plain HTTP.
+                "secure": context.settings.cookie_secure or context.https,
                 "path": "/",
             }
         )

@@ -18,11 +18,11 @@ Greater Manchester model); DESIGN.md section 3 states the rules. Here they are e
   of its period_start, or else in month 1. Months before the start count as month 1.
 - Payback: all costs fall at the start. It is the first month by which cumulative adjusted
   fiscal benefit reaches the total cost, and None unless fiscal benefits exceed that cost.
-- Present value: each month's share of a benefit is divided by 1.035**t, t being whole
-  years since the start (months 1-12: t=0, 13-24: t=1). The Green Book drops to 3.0% after
-  year 30; we keep 3.5% throughout, deliberately: children's services projects rarely run
-  that long, and one rate keeps every figure checkable by hand. Each line's present value is
-  rounded to pence and the rounded lines are totalled.
+- Present value: each month's share of a benefit is multiplied by the discount factor of
+  its year t, t being whole years since the start (months 1-12: t=0, 13-24: t=1): 1/1.035**t
+  up to year 30, then the Green Book's lower rates for years further ahead (see
+  `discount_factor`). Each line's present value is rounded to pence and the rounded lines
+  are totalled.
 
 Worked example, project starting 1 April 2025, default bias::
 
@@ -49,6 +49,16 @@ from inset.config import DEFAULT_OPTIMISM_BIAS
 
 FISCAL = "FISCAL"
 DISCOUNT_RATE = Decimal("0.035")  # HM Treasury Green Book, years 0-30
+# The Green Book's schedule (Table 8 of the 2022 edition): the rate for each year up to and
+# including the first number; the last rate holds for every year after 300.
+DISCOUNT_SCHEDULE = (
+    (30, DISCOUNT_RATE),
+    (75, Decimal("0.030")),
+    (125, Decimal("0.025")),
+    (200, Decimal("0.020")),
+    (300, Decimal("0.015")),
+)
+LONG_TERM_DISCOUNT_RATE = Decimal("0.010")
 
 _PENNY = Decimal("0.01")
 _ZERO = Decimal("0.00")
@@ -117,7 +127,8 @@ def adjusted_benefit(
     1,000.00 with deadweight 0.2, attribution 0.5, grade 3 (bias 10%):
     1,000 x 0.8 x 0.5 x 0.9 = 360.00.
     """
-    keep = 1 - _bias(line.confidence, bias)
+    # A bias of 100% or more (the guidance allows up to 200%) leaves nothing of a benefit.
+    keep = max(1 - _bias(line.confidence, bias), _ZERO)
     if line.amount is None:
         return None
     return round_pence(line.amount * (1 - line.deadweight) * line.attribution * keep)
@@ -164,6 +175,27 @@ def _payback_months(fiscal: Sequence[tuple[Decimal, range]], total_cost: Decimal
     return month
 
 
+def discount_factor(year: int) -> Decimal:
+    """What 1.00 in `year` is worth today, year 0 being the first twelve months.
+
+    Each year is discounted at the rate of its band, so the factor of year 31 is that of
+    year 30 divided by 1.03: 1 / (1.035**30 x 1.03**(t - 30)) for years 31-75, and so on.
+    """
+    if year < 0:
+        raise ValueError(f"a year from the start cannot be negative, not {year}")
+    divisor = Decimal(1)
+    first = 1
+    for last, rate in DISCOUNT_SCHEDULE:
+        years = min(year, last) - first + 1
+        if years <= 0:
+            break
+        divisor *= (1 + rate) ** years
+        first = last + 1
+    if year >= first:
+        divisor *= (1 + LONG_TERM_DISCOUNT_RATE) ** (year - first + 1)
+    return 1 / divisor
+
+
 def _present_value(amount: Decimal, months: range) -> Decimal:
     """Pounds today, to the penny, of `amount` spread evenly over `months`."""
     months_in_year: dict[int, int] = {}
@@ -175,7 +207,7 @@ def _present_value(amount: Decimal, months: range) -> Decimal:
     return round_pence(
         sum(
             (
-                amount * count / (len(months) * (1 + DISCOUNT_RATE) ** year)
+                amount * count * discount_factor(year) / len(months)
                 for year, count in months_in_year.items()
             ),
             _ZERO,

@@ -22,6 +22,9 @@ class Context:
     settings: Settings
     request_id: str
     session_cookie: str | None = None  # the web session this request came with, if any
+    # Whether the browser reached us over HTTPS: directly, or as a TLS proxy trusted by
+    # `inset serve --proxy-headers` says in X-Forwarded-Proto.
+    https: bool = False
     loaders: Loaders = field(init=False)
     response_cookies: list[dict[str, Any]] = field(default_factory=list)
 

@@ -78,9 +78,9 @@ def bias_points(optimism_bias: Sequence[Decimal]) -> list[int]:
     SQL arithmetic is exact only in those, and a figure that is not exact is not shown.
     """
     points = [Decimal(b) * BP for b in optimism_bias]
-    if len(points) != 6 or any(p != p.to_integral_value() or not 0 <= p < BP for p in points):
+    if len(points) != 6 or any(p != p.to_integral_value() or not 0 <= p <= 2 * BP for p in points):
         raise ValueError(
-            "optimism bias must be six percentages from 0 to under 100, "
+            "optimism bias must be six percentages from 0 to 200, "
             "each to at most two decimal places"
         )
     return [int(p) for p in points]
@@ -97,7 +97,7 @@ def by_grade(grade: Any, values: Sequence[int]) -> ColumnElement[int]:
 def adjusted_cost_pence(amount: Any, grade: Any, bias: Sequence[int]) -> ColumnElement[int]:
     """round_half_up(amount x (1 + bias)) in pence; `bias` in basis points by grade.
 
-    amount < 10^12 pence (the service's cap) and 1 + bias < 2, so the product fits 64 bits.
+    amount < 10^12 pence (the service's cap) and 1 + bias <= 3, so the product fits 64 bits.
     """
     factor = by_grade(grade, [BP + b for b in bias])
     return (sa.cast(amount, sa.BigInteger) * factor + BP // 2) // BP
@@ -107,7 +107,7 @@ def benefit_factor(
     deadweight_bp: Any, attribution_bp: Any, grade: Any, bias: Sequence[int]
 ) -> ColumnElement[int]:
     """(1 - deadweight) x attribution x (1 - bias), in units of 10^-12: at most 10^12."""
-    keep = by_grade(grade, [BP - b for b in bias])
+    keep = by_grade(grade, [max(BP - b, 0) for b in bias])  # a bias over 100% leaves nothing
     return (
         sa.cast(BP - deadweight_bp, sa.BigInteger) * sa.cast(attribution_bp, sa.BigInteger) * keep
     )

@@ -4,8 +4,8 @@ The client is a single page (static/index.html) that draws every screen in the b
 so each of its addresses (/projects/<id>, /portfolio, ...) answers with that page: links
 can be bookmarked and shared. Only those addresses do, so /graphql and any unknown path
 keep their own answers. Browser libraries come from the npm registry by
-inset/web/package-lock.json (`npm ci` in inset/web, which scripts/setup runs); only the
-built files listed in VENDOR_FILES are served from node_modules, never package sources.
+inset/web/package-lock.json (see inset/web/libraries.py); only the built files listed in
+VENDOR_FILES are served, never package sources.
 """
 
 from __future__ import annotations
@@ -25,25 +25,21 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from inset.config import Settings
+from inset.web.libraries import NODE_MODULES, VENDOR, VENDOR_FILES
+
+__all__ = ["NODE_MODULES", "STATIC", "VENDOR_FILES", "graphiql_html", "web_routes"]
 
 log = logging.getLogger("inset.web")
 
 WEB = Path(__file__).resolve().parent
 STATIC = WEB / "static"
-NODE_MODULES = WEB / "node_modules"
 
-# Each file the pages load from npm packages, as /vendor/<path> (path inside node_modules).
-VENDOR_FILES = frozenset(
-    {
-        "preact/dist/preact.mjs",
-        "preact/hooks/dist/hooks.mjs",
-        "htm/dist/htm.mjs",
-        "react/umd/react.production.min.js",
-        "react-dom/umd/react-dom.production.min.js",
-        "graphiql/graphiql.min.js",
-        "graphiql/graphiql.min.css",
-    }
-)
+
+def library_folder() -> Path:
+    """Where the browser libraries are served from: the copy a wheel carries, or (a source
+    checkout) node_modules."""
+    return VENDOR if VENDOR.is_dir() else NODE_MODULES
+
 
 # The client's own addresses; everything else (/graphql above all) is not the client's.
 CLIENT_PATHS = (
@@ -65,7 +61,7 @@ mimetypes.add_type("text/javascript", ".mjs")
 
 
 class _VendorFiles(StaticFiles):
-    """node_modules, but only the files in VENDOR_FILES; any other path is a 404."""
+    """The library folder, but only the files in VENDOR_FILES; any other path is a 404."""
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         if path.replace(os.sep, "/") not in VENDOR_FILES:
@@ -114,15 +110,16 @@ def web_routes(settings: Settings) -> list[BaseRoute]:
     client needs none today, since it learns everything through the API.
     """
     del settings
-    if not NODE_MODULES.is_dir():
+    libraries = library_folder()
+    if not libraries.is_dir():
         log.warning(
             "the web client's libraries are missing (%s): run scripts/setup, or `npm ci` in %s",
-            NODE_MODULES,
+            libraries,
             WEB,
         )
     return [
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
-        Mount("/vendor", app=_VendorFiles(directory=NODE_MODULES, check_dir=False), name="vendor"),
+        Mount("/vendor", app=_VendorFiles(directory=libraries, check_dir=False), name="vendor"),
         *(Route(path, _client_page, methods=["GET", "HEAD"]) for path in CLIENT_PATHS),
     ]
 

@@ -11,6 +11,7 @@ from inset.economics.calc import (
     adjusted_benefit,
     adjusted_cost,
     compute_economics,
+    discount_factor,
     months_in_period,
     round_pence,
 )
@@ -235,6 +236,56 @@ def test_present_value_splits_a_line_across_years_by_its_months() -> None:
     )
     # then 600.00 + 1,200.00 / 1.035 = 600.00 + 1,159.4203 = 1,759.4203 -> 1,759.42
     assert economics.present_value_benefit == Decimal("1759.42")
+
+
+# The Green Book's schedule: 3.5% a year for years 1-30, 3.0% for 31-75, 2.5% for 76-125.
+# By hand: 1.035^30 = 2.80679370...; x 1.03 = 2.89099752 (year 31);
+# 1.035^30 x 1.03^45 = 10.61415940 (year 75); x 1.025 = 10.87951339 (year 76).
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (30, "356278.41"),  # 1,000,000 / 2.80679370 = 356,278.4106
+        (31, "345901.37"),  # 1,000,000 / 2.89099752 = 345,901.3695 (3.0% from year 31)
+        (75, "94213.77"),  # 1,000,000 / 10.61415940 = 94,213.7726
+        (76, "91915.88"),  # 1,000,000 / 10.87951339 = 91,915.8757 (2.5% from year 76)
+    ],
+)
+def test_present_value_follows_the_green_books_lower_rates_after_year_thirty(
+    year: int, expected: str
+) -> None:
+    # given 1,000,000.00 of benefit in the twelve months of year `year` from the start
+    first = date(START.year + year, START.month, 1)
+    economics = compute_economics(
+        costs=[],
+        benefits=[
+            benefit("1000000.00", period_start=first, period_end=date(first.year + 1, 3, 31))
+        ],
+        project_start=START,
+    )
+
+    assert economics.present_value_benefit == Decimal(expected)
+
+
+def test_the_discount_factor_of_a_year_is_that_of_the_year_before_over_its_rate() -> None:
+    def rate(year: int) -> Decimal:
+        return round(discount_factor(year - 1) / discount_factor(year) - 1, 15)
+
+    assert discount_factor(0) == 1
+    years = (1, 30, 31, 75, 76, 125, 126, 200, 201, 300, 301, 400)
+    rates = "0.035 0.035 0.03 0.03 0.025 0.025 0.02 0.02 0.015 0.015 0.01 0.01"
+    assert [rate(y) for y in years] == [Decimal(r) for r in rates.split()]
+
+
+def test_a_bias_of_up_to_two_hundred_percent_raises_costs_and_leaves_no_benefit_below_zero() -> (
+    None
+):
+    # given grade 6 at 200% and grade 5 at 150% (the guidance's upper bounds go that high)
+    bias = [Decimal(0)] * 4 + [Decimal("1.5"), Decimal("2")]
+
+    # then a cost of 1,000 at grade 6 counts 1,000 x 3 = 3,000.00, and a benefit at
+    # grade 5 counts 1,000 x (1 - 1.5) -> nothing, never less than nothing
+    assert adjusted_cost(cost("1000.00", 6), bias) == Decimal("3000.00")
+    assert adjusted_benefit(benefit("1000.00", confidence=5), bias) == Decimal("0.00")
 
 
 @pytest.mark.parametrize(

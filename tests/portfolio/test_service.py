@@ -545,10 +545,20 @@ def test_an_empty_portfolio_has_zeros_and_no_medians_or_shares(engine, world):
     assert {gate.share(0) for gate in gates} == {None}
 
 
-def test_money_is_exact_to_the_penny_for_the_largest_amounts_and_awkward_shares(world, engine):
+@pytest.mark.parametrize(
+    "bias_table",
+    [
+        ("0", "0.0125", "0.10", "0.1575", "0.25", "0.4099"),
+        # the guidance's upper bounds reach 200%: a benefit then counts nothing, never less
+        ("0", "0.40", "0.9999", "1", "1.5", "2"),
+    ],
+)
+def test_money_is_exact_to_the_penny_for_the_largest_amounts_and_awkward_shares(
+    world, engine, bias_table
+):
     # given lines at the largest amount a line may have, at every grade, with shares that
     # leave long fractions, under a bias table in basis points
-    bias = tuple(Decimal(b) for b in ("0", "0.0125", "0.10", "0.1575", "0.25", "0.4099"))
+    bias = tuple(Decimal(b) for b in bias_table)
     lead = world.lead()
     project = world.project(lead)
     shares = [("0.0001", "0.9999"), ("0.3333", "0.6667"), ("0.5", "0.0001"), ("0", "1")]
