@@ -137,6 +137,7 @@ class Settings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 3000
+    max_selections: int = 500
     max_nodes: int = 20000
     max_page_size: int = 100
     cookie_secure: bool = False

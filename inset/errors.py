@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     GATE_NOT_MET = "GATE_NOT_MET"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     PERSONAL_DATA = "PERSONAL_DATA"
+    ANONYMITY = "ANONYMITY"
     DUPLICATE = "DUPLICATE"
 
 
@@ -121,6 +122,19 @@ class PersonalData(DomainError):
             field,
         )
         self.kind = kind
+
+
+class Anonymity(DomainError):
+    """An anonymised lesson's text names what anonymity hides (inset.lessons.anonymity)."""
+
+    def __init__(self, field: tuple[str, ...], named: str, where: str | None = None):
+        super().__init__(
+            ErrorCode.ANONYMITY,
+            f"{where or field[-1]} names {named}; an anonymised lesson may not name its "
+            "project, its organisations or its people, so nothing was saved",
+            field,
+        )
+        self.named = named
 
 
 class Duplicate(DomainError):

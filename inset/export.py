@@ -311,13 +311,13 @@ def lesson_rows(conn: sa.Connection, *, actor: Actor) -> Iterator[Row]:
             )
         )
         for lesson in lessons:
-            # Anonymous readers see a lesson's project only when they may read the project
-            # (it is PUBLIC), and its organisation unless it is anonymised, as in the API.
-            project_shown = not lesson.anonymised
+            # An anonymised lesson names neither, whoever reads the file and whatever the
+            # project's visibility (module docstring). Otherwise anonymous readers see the
+            # project only when they may read it (it is PUBLIC), as in the API.
             organisation_shown = not lesson.anonymised
-            if actor.is_anonymous:
-                project_shown = lesson.visibility is Visibility.PUBLIC
-                organisation_shown = project_shown or not lesson.anonymised
+            project_shown = organisation_shown and (
+                not actor.is_anonymous or lesson.visibility is Visibility.PUBLIC
+            )
             tags = sorted(
                 (b.barrier for b in barriers.of(lesson.id)), key=_BARRIER_ORDER.__getitem__
             )

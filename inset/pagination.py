@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,9 +22,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from inset.errors import Invalid
+from inset.text import is_storable_text
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_TEXT_VALUE = 1_000  # longer than any sorted text column (names are up to 200)
+MAX_CURSOR_LENGTH = 2_000  # a few sort values, and a search's fingerprint, in base64
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,11 @@ def _plain(value: Any) -> Any:
 
 
 def _typed(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"t"}:
-        return datetime.fromisoformat(value["t"])
+    if isinstance(value, dict) and set(value) == {"t"} and isinstance(value["t"], str):
+        try:
+            return datetime.fromisoformat(value["t"])
+        except ValueError:
+            return None  # not a time: the check against the sort keys refuses it
     return value
 
 
@@ -89,20 +96,57 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 
 def decode_cursor(cursor: str, field: str) -> tuple[Any, ...]:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise Invalid(f"{field} is not a cursor from this list", (field,))
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeError):
+    except (binascii.Error, ValueError, UnicodeError, RecursionError):
         raise Invalid(f"{field} is not a cursor from this list", (field,)) from None
     if not isinstance(values, list) or not values:
         raise Invalid(f"{field} is not a cursor from this list", (field,))
     return tuple(_typed(v) for v in values)
 
 
+def _fits(value: Any, column: Any) -> bool:
+    """Whether a cursor value can be compared with `column` in SQL as it stands.
+
+    A cursor comes back from the client, so it may have been cut, edited or taken from
+    another list: its values must have the column's type and range before they are bound,
+    or the database (not the client) would be blamed for the error.
+    """
+    sql_type = column.type
+    if isinstance(sql_type, sa.types.TypeDecorator):
+        sql_type = sql_type.impl_instance
+    if isinstance(sql_type, sa.DateTime):
+        return isinstance(value, datetime) and value.tzinfo is not None and _in_utc_range(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(sql_type, sa.Integer):
+        bits = 63 if isinstance(sql_type, sa.BigInteger) else 31
+        return isinstance(value, int) and -(2**bits) <= value < 2**bits
+    if isinstance(sql_type, sa.Float):
+        return isinstance(value, int | float) and math.isfinite(value)
+    if isinstance(sql_type, sa.String):
+        return isinstance(value, str) and len(value) <= MAX_TEXT_VALUE and is_storable_text(value)
+    return False
+
+
+def _in_utc_range(value: datetime) -> bool:
+    try:
+        value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable day
+        return False
+    return True
+
+
 def _beyond(keys: Sequence[SortKey], values: tuple[Any, ...], forward: bool) -> ColumnElement[bool]:
     """Rows strictly after (forward) or before the row whose sort values are `values`."""
+    field = "after" if forward else "before"
     if len(values) != len(keys):
-        raise Invalid("the cursor is not from this list", ("after" if forward else "before",))
+        raise Invalid(f"{field} is not a cursor from this list", (field,))
+    if not all(_fits(value, key.column) for key, value in zip(keys, values, strict=True)):
+        raise Invalid(f"{field} is not a cursor from this list", (field,))
     clauses = []
     for i, key in enumerate(keys):
         equal_so_far = [keys[j].column == values[j] for j in range(i)]

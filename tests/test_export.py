@@ -28,8 +28,8 @@ from inset.economics.service import economics_for, live_benefits, live_costs
 from inset.export import export, portfolio_rows
 from inset.generator import generate_portfolio, themes_from_file
 from inset.ids import to_global_id
-from inset.lessons.models import Barrier, Lesson, LessonBarrier
-from inset.lessons.service import archive_lesson, readable_lessons
+from inset.lessons.models import Barrier, Lesson, LessonBarrier, LessonKind
+from inset.lessons.service import archive_lesson, readable_lessons, record_lesson
 from inset.organisations.models import Organisation
 from inset.projects.models import Project, ProjectTheme, Visibility
 from inset.projects.service import archive_project
@@ -386,3 +386,28 @@ def test_export_memory_stays_flat_however_many_projects(engine):
     assert larger < smaller * 1.25 + 250_000, (smaller, larger)
     assert larger < kept / 2, (larger, kept)
     assert larger < 8_000_000
+
+
+def test_an_anonymised_lesson_of_a_public_project_names_neither_in_the_public_export(world):
+    # given a public project with an anonymised lesson and an ordinary one
+    lead = world.lead(world.org("Northmoor Borough Council"))
+    project = world.project(lead, visibility=Visibility.PUBLIC)
+    with transaction(world.engine) as session:
+        for anonymised in (True, False):
+            record_lesson(
+                session=session,
+                actor=lead,
+                project_id=project.id,
+                kind=LessonKind.BARRIER,
+                title="Evening meetings",
+                body="Carers could not come in the evening.",
+                anonymised=anonymised,
+            )
+
+    rows = json.loads(report(world.engine, "lessons", "json", public_only=True))
+
+    assert [(r["project_id"], r["organisation"]) for r in rows] == [
+        (None, None),
+        (to_global_id("Project", project.id), "Northmoor Borough Council"),
+    ]
+    assert {r["organisation_kind"] for r in rows} == {"LOCAL_AUTHORITY"}

@@ -139,6 +139,7 @@ class AccountMutation:
                 "max_age": 0,
                 "httponly": True,
                 "samesite": "lax",
+                "secure": context.settings.cookie_secure or context.https,
                 "path": "/",
             }
         )

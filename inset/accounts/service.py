@@ -6,18 +6,23 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col
 
-from inset.access import Actor, require_staff
+from inset.access import Actor, live_project, require_staff
 from inset.accounts.models import Account, ApiToken, Role, TokenScope
 from inset.audit import service as audit
+from inset.audit.models import AuditEvent
 from inset.db import NAME_LENGTH, utcnow
 from inset.errors import Duplicate, Forbidden, Invalid, NotFound, Unauthenticated
+from inset.evidence.models import Evidence
+from inset.gates.models import GateDecision
 from inset.organisations.service import get_organisation
+from inset.projects.models import Project
 from inset.validation import no_personal_data, required_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -224,3 +229,39 @@ def find_account(*, session: Session, email: str) -> Account | None:
     return session.scalars(
         sa.select(Account).where(col(Account.email) == email.strip().lower())
     ).first()
+
+
+def readable_accounts(*, actor: Actor, account_ids: list[int]) -> sa.Select[Account]:
+    """Those of `account_ids` the actor may read, as `node` shows them.
+
+    STAFF read every account; others the accounts of their own organisation and those a
+    record they may read shows: the lead of a live project, who took a decision on one,
+    who recorded its live evidence, and (for a LEAD) who made a change in their
+    organisation's audit log. Anyone else's account does not exist for them, so that
+    nobody can list people by trying ids.
+
+    One statement however many ids. Each "shows" is a test from the account to the
+    records naming it, by an index on the column that names it (migration 0008), so
+    the cost follows the accounts asked, not the records the actor may read.
+    """
+    stmt = sa.select(Account).where(col(Account.id).in_(account_ids))
+    if actor.is_staff:
+        return stmt
+
+    def shown_on(column: Any, model: Any, *conditions: Any) -> Any:
+        found = sa.select(column).where(column == col(Account.id), *conditions)
+        if model is not Project:
+            found = found.join(Project, col(Project.id) == model.project_id)
+        return found.where(live_project(actor)).exists()
+
+    shown = [
+        shown_on(col(Project.lead_account_id), Project),
+        shown_on(col(GateDecision.decided_by_id), GateDecision),
+        shown_on(col(Evidence.recorded_by_id), Evidence, col(Evidence.archived_at).is_(None)),
+    ]
+    if actor.organisation_id is not None:
+        shown.append(col(Account.organisation_id) == actor.organisation_id)
+    if audit.may_read_audit_log(actor):
+        events = audit.readable_audit_events(actor).with_only_columns(col(AuditEvent.id))
+        shown.append(events.where(col(AuditEvent.account_id) == col(Account.id)).exists())
+    return stmt.where(sa.or_(*shown))

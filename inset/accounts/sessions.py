@@ -29,6 +29,9 @@ FREE_ATTEMPTS = 5
 ATTEMPT_WINDOW = timedelta(minutes=15)
 MAX_WAIT = timedelta(minutes=15)
 WRONG = "The email or password is not right."
+# The first key of PostgreSQL's two-key advisory locks taken here, so that they cannot
+# meet another use of advisory locks: "SgnI" in ASCII.
+SIGN_IN_LOCKS = 0x53676E49
 
 
 class TooManyAttempts(DomainError):
@@ -76,6 +79,23 @@ def wait_before_next_attempt(*, session: Session, email: str) -> timedelta:
     return max(timedelta(0), remaining)
 
 
+def _one_attempt_at_a_time(*, session: Session, email: str) -> None:
+    """Makes the attempts for one email wait for each other until each has committed.
+
+    Counting the recent failures and recording a new one must not interleave, or twenty
+    guesses sent at once would all count four failures and all be checked. On SQLite the
+    write transaction (BEGIN IMMEDIATE) already runs alone; on PostgreSQL a transaction
+    advisory lock per email does it, released when the attempt's transaction ends.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(email.encode()).digest()[:4], "big", signed=True)
+    session.execute(
+        sa.text("SELECT pg_advisory_xact_lock(:space, :key)"),
+        {"space": SIGN_IN_LOCKS, "key": key},
+    )
+
+
 def sign_in(*, session: Session, email: str, password: str, secret_key: str) -> SignedIn | None:
     """A new web session; None when the email or password is wrong (the failure is kept,
     so the caller must commit rather than roll back, and show `WRONG` whichever it was).
@@ -85,6 +105,7 @@ def sign_in(*, session: Session, email: str, password: str, secret_key: str) -> 
     email = email.strip().lower()
     if not email or not password:
         raise Invalid(WRONG)
+    _one_attempt_at_a_time(session=session, email=email)
     wait = wait_before_next_attempt(session=session, email=email)
     if wait > timedelta(0):
         raise TooManyAttempts(int(wait.total_seconds()) + 1)

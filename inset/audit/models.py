@@ -18,7 +18,12 @@ class AuditEvent(SQLModel, table=True):
     """
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_organisation", "organisation_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_organisation", "organisation_id", "id"),
+        # one account's changes: `auditLog(filter: {accountId})`, and whose account a lead
+        # may see in their organisation's log (inset.accounts.service)
+        sa.Index("ix_audit_event_account", "account_id", "organisation_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -66,6 +66,20 @@ def diff(before: Mapping[str, Any], after: SQLModel) -> dict[str, tuple[Any, Any
     return {f: (v, getattr(after, f)) for f, v in before.items() if getattr(after, f) != v}
 
 
+def may_read_audit_log(actor: Actor) -> bool:
+    return actor.is_staff or (actor.role is Role.LEAD and actor.organisation_id is not None)
+
+
+def readable_audit_events(actor: Actor) -> sa.Select[AuditEvent]:
+    """STAFF read every event; a LEAD their organisation's; anyone else none."""
+    stmt = sa.select(AuditEvent)
+    if actor.is_staff:
+        return stmt
+    if not may_read_audit_log(actor):
+        return stmt.where(sa.false())
+    return stmt.where(col(AuditEvent.organisation_id) == actor.organisation_id)
+
+
 def audit_list(
     *,
     actor: Actor,
@@ -74,17 +88,14 @@ def audit_list(
     since: datetime | None = None,
     account_id: int | None = None,
 ) -> sa.Select[AuditEvent]:
-    """Events the actor may read: STAFF all; a LEAD their organisation's.
+    """Events the actor may read (`readable_audit_events`), filtered.
 
-    Raises AccessDenied for anyone else: the trail names people and changes that
-    members and partners have no need to see.
+    Raises AccessDenied for anyone who reads no event: the trail names people and
+    changes that members and partners have no need to see.
     """
-    if actor.is_staff:
-        stmt = sa.select(AuditEvent)
-    elif actor.role is Role.LEAD and actor.organisation_id is not None:
-        stmt = sa.select(AuditEvent).where(col(AuditEvent.organisation_id) == actor.organisation_id)
-    else:
+    if not may_read_audit_log(actor):
         raise AccessDenied("the audit log is for incubator staff and organisation leads")
+    stmt = readable_audit_events(actor)
     if entity_types:
         stmt = stmt.where(col(AuditEvent.entity_type).in_(entity_types))
     if actions:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import strawberry
 
-from inset.accounts.loaders import account_by_id
+from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.audit import models
 from inset.db import pk
@@ -58,7 +58,7 @@ class AuditEvent(Node):
     async def account(self, info: Info) -> Account | None:
         if self.account_pk is None:
             return None
-        row = await info.context.loaders.load(account_by_id, self.account_pk)
+        row = await info.context.loaders.load(account_by_reference, self.account_pk)
         return Account.from_model(row) if row else None
 
 

@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from inset.config import DEFAULT_OPTIMISM_BIAS
 
@@ -155,24 +156,43 @@ def _months(line: BenefitLine, project_start: date) -> range:
     return range(first, first + 1)
 
 
-def _months_by(months: range, month: int) -> int:
-    """How many of `months` have passed by the end of `month` (month >= 1)."""
-    return min(max(month - months.start + 1, 0), len(months))
-
-
 def _payback_months(fiscal: Sequence[tuple[Decimal, range]], total_cost: Decimal) -> int | None:
+    """The first month by whose end the fiscal benefits, each spread evenly over its months,
+    add up to `total_cost`; None unless their total exceeds it.
+
+    Worked in exact fractions, segment by segment between the months where a line starts
+    or ends, so the time taken grows with the number of lines, never with their length:
+    a benefit that meets the cost to the penny must not miss its month by a rounding
+    error in 1/7, nor a period of decades cost a loop over its months.
+    """
     if not fiscal or sum((amount for amount, _ in fiscal), _ZERO) <= total_cost:
         return None
-    # Count in 1/scale-ths of a month's share, so every partial sum is exact: a benefit that
-    # meets the cost to the penny must not miss its month by a rounding error in 1/7.
-    scale = math.lcm(*(len(months) for _, months in fiscal))
-    shares = [(amount * (scale // len(months)), months) for amount, months in fiscal]
-    target = total_cost * scale
-    month = 1
-    # Ends: by the last month of the last line the whole fiscal total, above the cost, is in.
-    while sum(share * _months_by(months, month) for share, months in shares) < target:
-        month += 1
-    return month
+    target = Fraction(total_cost)
+    # By the end of month 1: every month up to it, those before the start included.
+    value = sum(
+        (Fraction(amount) * min(max(2 - months.start, 0), len(months)) / len(months))
+        for amount, months in fiscal
+    )
+    if value >= target:
+        return 1
+    # From month 2 on, each month adds the monthly share of the lines running in it.
+    changes: dict[int, Fraction] = {}
+    for amount, months in fiscal:
+        share = Fraction(amount) / len(months)
+        first, last = max(months.start, 2), months.stop - 1
+        if first <= last:
+            changes[first] = changes.get(first, Fraction(0)) + share
+            changes[last + 1] = changes.get(last + 1, Fraction(0)) - share
+    month, per_month = 1, Fraction(0)
+    for change_at in sorted(changes):
+        # Months month+1 .. change_at-1 each add `per_month`.
+        if per_month > 0:
+            needed = math.ceil((target - value) / per_month)
+            if month + needed < change_at:
+                return month + needed
+            value += per_month * (change_at - 1 - month)
+        month, per_month = change_at - 1, per_month + changes[change_at]
+    return month  # not reached: by the last line's end the total, above the cost, is in
 
 
 def discount_factor(year: int) -> Decimal:
@@ -197,22 +217,44 @@ def discount_factor(year: int) -> Decimal:
 
 
 def _present_value(amount: Decimal, months: range) -> Decimal:
-    """Pounds today, to the penny, of `amount` spread evenly over `months`."""
-    months_in_year: dict[int, int] = {}
-    for month in months:
-        year = max(month - 1, 0) // 12
-        months_in_year[year] = months_in_year.get(year, 0) + 1
-    # One division per year rather than one per month, so a line wholly within year 0
-    # comes back exactly as it went in.
-    return round_pence(
-        sum(
-            (
-                amount * count * discount_factor(year) / len(months)
-                for year, count in months_in_year.items()
-            ),
-            _ZERO,
+    """Pounds today, to the penny, of `amount` spread evenly over `months`.
+
+    One division per year rather than one per month, so a line wholly within year 0
+    comes back exactly as it went in; months before the start count in year 0. The
+    whole years between a line's first and last year are summed band by band of the
+    discount schedule as geometric series, so a line of decades costs no more than a
+    line of three years.
+    """
+    first, last = months.start, months.stop - 1
+    first_year, last_year = max(first - 1, 0) // 12, max(last - 1, 0) // 12
+
+    def share(year: int, count: int) -> Decimal:
+        return amount * count * discount_factor(year) / len(months)
+
+    if first_year == last_year:
+        return round_pence(_ZERO + share(first_year, len(months)))
+    head = min(last, 12 * first_year + 12) - first + 1
+    tail = last - 12 * last_year
+    total = _ZERO + share(first_year, head)
+    if last_year - first_year > 1:  # whole years in between: 12 months each
+        total += amount * 12 * _sum_of_factors(first_year + 1, last_year - 1) / len(months)
+    return round_pence(total + share(last_year, tail))
+
+
+def _sum_of_factors(first: int, last: int) -> Decimal:
+    """The sum of `discount_factor(year)` for the years first..last, in one geometric
+    series for each band of the schedule they cross."""
+    total, year = _ZERO, first
+    while year <= last:
+        band_last, rate = next(
+            ((end, rate) for end, rate in DISCOUNT_SCHEDULE if year <= end),
+            (last, LONG_TERM_DISCOUNT_RATE),
         )
-    )
+        end = min(last, band_last)
+        ratio = 1 / (1 + rate)
+        total += discount_factor(year) * (1 - ratio ** (end - year + 1)) / (1 - ratio)
+        year = end + 1
+    return total
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> float | None:

@@ -23,7 +23,7 @@ from inset.economics.models import Benefit, BenefitKind, Cost, CostCategory
 from inset.errors import Invalid, NotFound, Required
 from inset.projects.models import Visibility
 from inset.projects.service import get_project_for_write, touch
-from inset.validation import in_range, no_personal_data, required_text, text
+from inset.validation import in_range, no_personal_data, period, required_text, text
 
 CURRENCY = "GBP"
 MAX_AMOUNT = Decimal("10000000000")  # £10bn: far above any project, below any overflow
@@ -96,13 +96,6 @@ def _basis_points(share: Decimal, field: str) -> int:
     return int(share.quantize(_BASIS_POINT).scaleb(4))
 
 
-def _period(period_start: date | None, period_end: date | None) -> None:
-    if period_start is not None and period_end is not None and period_end < period_start:
-        raise Invalid(
-            f"period_end ({period_end}) is before period_start ({period_start})", ("period_end",)
-        )
-
-
 def record_cost(
     *,
     session: Session,
@@ -130,7 +123,7 @@ def record_cost(
     _gbp(currency)
     pence = _pence(amount)
     in_range(confidence, "confidence", 1, 6)
-    _period(period_start, period_end)
+    period(period_start, period_end)
     no_personal_data(
         {"description": cleaned, "funding_source": source},
         public=project.visibility is Visibility.PUBLIC,
@@ -199,7 +192,7 @@ def record_benefit(
     deadweight_bp = _basis_points(deadweight, "deadweight")
     attribution_bp = _basis_points(attribution, "attribution")
     in_range(confidence, "confidence", 1, 6)
-    _period(period_start, period_end)
+    period(period_start, period_end)
     no_personal_data(
         {"description": cleaned, "beneficiary": body},
         public=project.visibility is Visibility.PUBLIC,

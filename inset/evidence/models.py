@@ -22,7 +22,11 @@ class EvidenceKind(enum.StrEnum):
 
 
 class Evidence(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_evidence_project", "project_id", "recorded_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_evidence_project", "project_id", "recorded_at", "id"),
+        # whose account a reader may see as evidence's recorder (inset.accounts.service)
+        sa.Index("ix_evidence_recorded_by", "recorded_by_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")

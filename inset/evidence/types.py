@@ -4,7 +4,7 @@ from datetime import datetime
 
 import strawberry
 
-from inset.accounts.loaders import account_by_id
+from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk
 from inset.evidence import models
@@ -61,7 +61,7 @@ class Evidence(Node):
     async def recorded_by(self, info: Info) -> Account | None:
         if self.recorded_by_pk is None:
             return None
-        row = await info.context.loaders.load(account_by_id, self.recorded_by_pk)
+        row = await info.context.loaders.load(account_by_reference, self.recorded_by_pk)
         return Account.from_model(row) if row else None
 
 

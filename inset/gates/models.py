@@ -23,7 +23,11 @@ class GateDecision(SQLModel, table=True):
     """One decision, kept for ever: the project's history is the list of these."""
 
     __tablename__ = "gate_decision"
-    __table_args__ = (sa.Index("ix_gate_decision_project", "project_id", "decided_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_gate_decision_project", "project_id", "decided_at", "id"),
+        # whose account a reader may see as a decision's maker (inset.accounts.service)
+        sa.Index("ix_gate_decision_decided_by", "decided_by_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from inset.accounts.loaders import account_by_id
+from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk
 from inset.gates import models
@@ -109,7 +109,7 @@ class GateDecision(Node):
     async def decided_by(self, info: Info) -> Account | None:
         if self.decided_by_pk is None:
             return None
-        row = await info.context.loaders.load(account_by_id, self.decided_by_pk)
+        row = await info.context.loaders.load(account_by_reference, self.decided_by_pk)
         return Account.from_model(row) if row else None
 
     @strawberry.field(
@@ -123,7 +123,10 @@ class GateDecision(Node):
 
         return decision_panel_of(self.panel_snapshot)
 
-    @strawberry.field(description="The lesson given with the decision, if any and readable.")
+    @strawberry.field(
+        description="The lesson given with the decision, if any and readable; null when it "
+        "is anonymised and you are neither staff nor of the project's organisations."
+    )
     async def lesson(self, info: Info) -> Lesson | None:
         rows = await info.context.loaders.load(lessons_by_decision, self.pk)
         return Lesson.from_model(rows[0]) if rows else None
@@ -137,7 +140,11 @@ class InlineLessonInput:
     barriers: list[str] | None = strawberry.field(
         default=None, description="Tags from the fixed list, as in recordLesson."
     )
-    anonymised: bool = False
+    anonymised: bool = strawberry.field(
+        default=False,
+        description="As in recordLesson: the title and body may then not name the project, "
+        "its organisations or its people (ANONYMITY).",
+    )
 
 
 @strawberry.input(

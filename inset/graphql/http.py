@@ -24,8 +24,9 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import anyio.to_thread
 import strawberry
-from graphql import DocumentNode, GraphQLError, get_operation_ast, validate
+from graphql import DocumentNode, GraphQLError, StringValueNode, get_operation_ast, validate
 from graphql import OperationType as Operation
+from graphql.language import Visitor, visit
 from graphql.validation import specified_rules
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -36,13 +37,19 @@ from strawberry.types.graphql import OperationType
 
 from inset.config import Settings
 from inset.errors import AccessDenied, DomainError, Unauthenticated
+from inset.graphql.document_limits import check_document
 from inset.graphql.limits import check_limits, parse_query
+from inset.graphql.unavailable import is_unavailable
+from inset.text import NUL, unstorable_path
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MAX_BODY_BYTES = 1_000_000
 DOCUMENT_CACHE_SIZE = 256
 CACHED_QUERY_CHARS = 20_000
+RETRY_AFTER_SECONDS = 5
+# `\u0000` or `\u{0}` in a GraphQL string literal: the NUL character, written escaped.
+_ESCAPED_NUL = re.compile(r"\\u(?:0000|\{0+\})")
 
 logger = logging.getLogger("inset.graphql")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -168,7 +175,9 @@ class GraphQLEndpoint(Generic[ContextT]):
             outcome = _Outcome(payload, 401, {"WWW-Authenticate": "Bearer"})
         except AccessDenied as error:
             outcome = _Outcome(_error_payload(str(error), "FORBIDDEN"), 403)
-        except Exception:
+        except Exception as error:
+            if is_unavailable(error):
+                return _encode(_unavailable(error, request_id), media, request_id, request)
             logger.exception("request %s failed", request_id, extra={"request_id": request_id})
             outcome = _Outcome({"errors": [_internal_error(request_id)]}, internal=True)
         return _encode(outcome, media, request_id, request)
@@ -233,6 +242,10 @@ class GraphQLEndpoint(Generic[ContextT]):
         # for which the specification wants no data entry.
         if result.data is not None or any(e.path is not None for e in result.errors or ()):
             payload["data"] = result.data
+        for error in result.errors or ():
+            if error.original_error is not None and is_unavailable(error.original_error):
+                # Part of an answer would look like missing records: answer nothing.
+                return _unavailable(error.original_error, request_id)
         if errors := [_mask(error, request_id) for error in result.errors or ()]:
             payload["errors"] = errors
         if result.extensions:
@@ -242,9 +255,20 @@ class GraphQLEndpoint(Generic[ContextT]):
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:
-            document = parse_query(query, max_tokens=self._settings.max_tokens)
+            document = parse_query(
+                query,
+                max_tokens=self._settings.max_tokens,
+                max_selections=self._settings.max_selections,
+            )
         except GraphQLError as error:
             return _Prepared(None, [error])
+        refused = check_document(
+            document,
+            max_selections=self._settings.max_selections,
+            max_aliases=self._settings.max_aliases,
+        ) or _escaped_nul(query, document)
+        if refused is not None:
+            return _Prepared(None, [refused])
         try:
             errors = validate_document(self._schema._schema, document, tuple(specified_rules))
         except RecursionError:
@@ -337,6 +361,7 @@ def _params(data: Any, *, from_url: bool) -> _Params:
     """The GraphQL-over-HTTP request in a JSON body or a URL; null means absent."""
     if not isinstance(data, Mapping):
         raise _HTTPError(400, "BAD_REQUEST", "The body must be a JSON object, not a batch.")
+    _storable(dict(data))  # URL parameters come as a read-only mapping
     query, name = data.get("query"), data.get("operationName")
     if not isinstance(query, str):
         raise _HTTPError(400, "BAD_REQUEST", "`query` must be a string holding the document.")
@@ -352,8 +377,53 @@ def _params(data: Any, *, from_url: bool) -> _Params:
                 raise _HTTPError(400, "BAD_REQUEST", f"`{key}` is not valid JSON.") from None
         if not isinstance(value, dict | None):
             raise _HTTPError(400, "BAD_REQUEST", f"`{key}` must be an object.")
+        if from_url:
+            _storable({key: value})
         maps.append(value or None)
     return _Params(query, name or None, *maps)  # an empty operationName means none
+
+
+def _storable(data: Any) -> None:
+    """Refuses text that no database can store or compare, wherever it is in the request."""
+    found = unstorable_path(data)
+    if found is not None:
+        where, what = found
+        raise _HTTPError(
+            400, "BAD_USER_INPUT", f"`{where}` holds {what}, which Inset cannot store."
+        )
+
+
+def _escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:
+    """A string literal of the document that holds NUL, written as an escape."""
+    if not _ESCAPED_NUL.search(query):
+        return None  # the common case: one search of the text, no walk of the document
+    found: list[StringValueNode] = []
+
+    class _Finder(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            if NUL in node.value:
+                found.append(node)
+
+    visit(document, _Finder())
+    if not found:
+        return None
+    return GraphQLError(
+        "A string in the query holds the NUL character (U+0000), which Inset cannot store.",
+        found[0],
+        extensions={"code": "BAD_USER_INPUT"},
+    )
+
+
+def _unavailable(error: BaseException, request_id: str) -> _Outcome:
+    logger.warning(
+        "request %s: the database is unavailable: %s",
+        request_id,
+        str(error).splitlines()[0] if str(error) else type(error).__name__,
+        extra={"request_id": request_id},
+    )
+    message = "The database is not available just now. Try again in a few seconds."
+    payload = _error_payload(message, "DATABASE_UNAVAILABLE")
+    return _Outcome(payload, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _negotiate(accept: str) -> str | None:
@@ -474,7 +544,9 @@ def _encode(outcome: _Outcome, media: str, request_id: str, request: Request) ->
     status = outcome.status or (
         200 if "data" in payload or media == JSON else 500 if outcome.internal else 400
     )
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    # A lone surrogate that slipped into a message goes out escaped, not as a crash.
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    body = text.encode("utf-8", "backslashreplace")
     response = Response(body, status, outcome.headers, f"{media}; charset=utf-8")
     for cookie in outcome.cookies:
         response.set_cookie(**cookie)

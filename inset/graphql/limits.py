@@ -1,9 +1,11 @@
 """Request limits: refuse an expensive query before any resolver, and so any SQL, runs.
 
 Each refusal is a `GraphQLError` whose `extensions.code` names the limit:
-`TOO_MANY_TOKENS`, `QUERY_TOO_DEEP`, `TOO_MANY_ALIASES`, `PAGE_SIZE` or `QUERY_TOO_LARGE`.
-The token limit applies while parsing (`parse_query`); the others need the parsed,
-validated document and, for page sizes, the request's variables (`check_limits`).
+`TOO_MANY_TOKENS`, `TOO_MANY_SELECTIONS`, `QUERY_TOO_DEEP`, `TOO_MANY_ALIASES`,
+`PAGE_SIZE` or `QUERY_TOO_LARGE`. The token limit applies while parsing (`parse_query`);
+the document's size while it is read and right after it is parsed, before validation
+(`inset.graphql.document_limits`); the others need the validated document and,
+for page sizes, the request's variables (`check_limits`).
 """
 
 from __future__ import annotations
@@ -26,9 +28,12 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     Node,
+    NullValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SchemaMetaFieldDef,
     SelectionSetNode,
+    StringValueNode,
     TypeMetaFieldDef,
     VariableNode,
     get_named_type,
@@ -40,12 +45,26 @@ from graphql import (
 from graphql.utilities import value_from_ast_untyped
 
 from inset.config import Settings
+from inset.graphql.document_limits import (
+    more_selections_than,
+    too_many_aliases,
+    too_many_selections,
+)
 
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
-TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 PAGE_SIZE = "PAGE_SIZE"
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+
+# What an aggregate costs, in the nodes of the estimate below: it reads every project
+# (or lesson) the viewer may read, not a page. A portfolio's figures are each an
+# aggregate query over its projects, on top of finding those projects; a full portfolio
+# weighs about 14,000 of the 20,000 a query may have, so two of them are refused.
+PORTFOLIO_WEIGHT = 5_000
+PORTFOLIO_FIGURE_WEIGHT = 500
+SEARCH_WEIGHT = 1_000
+# Fields that search when given the argument (a path into their arguments) named here.
+SEARCHES = {("Query", "lessons"): ("search",), ("Query", "projects"): ("filter", "search")}
 
 # What a connection returns when the client gives neither `first` nor `last`.
 DEFAULT_PAGE_SIZE = 20
@@ -54,13 +73,17 @@ PLAIN_LIST_SIZE = 10
 PAGE_ARGUMENTS = ("first", "last")
 
 
-def parse_query(query: str, *, max_tokens: int) -> DocumentNode:
-    """Parse a document, giving up as soon as it passes `max_tokens` tokens or comments.
+def parse_query(query: str, *, max_tokens: int, max_selections: int | None = None) -> DocumentNode:
+    """Parse a document, giving up as soon as it passes `max_tokens` tokens or comments,
+    or (given `max_selections`) as soon as more selections than that have gone by.
 
-    Raises a `GraphQLError`: a syntax error as graphql-core words it, or `TOO_MANY_TOKENS`
+    Raises a `GraphQLError`: a syntax error as graphql-core words it, `TOO_MANY_TOKENS`
     (the parser stops there, so a megabyte of `{a a a ...}` costs no more than the limit),
-    or `QUERY_TOO_DEEP` when the nesting exhausts the parser's recursion.
+    `TOO_MANY_SELECTIONS`, or `QUERY_TOO_DEEP` when the nesting exhausts the parser's
+    recursion.
     """
+    if max_selections is not None and more_selections_than(query, max_selections, max_tokens):
+        raise too_many_selections(max_selections)
     try:
         return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
     except GraphQLError as error:
@@ -114,9 +137,14 @@ def check_limits(
     if cost.depth > settings.max_depth:
         return _too_deep(cost.depth, settings.max_depth)
     if cost.aliases > settings.max_aliases:
+        return too_many_aliases(cost.aliases, settings.max_aliases)
+    if cost.nodes > settings.max_nodes and cost.aggregates:
         return _refusal(
-            TOO_MANY_ALIASES,
-            f"The query uses {cost.aliases} aliases; the limit is {settings.max_aliases}.",
+            QUERY_TOO_LARGE,
+            f"The query asks for {cost.aggregates} aggregates (portfolios, their figures, "
+            "searches), each reading every record you may read; with the rest they weigh "
+            f"more than the limit of {settings.max_nodes} nodes. Ask for fewer in one query "
+            "(one portfolio at a time).",
         )
     if cost.nodes > settings.max_nodes:
         return _refusal(
@@ -132,6 +160,7 @@ class _Cost:
     depth: int = 0
     aliases: int = 0
     nodes: int = 0
+    aggregates: int = 0  # portfolios, their figures and searches, as asked
 
 
 _FREE = _Cost()
@@ -192,7 +221,7 @@ class _Walker:
         in_page: bool,
         level: int,
     ) -> _Cost:
-        depth = aliases = nodes = 0
+        depth = aliases = nodes = aggregates = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 cost = self.field(selection, parent, in_page=in_page, level=level)
@@ -207,7 +236,8 @@ class _Walker:
             depth = max(depth, cost.depth)
             aliases += cost.aliases
             nodes = min(nodes + cost.nodes, self.cap)
-        return _Cost(depth, aliases, nodes)
+            aggregates = min(aggregates + cost.aggregates, self.cap)
+        return _Cost(depth, aliases, nodes, aggregates)
 
     def fragment(self, name: str, *, in_page: bool) -> _Cost:
         key = (name, in_page)
@@ -243,13 +273,16 @@ class _Walker:
             size = own = PLAIN_LIST_SIZE
         else:
             size, own = 1, 0
+        weight = self.weight(node, parent, name)
+        own += weight
         counts_level = not (name == "ofType" and getattr(parent, "name", "") == "__Type")
         depth = level + 1 if counts_level else level
         if depth > self.settings.max_depth:
             # Stop here rather than walk the rest: the answer is already known.
             raise _RefusedError(_too_deep(depth, self.settings.max_depth))
+        heavy = 1 if weight else 0
         if node.selection_set is None:
-            return _Cost(1 if counts_level else 0, aliases, own)
+            return _Cost(1 if counts_level else 0, aliases, own, heavy)
         child = self.selection_set(
             node.selection_set,
             get_named_type(field.type),
@@ -260,7 +293,38 @@ class _Walker:
             child.depth + (1 if counts_level else 0),
             aliases + child.aliases,
             min(own + size * child.nodes, self.cap),
+            min(heavy + size * child.aggregates, self.cap),
         )
+
+    def weight(self, node: FieldNode, parent: GraphQLNamedType | None, name: str) -> int:
+        """What the field costs beyond the objects it returns: an aggregate's weight."""
+        parent_name = getattr(parent, "name", "")
+        if parent_name == "Portfolio" and name not in ("asOf", "stalled", "__typename"):
+            return PORTFOLIO_FIGURE_WEIGHT
+        weight = PORTFOLIO_WEIGHT if (parent_name, name) == ("Query", "portfolio") else 0
+        search = SEARCHES.get((parent_name, name))
+        if weight or search:
+            path = search or ("filter", "search")  # a portfolio may be searched too
+            if self.argument(node, path) not in (None, ""):
+                weight += SEARCH_WEIGHT
+        return weight
+
+    def argument(self, node: FieldNode, path: tuple[str, ...]) -> Any:
+        """The value at `path` in the field's arguments (variables resolved), or None."""
+        values = {a.name.value: a.value for a in node.arguments or ()}
+        value: Any = values
+        for key in path:
+            if isinstance(value, dict):
+                value = value.get(key)
+            elif isinstance(value, ObjectValueNode):
+                value = {f.name.value: f.value for f in value.fields}.get(key)
+            else:
+                return None
+            if isinstance(value, VariableNode):
+                value = self.variables.get(value.name.value)
+        if isinstance(value, StringValueNode):
+            return value.value
+        return None if isinstance(value, NullValueNode) else value
 
     def page_size(self, node: FieldNode) -> int | None:
         """The largest `first`/`last` given on the field; refuses one out of range."""

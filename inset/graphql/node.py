@@ -21,6 +21,8 @@ MAX_NODES = 100
 def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.accounts.loaders import account_by_id, api_token_by_id
     from inset.accounts.types import Account, ApiToken
+    from inset.audit.loaders import audit_event_by_id
+    from inset.audit.types import AuditEvent
     from inset.economics.loaders import benefit_by_id, cost_by_id
     from inset.economics.types import Benefit, Cost
     from inset.evidence.loaders import evidence_by_id
@@ -43,6 +45,7 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     return {
         "Account": (account_by_id, Account.from_model),
         "ApiToken": (api_token_by_id, ApiToken.from_model),
+        "AuditEvent": (audit_event_by_id, AuditEvent.from_model),
         "Benefit": (benefit_by_id, Benefit.from_model),
         "Cost": (cost_by_id, Cost.from_model),
         "Evidence": (evidence_by_id, Evidence.from_model),

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 from strawberry.dataloader import DataLoader
 
+from inset.access import project_is_own
 from inset.graphql.context import Context
 from inset.graphql.loaders import counts_by_parent, pages_by_parent, rows_by_id, rows_by_parent
 from inset.lessons import service
@@ -27,10 +28,11 @@ def lesson_by_id(context: Context) -> DataLoader[int, Lesson | None]:
 
 
 def lesson_pages_by_project(context: Context) -> DataLoader[tuple[int, PageRequest], Page]:
-    """A page of a project's lessons the viewer may read, newest first."""
+    """A page of a project's lessons the viewer may read as the project's (anonymised ones
+    only for the project's own organisations and staff), newest first."""
     return pages_by_parent(
         context,
-        service.readable_lessons(context.actor),
+        service.project_lessons(context.actor),
         Lesson,
         col(Lesson.project_id),
         NEWEST_FIRST,
@@ -39,16 +41,15 @@ def lesson_pages_by_project(context: Context) -> DataLoader[tuple[int, PageReque
 
 
 def lesson_count_by_project(context: Context) -> DataLoader[int, int]:
-    return counts_by_parent(
-        context, service.readable_lessons(context.actor), col(Lesson.project_id)
-    )
+    return counts_by_parent(context, service.project_lessons(context.actor), col(Lesson.project_id))
 
 
 def lessons_by_decision(context: Context) -> DataLoader[int, list[Lesson]]:
-    """The readable lessons given inline with each gate decision (at most one each)."""
+    """The lessons given inline with each gate decision (at most one each), as
+    `lesson_pages_by_project` shows them."""
     return rows_by_parent(
         context,
-        service.readable_lessons(context.actor).order_by(col(Lesson.id)),
+        service.project_lessons(context.actor).order_by(col(Lesson.id)),
         col(Lesson.decision_id),
     )
 
@@ -77,3 +78,23 @@ def lesson_project_by_id(context: Context) -> DataLoader[int, Project | None]:
     return rows_by_id(
         context, service.projects_with_readable_lessons(context.actor), col(Project.id)
     )
+
+
+def own_project_by_id(context: Context) -> DataLoader[int, bool]:
+    """Whether the viewer is staff or of each project's own organisations (lead or
+    partner): only they see who is behind its anonymised lessons."""
+    actor = context.actor
+
+    async def batch(project_ids: list[int]) -> list[bool]:
+        if actor.is_staff or actor.organisation_id is None:
+            return [actor.is_staff] * len(project_ids)
+        own = set(
+            context.session.scalars(
+                sa.select(col(Project.id)).where(
+                    col(Project.id).in_(project_ids), project_is_own(actor)
+                )
+            )
+        )
+        return [pid in own for pid in project_ids]
+
+    return DataLoader(load_fn=batch)

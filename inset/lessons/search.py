@@ -38,6 +38,7 @@ body together. Guillemets the author typed are not escaped.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Any
 
@@ -73,7 +74,14 @@ def clean_search(text: str | None) -> str | None:
     cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     if len(cleaned) > MAX_LENGTH:
         raise Invalid(f"search must be at most {MAX_LENGTH} characters", ("search",))
+    # A minus means "without the next word"; one that negates nothing, or a run of them,
+    # means nothing, and PostgreSQL's parser fails on a few dozen in a row.
+    cleaned = " ".join(_STRAY_MINUS.sub(" ", _MINUSES.sub("-", cleaned)).split())
     return cleaned or None
+
+
+_MINUSES = re.compile(r"-{2,}")
+_STRAY_MINUS = re.compile(r"-(?![\w\"])")
 
 
 def fts5_query(search: str) -> str:

@@ -2,9 +2,11 @@
 
 Who reads a lesson: whoever reads its (live) project, and more widely whoever its
 `shared_with` reaches (PUBLIC: anyone; MEMBERS: any signed-in account), as long as the
-project is not archived. An anonymised lesson read from outside its project's reach shows
-the lead organisation's kind and region, never the organisation or the project; that rule
-lives in the GraphQL type, which is where the organisation and project are shown.
+project is not archived. An anonymised lesson shows its organisation and project only to
+the project's own organisations (lead and partners) and to staff, whatever the project's
+visibility; everyone else sees the lead organisation's kind and region, and does not find
+the lesson under its project (`project_lessons`). Its text may not name them either
+(inset.lessons.anonymity).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from inset.access import Actor, project_is_readable, readable_visibilities
+from inset.access import Actor, project_is_own, project_is_readable, readable_visibilities
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
 from inset.errors import Invalid, NotFound
 from inset.gates.models import GateDecision
 from inset.lessons import search as full_text
+from inset.lessons.anonymity import check_anonymity
 from inset.lessons.models import Barrier, Lesson, LessonBarrier, LessonKind
 from inset.organisations.models import Organisation, OrganisationKind
 from inset.pagination import Page, PageRequest, SortKey, keyset, make_page
@@ -133,7 +136,8 @@ def record_lesson(
     may be an earlier stage, or a later one the project has been at before a RECYCLE,
     never one it has not reached. `shared_with` may only widen the project's reach (see
     `widened`). Free text is checked for personal data as public text when the lesson is
-    readable by anyone (its effective visibility is PUBLIC).
+    readable by anyone (its effective visibility is PUBLIC); an anonymised lesson's text
+    may not name its project, organisations or people (ANONYMITY, inset.lessons.anonymity).
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
     title = required_text(title, "title", limit=NAME_LENGTH)
@@ -149,6 +153,8 @@ def record_lesson(
     reach = widened(shared_with, project.visibility)
     public = effective_visibility(project.visibility, reach) is Visibility.PUBLIC
     no_personal_data({"title": title, "body": body}, public=public)
+    if anonymised:
+        check_anonymity(session=session, project=project, values={"title": title, "body": body})
     lesson = Lesson(
         project_id=project_id,
         kind=kind,
@@ -221,6 +227,20 @@ def lesson_is_readable(actor: Actor) -> ColumnElement[bool]:
             col(Lesson.shared_with).in_(readable_visibilities(actor)),
         ),
     )
+
+
+def lesson_shows_project(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on `lesson` joined to its `project`: true where the actor may know
+    which project and organisation the lesson is from (as far as they may read those):
+    it is not anonymised, or the actor is staff or of the project's own organisations."""
+    return sa.or_(col(Lesson.anonymised).is_(False), project_is_own(actor))
+
+
+def project_lessons(actor: Actor) -> sa.Select[Lesson]:
+    """The lessons the actor may read as a project's (`Project.lessons`, a decision's
+    lesson): readable, and not anonymised unless the actor is one of the project's own.
+    Listing an anonymised lesson under its project would name the project."""
+    return readable_lessons(actor).where(lesson_shows_project(actor))
 
 
 def readable_lessons(actor: Actor) -> sa.Select[Lesson]:

@@ -11,7 +11,7 @@ from inset.graphql.context import Context, Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.lessons import models
-from inset.lessons.loaders import barriers_by_lesson, lesson_project_by_id
+from inset.lessons.loaders import barriers_by_lesson, lesson_project_by_id, own_project_by_id
 from inset.lessons.models import LessonKind
 from inset.lessons.search import CUT, MARK_END, MARK_START
 from inset.lessons.service import effective_visibility, lesson_snippets
@@ -52,9 +52,10 @@ def snippet_by_lesson(context: Context) -> DataLoader[tuple[str, int], str | Non
 
 @strawberry.type(
     description="What a project learned. Readable by whoever reads the project, and more "
-    "widely when it is shared more widely. An anonymised lesson read from outside its "
-    "project's reach shows the lead organisation's kind and region, never the organisation "
-    "or the project."
+    "widely when it is shared more widely. An anonymised lesson shows the lead "
+    "organisation's kind and region, never the organisation or the project, to everyone "
+    "but staff and the project's own organisations (lead and partners), whatever the "
+    "project's visibility; nor is it listed under its project for them."
 )
 class Lesson(Node):
     pk: strawberry.Private[int]
@@ -98,8 +99,11 @@ class Lesson(Node):
             raise LookupError(f"no lead organisation for project {project.id}")
         return row
 
-    async def _project_readable(self, info: Info) -> project_models.Project | None:
-        return await info.context.loaders.load(project_by_id, self.project_pk)
+    async def _shows_who(self, info: Info) -> bool:
+        """Whether this viewer may know the lesson's organisation and project."""
+        if not self.anonymised:
+            return True
+        return await info.context.loaders.load(own_project_by_id, self.project_pk)
 
     @strawberry.field(
         description="Where the lesson was found by `lessons(search:)`: the words of its title "
@@ -122,17 +126,23 @@ class Lesson(Node):
         project = await self._project_row(info)
         return effective_visibility(project.visibility, self.shared_with)
 
-    @strawberry.field(description="Null where you may read the lesson but not its project.")
+    @strawberry.field(
+        description="Null where you may read the lesson but not its project, and when the "
+        "lesson is anonymised and you are neither staff nor of the project's organisations."
+    )
     async def project(self, info: Info) -> Project | None:
-        row = await self._project_readable(info)
+        if not await self._shows_who(info):
+            return None
+        row = await info.context.loaders.load(project_by_id, self.project_pk)
         return Project.from_model(row) if row is not None else None
 
     @strawberry.field(
-        description="The lead organisation; null when the lesson is anonymised and you "
-        "may not read its project."
+        description="The lead organisation; null when the lesson is anonymised and you are "
+        "neither staff nor of the project's organisations (lead or partner), whatever the "
+        "project's visibility."
     )
     async def organisation(self, info: Info) -> Organisation | None:
-        if self.anonymised and await self._project_readable(info) is None:
+        if not await self._shows_who(info):
             return None
         return Organisation.from_model(await self._lead(info))
 
@@ -188,8 +198,9 @@ class RecordLessonInput:
     )
     anonymised: bool = strawberry.field(
         default=False,
-        description="Readers outside the project's reach see the organisation's kind and "
-        "region, not the organisation or the project.",
+        description="Readers other than staff and the project's own organisations see the "
+        "lead organisation's kind and region, not the organisation or the project. The title "
+        "and body may then not name the project, its organisations or its people (ANONYMITY).",
     )
     stage: Stage | None = strawberry.field(
         default=None,

@@ -10,7 +10,7 @@ from inset.audit import service as audit
 from inset.db import NAME_LENGTH
 from inset.errors import Duplicate, NotFound
 from inset.organisations.models import Organisation, OrganisationKind, Sector, kinds_in_sectors
-from inset.validation import no_personal_data, required_text, text
+from inset.validation import no_personal_data, required_text, search_words, text
 
 
 def create_organisation(
@@ -65,6 +65,7 @@ def organisation_list(
         stmt = stmt.where(col(Organisation.kind).in_(wanted))
     if regions:
         stmt = stmt.where(col(Organisation.region).in_(regions))
-    if search and search.strip():
-        stmt = stmt.where(col(Organisation.name).icontains(search.strip(), autoescape=True))
+    words = search_words(search, ("filter", "search"))
+    if words:
+        stmt = stmt.where(col(Organisation.name).icontains(words, autoescape=True))
     return stmt

@@ -27,7 +27,7 @@ from inset.errors import Invalid, NotFound, Required
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, Visibility
 from inset.projects.service import get_project_for_write, touch
-from inset.validation import no_personal_data, required_text, text
+from inset.validation import no_personal_data, required_text, text, within_dates
 
 UNIT_LENGTH = 100
 NOTE_LENGTH = 2000
@@ -63,6 +63,7 @@ def plain(value: Decimal) -> Decimal:
 
 
 def _not_future(value: date | None, field: str) -> None:
+    within_dates(value, field)
     if value is not None and value > utcnow().date():
         raise Invalid(f"{field} cannot be in the future", (field,))
 

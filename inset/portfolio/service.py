@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from inset.access import Actor, project_is_own
 from inset.economics.models import Benefit, Cost
 from inset.evidence.levels import LEVEL_NAMES
 from inset.ids import to_global_id
@@ -231,20 +232,30 @@ def stalled_projects(*, projects: Projects, days: int, now: datetime) -> Project
     )
 
 
-def top_barriers(*, session: Session, projects: Projects, first: int) -> list[GroupCount]:
+def top_barriers(
+    *, session: Session, actor: Actor, projects: Projects, first: int
+) -> list[GroupCount]:
     """The `first` (1..100) barrier tags most often on the projects' live lessons.
 
     The count is of lessons tagged with the barrier; ties go by the tag. Keys are the
-    tags as lessons show them ("staff capacity"); only tags in use are listed.
+    tags as lessons show them ("staff capacity"); only tags in use are listed. Anonymised
+    lessons count only for staff and their projects' own organisations: the tags of one
+    organisation's projects would otherwise point at its anonymised lessons.
     """
     in_range(first, "first", 1, MAX_BARRIERS)
     scope = scope_of(projects)
     lessons = sa.func.count().label("lessons")
+    own = sa.select(col(Project.id)).where(project_is_own(actor))
     rows = session.execute(
         sa.select(col(LessonBarrier.barrier), lessons)
         .join_from(LessonBarrier, Lesson, col(Lesson.id) == col(LessonBarrier.lesson_id))
         .join(scope, scope.c.id == col(Lesson.project_id))
-        .where(col(Lesson.archived_at).is_(None))
+        .where(
+            col(Lesson.archived_at).is_(None),
+            sa.or_(col(Lesson.anonymised).is_(False), col(Lesson.project_id).in_(own))
+            if not actor.is_staff
+            else sa.true(),
+        )
         .group_by(col(LessonBarrier.barrier))
         .order_by(lessons.desc(), col(LessonBarrier.barrier))
         .limit(first)

@@ -312,10 +312,14 @@ class Portfolio:
         "projects, most first, ties by tag; at most `first` (1..100); only tags in use. "
         "count: the lessons tagged with it. key: the tag as lessons show it, e.g. "
         '"staff capacity"; label: capitalised. A lesson counts only when its project is '
-        "one of these, however widely the lesson itself is shared."
+        "one of these, however widely the lesson itself is shared; an anonymised one only "
+        "for staff and its project's own organisations."
     )
     def top_barriers(self, info: Info, first: int = 10) -> list[GroupCount]:
         rows = service.top_barriers(
-            session=info.context.session, projects=self.projects, first=first
+            session=info.context.session,
+            actor=info.context.actor,
+            projects=self.projects,
+            first=first,
         )
         return [GroupCount.from_figures(g) for g in rows]

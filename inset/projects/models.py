@@ -60,6 +60,8 @@ class Project(SQLModel, table=True):
 
     __table_args__ = (
         sa.Index("ix_project_visibility_lead", "visibility", "lead_organisation_id"),
+        # whose account a reader may see as a project's lead (inset.accounts.service)
+        sa.Index("ix_project_lead_account", "lead_account_id"),
         sa.Index("ix_project_updated", "updated_at", "id"),
         # the live projects of one visibility, newest change first (the public list), and
         # their count from the index alone

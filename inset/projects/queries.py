@@ -85,7 +85,7 @@ async def prefetch(info: Info, rows: Sequence[models.Project]) -> None:
     """
     from inset.economics.loaders import live_benefits_by_project, live_costs_by_project
 
-    if not rows:  # nothing to load; and no coroutine left unawaited
+    if not rows:  # nothing to load: and no coroutine made that nobody would await
         return
     asked = node_fields(info)
     loaders = info.context.loaders

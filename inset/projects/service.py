@@ -28,7 +28,7 @@ from inset.projects.models import (
 )
 from inset.projects.publishing import personal_data_going_public
 from inset.themes.service import existing_theme_ids
-from inset.validation import no_personal_data, required_text, text
+from inset.validation import no_personal_data, required_text, search_words, text, within_dates
 
 FREE_TEXT = ("title", "summary", "problem", "theory_of_change")
 EDITABLE = (*FREE_TEXT, "innovation_type", "lead_account_id", "started_on")
@@ -155,19 +155,33 @@ def _organisations_exist(session: Session, ids: list[int], field: str) -> list[i
 
 
 def _check_lead_account(
-    session: Session, account_id: int | None, organisation_ids: set[int]
+    session: Session, account_id: int | None, lead_organisation_id: int
 ) -> None:
+    """The project's lead account must be a LEAD or STAFF account of the lead organisation:
+    a project cannot name another organisation's person as the one answering for it.
+
+    An unknown account gets the same answer as another organisation's, so that the
+    error tells no one which accounts exist elsewhere.
+    """
     if account_id is None:
         return
     account = session.get(Account, account_id)
-    if account is None or account.archived_at is not None:
-        raise NotFound("account", ("lead_account_id",))
-    if account.organisation_id not in organisation_ids or account.role is Role.MEMBER:
+    if (
+        account is None
+        or account.archived_at is not None
+        or account.organisation_id != lead_organisation_id
+        or account.role is Role.MEMBER
+    ):
         raise Invalid(
-            "the project lead must be a LEAD or STAFF account of the lead organisation "
-            "or of a partner",
+            "the project lead must be a LEAD or STAFF account of the lead organisation",
             ("lead_account_id",),
         )
+
+
+def _check_anonymised_lessons(session: Session, project: Project, field: str) -> None:
+    from inset.lessons.anonymity import check_anonymised_lessons
+
+    check_anonymised_lessons(session=session, project=project, field=field)
 
 
 def _set_links(
@@ -199,9 +213,11 @@ def create_project(
     lead_account_id: int | None = None,
     started_on: date | None = None,
 ) -> Project:
-    """A new project at IDEA, ACTIVE. A LEAD may create one only for their organisation
-    (as lead or as partner)."""
+    """A new project at IDEA, ACTIVE. A LEAD may create one only with their own
+    organisation as the lead (FORBIDDEN on `lead_organisation_id` otherwise); STAFF for any.
+    The lead account, if named, must be a LEAD or STAFF account of the lead organisation."""
     require_writer(actor)
+    within_dates(started_on, "started_on")
     values = _clean_text(
         {
             "title": title,
@@ -219,13 +235,13 @@ def create_project(
         )
         if o != lead_org
     ]
-    if not actor.is_staff and actor.organisation_id not in {lead_org, *partners}:
+    if not actor.is_staff and actor.organisation_id != lead_org:
         raise Forbidden(
-            "a lead may create projects only for their own organisation, as lead or partner",
+            "a lead may create projects only with their own organisation as the lead",
             ("lead_organisation_id",),
         )
     themes = existing_theme_ids(session=session, theme_ids=theme_ids or [], field="theme_ids")
-    _check_lead_account(session, lead_account_id, {lead_org, *partners})
+    _check_lead_account(session, lead_account_id, lead_org)
     now = utcnow()
     project = Project(
         **values,
@@ -306,20 +322,22 @@ def update_project(
         themes = existing_theme_ids(
             session=session, theme_ids=changes["theme_ids"], field="theme_ids"
         )
+    within_dates(changes.get("started_on"), "started_on")
     for name in ("innovation_type", "started_on"):
         if changes.get(name) is not None:
             setattr(project, name, changes[name])
     if "lead_account_id" in changes:
-        _check_lead_account(
-            session,
-            changes["lead_account_id"],
-            {project.lead_organisation_id, *(partners if partners is not None else old_partners)},
-        )
+        _check_lead_account(session, changes["lead_account_id"], project.lead_organisation_id)
         project.lead_account_id = changes["lead_account_id"]
     for name, value in values.items():
         setattr(project, name, value)
     _set_links(session, project_id, partners, themes)
     session.flush()
+    # A new title or a new partner must not turn an anonymised lesson into one that names them.
+    if "title" in values and values["title"] != before.get("title"):
+        _check_anonymised_lessons(session, project, "title")
+    if partners is not None and set(partners) - set(old_partners):
+        _check_anonymised_lessons(session, project, "partner_organisation_ids")
     refresh_evidence_level(session=session, project=project)
     diff = audit.diff(before, project)
     if partners is not None and sorted(partners) != old_partners:
@@ -362,6 +380,8 @@ def set_visibility(
         blocking = personal_data_going_public(session=session, project=project)
         if blocking:
             raise DomainErrors(list(blocking))
+    if visibility.breadth > project.visibility.breadth:
+        _check_anonymised_lessons(session, project, "visibility")
     before = project.visibility
     project.visibility = visibility
     project.version += 1
@@ -445,8 +465,8 @@ def project_list(
         if regions:
             lead = lead.where(col(Organisation.region).in_(regions))
         conditions.append(lead.exists())
-    if search and search.strip():
-        words = search.strip()
+    words = search_words(search, ("filter", "search"))
+    if words:
         conditions.append(
             sa.or_(
                 col(Project.title).icontains(words, autoescape=True),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from inset.accounts.loaders import account_by_id
+from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk, utcnow
 from inset.graphql.context import Info
@@ -108,7 +108,7 @@ class Project(Node):
     async def lead(self, info: Info) -> Account | None:
         if self.row.lead_account_id is None:
             return None
-        row = await info.context.loaders.load(account_by_id, self.row.lead_account_id)
+        row = await info.context.loaders.load(account_by_reference, self.row.lead_account_id)
         return Account.from_model(row) if row else None
 
     @strawberry.field(description="The criteria of a gate, met or not. Default: the next stage.")
@@ -182,7 +182,10 @@ class Project(Node):
 
         return await benefits_of(info, self.pk, first=first, after=after)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The project's live lessons, newest first. Anonymised ones are listed "
+        "only for staff and the project's own organisations (lead and partners)."
+    )
     async def lessons(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Lesson, strawberry.lazy("inset.lessons.types")]]:

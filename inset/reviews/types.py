@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from inset.accounts.loaders import account_by_id
+from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk
 from inset.gates.criteria import GATES
@@ -87,7 +87,7 @@ class GateReview(Node):
 
     @strawberry.field
     async def reviewer(self, info: Info) -> Account:
-        row = await info.context.loaders.load(account_by_id, self.reviewer_pk)
+        row = await info.context.loaders.load(account_by_reference, self.reviewer_pk)
         if row is None:  # pragma: no cover - a foreign key
             raise ValueError("reviewer missing")
         return Account.from_model(row)

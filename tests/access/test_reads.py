@@ -17,9 +17,13 @@ from inset.projects.models import Visibility
 from tests.access.cast import (
     ANONYMOUS,
     LEAD_ORG_LEAD,
+    LEAD_ORG_MEMBER,
     MEMBERS,
+    PARTNER_LEAD,
+    PARTNER_MEMBER,
     PRIVATE,
     PUBLIC,
+    STAFF,
     Cast,
     Who,
     gid,
@@ -140,8 +144,14 @@ def shown(page: dict[str, Any]) -> tuple[int, set[str]]:
 async def test_every_project_list_and_its_total_count_hold_exactly_what_the_viewer_may_read(
     api: Api, cast: Cast, who: Who
 ) -> None:
-    # given one project of each visibility, led by the lead organisation with a partner
-    projects = {v: cast.project(v, title=f"Kinship carers ({v.lower()})") for v in Visibility}
+    # given one project of each visibility, led by the lead organisation with a partner and
+    # by its lead (whose account everyone then reads, as the lead of the public one)
+    projects = {
+        v: cast.project(
+            v, title=f"Kinship carers ({v.lower()})", lead_account_id=cast.owner.account_id
+        )
+        for v in Visibility
+    }
     ids = {
         "lead": gid("Organisation", cast.lead_org),
         "partner": gid("Organisation", cast.partner_org),
@@ -224,6 +234,9 @@ async def test_a_read_only_token_reads_exactly_what_its_account_reads(
     assert data["projects"]["totalCount"] == len(readable)
 
 
+# Who sees the organisation and project behind an anonymised lesson, whatever the visibility.
+OWN = {LEAD_ORG_MEMBER, LEAD_ORG_LEAD, PARTNER_MEMBER, PARTNER_LEAD, STAFF}
+
 # How far each lesson reaches: (its project's visibility, the lesson's own reach, anonymised).
 SHARED_LESSONS = {
     "shared publicly": (PRIVATE, PUBLIC, False),
@@ -240,7 +253,8 @@ async def test_a_lesson_shared_beyond_its_project_never_shows_what_the_reader_ma
 ) -> None:
     """Readable by whoever reads its project or its own reach; its project shown only to
     the project's readers; an anonymised one shows the lead organisation's kind and region
-    but names neither the organisation nor the project to anyone outside the project."""
+    but names neither the organisation nor the project to anyone but staff and the
+    project's own organisations, even to a member who may read the project."""
     # given one lesson on its own project for each row of SHARED_LESSONS
     projects, ids = {}, []
     for title, (project_visibility, reach, anonymised) in SHARED_LESSONS.items():
@@ -251,21 +265,21 @@ async def test_a_lesson_shared_beyond_its_project_never_shows_what_the_reader_ma
     data = await api.data(LESSONS_AS_SHOWN, {"ids": ids}, token=cast.token(who))
     # then
     expected: dict[str, Any] = {}
+    own = who in OWN
     for title, (project_visibility, reach, anonymised) in SHARED_LESSONS.items():
         reads_project = may_read(who, project_visibility)
         if not (reads_project or (reach is not None and may_read(who, reach))):
             expected[title] = None
             continue
+        named = own or not anonymised
         expected[title] = {
             "title": title,
             "organisationKind": "LOCAL_AUTHORITY",
             "region": "North West",
-            "project": {"id": gid("Project", projects[title])} if reads_project else None,
-            "organisation": (
-                {"id": gid("Organisation", cast.lead_org)}
-                if reads_project or not anonymised
-                else None
+            "project": (
+                {"id": gid("Project", projects[title])} if reads_project and named else None
             ),
+            "organisation": {"id": gid("Organisation", cast.lead_org)} if named else None,
         }
     assert dict(zip(SHARED_LESSONS, data["nodes"], strict=True)) == expected
     readable = {title for title, lesson in expected.items() if lesson is not None}

@@ -180,13 +180,15 @@ async def test_only_staff_may_override_a_gate_whose_criteria_are_unmet(
 
 
 # createProject for the lead organisation: (who, token scope, the partner named on it, answer).
+# A partner's lead may not create a project for another organisation to lead, even naming
+# their own organisation as its partner: a lead acts only for their own organisation.
 CREATE_PROJECT_RULES = [
     (ANONYMOUS,       None,       False, FORBIDDEN),
     (LEAD_ORG_MEMBER, READ_WRITE, False, FORBIDDEN),
     (LEAD_ORG_LEAD,   READ,       False, FORBIDDEN),
     (LEAD_ORG_LEAD,   READ_WRITE, False, DONE),
     (PARTNER_LEAD,    READ_WRITE, False, FORBIDDEN),
-    (PARTNER_LEAD,    READ_WRITE, True,  DONE),
+    (PARTNER_LEAD,    READ_WRITE, True,  FORBIDDEN),
     (OUTSIDE_LEAD,    READ_WRITE, True,  FORBIDDEN),
     (STAFF,           READ,       False, FORBIDDEN),
     (STAFF,           READ_WRITE, False, DONE),
@@ -200,7 +202,7 @@ CREATE_PROJECT_RULES = [
         for row in CREATE_PROJECT_RULES
     ],
 )
-async def test_a_project_is_created_only_by_a_lead_of_an_organisation_on_it_or_by_staff(
+async def test_a_project_is_created_only_by_a_lead_of_its_lead_organisation_or_by_staff(
     api: Api,
     cast: Cast,
     engine: Engine,

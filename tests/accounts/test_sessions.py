@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import sqlalchemy as sa
 
 from inset.accounts.models import SignInAttempt, WebSession
@@ -89,3 +91,25 @@ async def test_a_cross_site_request_cannot_use_the_cookie(world, api):
 
     assert response.status_code == 403
     assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_twenty_wrong_passwords_at_once_check_no_more_than_five(world, api, engine):
+    # given an account, and twenty wrong guesses for it sent all at once (each request
+    # runs in its own worker thread, with its own connection)
+    account = world.account(world.org(), password=PASSWORD)
+    guesses = [
+        api.gql(SIGN_IN, {"email": account.email, "password": f"guess number {n}"})
+        for n in range(20)
+    ]
+
+    # when
+    answers = await asyncio.gather(*guesses)
+
+    # then only five passwords were checked (each check of a wrong one is kept), and the
+    # others were told to wait without a check
+    with transaction(engine) as session:
+        checked = session.scalar(sa.select(sa.func.count()).select_from(SignInAttempt))
+    assert checked == 5
+    errors = [answer["data"]["signIn"]["userErrors"][0]["message"] for answer in answers]
+    assert errors.count("The email or password is not right.") == 5
+    assert sum("Try again in" in message for message in errors) == 15

@@ -493,3 +493,73 @@ async def test_economics_of_a_page_of_projects_costs_the_same_statements_for_10_
     assert len(ten) == len(forty)
     assert sum(" FROM cost " in s.replace("\n", " ") for s in forty) == 1
     assert sum(" FROM benefit " in s.replace("\n", " ") for s in forty) == 1
+
+
+@pytest.mark.parametrize(
+    ("period", "field", "message"),
+    [
+        (
+            {"periodStart": "1989-12-31"},
+            "periodStart",
+            "period_start must be from 1 January 1990 to 31 December 2100, not 1989-12-31",
+        ),
+        (
+            {"periodStart": "2025-04-01", "periodEnd": "9999-12-31"},
+            "periodEnd",
+            "period_end must be from 1 January 1990 to 31 December 2100, not 9999-12-31",
+        ),
+        (
+            {"periodStart": "2025-04-01", "periodEnd": "2055-04-01"},
+            "periodEnd",
+            "a period may last at most 30 years: period_end must be before 2055-04-01",
+        ),
+        (
+            {"periodStart": "2024-02-29", "periodEnd": "2054-03-01"},
+            "periodEnd",
+            "a period may last at most 30 years: period_end must be before 2054-03-01",
+        ),
+    ],
+)
+async def test_a_period_out_of_bounds_is_refused_naming_its_field(
+    api: Any, token: str, project: Project, period: dict[str, str], field: str, message: str
+) -> None:
+    benefit = benefit_input(
+        project, kind="FISCAL", beneficiary="The council", confidence=1, **period
+    )
+    benefit["amount"] = {"amount": "1000.00"}
+    cost = cost_input(project, "1000.00", 1, **period)
+
+    refused = [await record_benefit(api, token, benefit), await record_cost(api, token, cost)]
+
+    for payload in refused:
+        assert payload["userErrors"] == [
+            {"field": ["input", field], "code": "INVALID", "message": message}
+        ]
+    figures = (await economics(api, token, project))["economics"]
+    assert figures["grossCost"]["amount"] == "0.00"
+
+
+async def test_a_thirty_year_period_counts_to_the_penny(
+    api: Any, token: str, project: Project
+) -> None:
+    # 36,000.00 over 360 months from April 2025 is 1,200.00 a year for 30 years; at
+    # grade 1 nothing is taken off. Present value: the sum of 1,200 / 1.035^t for t = 0
+    # to 29, before the line is rounded: 22,842.92 (the geometric series
+    # 1,200 x (1 - 1.035^-30) / (1 - 1/1.035) = 22,842.9204...).
+    benefit = benefit_input(
+        project,
+        kind="FISCAL",
+        beneficiary="The council",
+        confidence=1,
+        periodStart="2025-04-01",
+        periodEnd="2055-03-31",
+    )
+    benefit["amount"] = {"amount": "36000.00"}
+    await record_benefit(api, token, benefit)
+    await record_cost(api, token, cost_input(project, "12000.00", 1))
+
+    figures = (await economics(api, token, project))["economics"]
+
+    assert figures["presentValueBenefit"]["amount"] == "22842.92"
+    # 100.00 a month: by month 120 the 12,000.00 of costs are met.
+    assert figures["paybackMonths"] == 120

@@ -1,5 +1,6 @@
 """Every figure here is worked out by hand in a comment first, then asserted."""
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -377,3 +378,77 @@ def test_the_worked_example_in_the_readme() -> None:
     #     = 4,106.2802, together 6,231.2802 -> 6,231.28
     #   = 48,600.00 + 24,782.61 + 6,231.28 = 79,613.89
     assert economics.present_value_benefit == Decimal("79613.89")
+
+
+def _payback_by_months(lines: list[BenefitLine], total_cost: Decimal) -> int | None:
+    """The definition, month by month: the first month by whose end the fiscal benefits,
+    each spread evenly over its months (those before the start in month 1), reach the
+    cost. Slow for long periods; the code must agree with it."""
+    fiscal = [line for line in lines if line.kind == "FISCAL" and line.amount is not None]
+    if sum((line.amount or Decimal(0) for line in fiscal), Decimal(0)) <= total_cost:
+        return None
+    spread = []
+    for line in fiscal:
+        start = line.period_start or START
+        end = line.period_end or start
+        first = (start.year - START.year) * 12 + start.month - START.month + 1
+        spread.append((line.amount or Decimal(0), first, months_in_period(start, end)))
+    month = 1
+    while True:
+        reached = sum(
+            (a * min(max(month - first + 1, 0), n) / n for a, first, n in spread), Decimal(0)
+        )
+        if reached >= total_cost:
+            return month
+        month += 1
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_payback_agrees_with_counting_month_by_month(seed: int) -> None:
+    draw = random.Random(seed)
+    lines = []
+    for _ in range(draw.randint(1, 5)):
+        start = date(draw.randint(2023, 2027), draw.randint(1, 12), 1)
+        end = date(start.year + draw.randint(0, 4), draw.randint(1, 12), 28)
+        lines.append(
+            benefit(
+                f"{draw.randint(100, 5_000_000)}.{draw.randint(0, 99):02d}",
+                period_start=start,
+                period_end=max(start, end),
+            )
+        )
+    cost_amount = f"{draw.randint(100, 4_000_000)}.00"
+
+    figures = compute_economics(costs=[cost(cost_amount)], benefits=lines, project_start=START)
+
+    assert figures.payback_months == _payback_by_months(lines, Decimal(cost_amount))
+
+
+def test_a_benefit_meeting_the_cost_to_the_penny_pays_back_in_that_month() -> None:
+    # 700.00 over 7 months is 100.00 a month: 300.00 is met exactly at month 3.
+    line = benefit("700.00", period_start=START, period_end=date(2025, 10, 31))
+
+    figures = compute_economics(costs=[cost("300.00")], benefits=[line], project_start=START)
+
+    assert figures.payback_months == 3
+
+
+def test_present_value_of_a_long_line_is_each_years_share_discounted() -> None:
+    # 100 years of 1,200.00 a year (a line written before periods were bounded): the
+    # years in between are geometric series band by band of the Green Book's schedule
+    # (3.5% to year 30, 3.0% to 75, 2.5% after), the same to the penny as year by year.
+    line = benefit("120000.00", period_start=START, period_end=date(2125, 3, 31))
+
+    def factor(t: int) -> Decimal:
+        bands = [(min(t, 30), "1.035"), (min(max(t - 30, 0), 45), "1.03")]
+        bands.append((max(t - 75, 0), "1.025"))
+        divisor = Decimal(1)
+        for years, rate in bands:
+            divisor *= Decimal(rate) ** years
+        return 1 / divisor
+
+    by_year = round_pence(sum((Decimal(1200) * factor(t) for t in range(100)), Decimal(0)))
+
+    figures = compute_economics(costs=[], benefits=[line], project_start=START)
+
+    assert figures.present_value_benefit == by_year

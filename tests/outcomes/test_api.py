@@ -344,3 +344,30 @@ async def test_defining_and_observing_through_the_api_are_audited(
     assert all(e.account_id == lead.account_id for e in events)
     assert all(e.token_id is not None for e in events)  # who, and through which token
     assert all(e.request_id for e in events)
+
+
+async def test_dates_before_1990_are_refused_naming_the_field(
+    api: Any, world: Any, lead: Actor, token: str
+) -> None:
+    project = world.project(lead)
+    early_baseline = await define(api, token, missing_children(project, baselineOn="1989-12-31"))
+    outcome_id = (await define(api, token, missing_children(project)))["outcome"]["id"]
+
+    early_reading = await observe(api, token, outcome_id, "30", "0001-01-01")
+
+    assert early_baseline["userErrors"] == [
+        {
+            "field": ["input", "baselineOn"],
+            "code": "INVALID",
+            "message": "baseline_on must be from 1 January 1990 to 31 December 2100, "
+            "not 1989-12-31",
+        }
+    ]
+    assert early_reading["userErrors"] == [
+        {
+            "field": ["input", "observedOn"],
+            "code": "INVALID",
+            "message": "observed_on must be from 1 January 1990 to 31 December 2100, "
+            "not 0001-01-01",
+        }
+    ]

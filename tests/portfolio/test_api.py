@@ -293,7 +293,7 @@ def from_the_service(engine: Any, actor: Actor, now: datetime, days: int) -> dic
                 ],
             },
             "topBarriers": groups(
-                service.top_barriers(session=session, projects=projects, first=10)
+                service.top_barriers(session=session, actor=actor, projects=projects, first=10)
             ),
         }
 

@@ -18,6 +18,7 @@ readers read P2 and P4. P5, PRIVATE to A, must change nothing for C or for anony
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -269,8 +270,11 @@ def portfolio(world: Any) -> Portfolio:
 
 
 def figures(engine: Any, actor: Actor, compute: Any, **options: Any) -> Any:
-    """One portfolio figure for the actor: `compute` is a service function."""
+    """One portfolio figure for the actor: `compute` is a service function (given the
+    actor when it asks for one)."""
     filters = options.pop("filters", {})
+    if "actor" in inspect.signature(compute).parameters:
+        options["actor"] = actor
     with Session(engine) as session:
         return compute(session=session, projects=project_list(actor=actor, **filters), **options)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -8,7 +10,15 @@ from inset.access import ANONYMOUS
 from inset.accounts.models import TokenScope
 from inset.audit.models import AuditEvent
 from inset.db import transaction
-from inset.errors import Conflict, DomainErrors, Forbidden, NotFound, PersonalData, Required
+from inset.errors import (
+    Conflict,
+    DomainErrors,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PersonalData,
+    Required,
+)
 from inset.organisations.models import OrganisationKind
 from inset.projects import service
 from inset.projects.models import InnovationType, Project, ProjectStatus, Stage, Visibility
@@ -215,3 +225,15 @@ def test_the_list_filters_by_stage_kind_and_words(world, session: Session):
     ).all()
 
     assert [p.id for p in found] == [wanted.id]
+
+
+def test_a_start_date_after_2100_is_refused_naming_the_field(world):
+    lead = world.lead()
+
+    with pytest.raises(Invalid) as refused:
+        world.project(lead, started_on=date(2101, 1, 1))
+
+    assert refused.value.field == ("started_on",)
+    assert refused.value.message == (
+        "started_on must be from 1 January 1990 to 31 December 2100, not 2101-01-01"
+    )

@@ -2,7 +2,7 @@
 each gate decision keeps a snapshot of the panel it found
 
 Revision ID: 0011
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-06 11:40:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import inset.db
 
 revision: str = "0011"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -212,7 +212,8 @@ export function LessonFields({ form, prefix = '' }) {
     <${Checkboxes} form=${form} name=${`${prefix}barriers`} legend="Barriers met (optional)" columns
       options=${BARRIERS.map((b) => [b, b.charAt(0).toUpperCase() + b.slice(1)])} />
     <${Checkbox} form=${form} name=${`${prefix}anonymised`}
-      label="Anonymise it: readers outside the project see only the kind of organisation and the region" />`;
+      label="Anonymise it: readers other than staff and the project's organisations see only the kind of organisation and the region"
+      hint="Then it may not name the project, its organisations or its people." />`;
 }
 
 function LessonForm({ project }) {
