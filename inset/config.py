@@ -60,6 +60,26 @@ def _optimism_bias_from_env() -> tuple[Decimal, ...]:
     return tuple(parts)
 
 
+# Stages whose gate out of them can require a review panel (SCALE has no gate after it).
+GATED_STAGES = ("IDEA", "PILOT", "EVALUATION")
+
+
+def _review_required_gates_from_env() -> frozenset[str]:
+    """`INSET_REVIEW_REQUIRED_GATES="EVALUATION"`: the gates, named by the stage they lead
+    out of, where a GO needs a complete review panel (here EVALUATION -> SCALE)."""
+    raw = os.environ.get("INSET_REVIEW_REQUIRED_GATES", "")
+    names = {part.strip().upper() for part in raw.split(",") if part.strip()}
+    unknown = sorted(names - set(GATED_STAGES))
+    if unknown:
+        raise ConfigError(
+            "INSET_REVIEW_REQUIRED_GATES names stages with a gate after them ("
+            + ", ".join(GATED_STAGES)
+            + "), not "
+            + ", ".join(unknown)
+        )
+    return frozenset(names)
+
+
 def _database_url_from_env() -> str:
     """The URL, refused at start unless it names SQLite or PostgreSQL in a usable form."""
     url = os.environ.get("INSET_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
@@ -139,6 +159,8 @@ class Settings:
     max_nodes: int = 20000
     max_page_size: int = 100
     cookie_secure: bool = False
+    # Gates (by the stage they lead out of) where a GO needs a complete review panel.
+    review_required_gates: frozenset[str] = frozenset()
     metrics_allow: str = "127.0.0.1,::1"  # addresses and networks that may read /metrics
     metrics_token: str = ""  # a bearer token that opens /metrics from anywhere
     smtp_url: str = ""  # smtp://HOST:PORT (or smtps://, smtp+starttls://) for email digests
@@ -153,6 +175,7 @@ class Settings:
             optimism_bias=_optimism_bias_from_env(),
             secret_key=_secret_key(),
             cookie_secure=os.environ.get("INSET_COOKIE_SECURE", "") == "1",
+            review_required_gates=_review_required_gates_from_env(),
             metrics_allow=os.environ.get("INSET_METRICS_ALLOW", "127.0.0.1,::1"),
             metrics_token=os.environ.get("INSET_METRICS_TOKEN", ""),
             smtp_url=_smtp_url_from_env(),

@@ -148,3 +148,27 @@ def test_the_settings_refuse_a_bad_url_before_anything_connects(monkeypatch, tmp
 
     with pytest.raises(ConfigError, match="not oracle://"):
         Settings.from_env()
+
+
+def test_no_gate_requires_a_review_panel_by_default(monkeypatch, tmp_path):
+    monkeypatch.delenv("INSET_REVIEW_REQUIRED_GATES", raising=False)
+    monkeypatch.setenv("INSET_SECRET_FILE", str(tmp_path / "secret"))
+
+    assert Settings.from_env().review_required_gates == frozenset()
+
+
+def test_review_required_gates_are_named_by_the_stage_they_lead_out_of(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSET_REVIEW_REQUIRED_GATES", " evaluation, PILOT ")
+    monkeypatch.setenv("INSET_SECRET_FILE", str(tmp_path / "secret"))
+
+    assert Settings.from_env().review_required_gates == {"EVALUATION", "PILOT"}
+
+
+def test_a_review_gate_with_no_gate_after_it_is_one_line_naming_the_setting(tmp_path):
+    result = run(tmp_path, ["db", "upgrade"], INSET_REVIEW_REQUIRED_GATES="EVALUATION,SCALE")
+
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "INSET_REVIEW_REQUIRED_GATES" in result.stderr
+    assert "not SCALE" in result.stderr
+    assert not (tmp_path / "inset.db").exists()

@@ -17,6 +17,7 @@ from inset.organisations.types import Organisation
 if TYPE_CHECKING:
     from inset.notifications.models import DigestFrequency
     from inset.notifications.types import Follow, Notification
+    from inset.reviews.types import GateReview
 
 LazyFollow = Annotated["Follow", strawberry.lazy("inset.notifications.types")]
 LazyNotification = Annotated["Notification", strawberry.lazy("inset.notifications.types")]
@@ -48,6 +49,17 @@ class Account(Node):
     def email(self, info: Info) -> str | None:
         actor = info.context.actor
         return self.private_email if actor.is_staff or actor.account_id == self.pk else None
+
+    @strawberry.field(
+        description="Your places on review panels that you may still submit or correct, "
+        "oldest appointment first; empty on any account but your own."
+    )
+    def reviews_to_do(
+        self, info: Info
+    ) -> list[Annotated[GateReview, strawberry.lazy("inset.reviews.types")]]:
+        from inset.reviews.resolvers import reviews_to_do_of
+
+        return reviews_to_do_of(info, self.pk)
 
     @strawberry.field
     async def organisation(self, info: Info) -> Organisation:

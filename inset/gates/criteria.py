@@ -38,6 +38,7 @@ from inset.evidence.models import Evidence, EvidenceKind
 from inset.lessons.models import Lesson
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme, Stage
+from inset.reviews.panels import complete_panels
 
 _PENCE = Decimal(100)
 _BASIS_POINTS = Decimal(10_000)
@@ -59,6 +60,8 @@ class Facts:
     partners: int = 0
     themes: int = 0
     benefit_cost_ratio: float | None = None
+    # Every reviewer appointed to the panel of the next gate has submitted.
+    panel_complete: bool = False
 
     @property
     def costs(self) -> int:
@@ -187,6 +190,15 @@ GATES: Mapping[Stage, tuple[Criterion, ...]] = {
 }
 
 
+# Added to a gate's criteria when the settings require a review panel there.
+PANEL_COMPLETE = _must(
+    "panel_complete",
+    "Have the gate reviewed: staff appoint a review panel, and every reviewer on it "
+    "submits a review.",
+    lambda f: f.panel_complete,
+)
+
+
 def _counts(session: Session, stmt: sa.Select[int, int]) -> dict[int, int]:
     return dict(session.execute(stmt).all())
 
@@ -240,7 +252,7 @@ def gather_facts(
     projects: Sequence[Project],
     optimism_bias: Sequence[Decimal] = DEFAULT_OPTIMISM_BIAS,
 ) -> dict[int, Facts]:
-    """Facts for each project by id, in eight statements however many projects there are.
+    """Facts for each project by id, in nine statements however many projects there are.
 
     `optimism_bias` is the settings' table (grades 1..6 as fractions), for the
     benefit-cost ratio. The projects' own fields (problem, theory of change, evidence
@@ -310,6 +322,7 @@ def gather_facts(
         .where(col(ProjectTheme.project_id).in_(ids))
         .group_by(col(ProjectTheme.project_id)),
     )
+    complete = complete_panels(session=session, projects=projects)
     facts: dict[int, Facts] = {}
     for project in projects:
         pid = pk(project)
@@ -334,5 +347,6 @@ def gather_facts(
             partners=partners.get(pid, 0),
             themes=themes.get(pid, 0),
             benefit_cost_ratio=economics.benefit_cost_ratio,
+            panel_complete=pid in complete,
         )
     return facts

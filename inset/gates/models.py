@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -39,5 +40,8 @@ class GateDecision(SQLModel, table=True):
     # Codes of the mandatory criteria that were unmet when STAFF overrode the gate.
     unmet_criteria: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     revisit_on: date | None = None
+    # The review panel of the gate as the decision found it (inset.reviews.service
+    # .panel_snapshot): counts and each submitted review's recommendation; None without one.
+    panel_snapshot: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     decided_by_id: int | None = Field(default=None, foreign_key="account.id")
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

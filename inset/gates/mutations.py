@@ -40,6 +40,7 @@ class GateMutation:
                     anonymised=lesson.anonymised,
                 ),
                 optimism_bias=info.context.settings.optimism_bias,
+                review_required=info.context.settings.review_required_gates,
             )
             return decision
 

@@ -19,7 +19,14 @@ async def readiness_of(info: Info, project: Project, to_stage: Stage | None) -> 
     facts = await info.context.loaders.load(gate_facts_by_project, pk(project))
     if facts is None:  # pragma: no cover - the project is the readable parent
         return GateReadiness(to_stage=to_stage or project.stage, ready=False, criteria=[])
-    return GateReadiness.from_result(evaluate(stage=project.stage, to_stage=to_stage, facts=facts))
+    return GateReadiness.from_result(
+        evaluate(
+            stage=project.stage,
+            to_stage=to_stage,
+            facts=facts,
+            review_required=info.context.settings.review_required_gates,
+        )
+    )
 
 
 async def decisions_of(

@@ -15,7 +15,7 @@ lesson already recorded at the project's current stage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -35,12 +35,13 @@ from inset.errors import (
     InvalidTransition,
     Required,
 )
-from inset.gates.criteria import GATES, Facts, gather_facts
+from inset.gates.criteria import GATES, PANEL_COMPLETE, Facts, gather_facts
 from inset.gates.models import GateDecision, GateDecisionKind
 from inset.lessons import service as lessons
 from inset.lessons.models import Lesson
 from inset.projects.models import Project, ProjectStatus, Stage, Visibility
 from inset.projects.service import check_version, get_project_for_write, refresh_evidence_level
+from inset.reviews import service as reviews
 from inset.validation import no_personal_data, required_text
 
 GO = GateDecisionKind.GO
@@ -58,6 +59,7 @@ DECIDED = [
     "override",
     "unmet_criteria",
     "revisit_on",
+    "panel_snapshot",
 ]
 PROJECT_FIELDS = ["stage", "status", "revisit_on", "evidence_level"]
 
@@ -88,18 +90,27 @@ class Readiness:
         return [c.code for c in self.criteria if c.mandatory and not c.met]
 
 
-def evaluate(*, stage: Stage, to_stage: Stage | None, facts: Facts) -> Readiness:
+def evaluate(
+    *,
+    stage: Stage,
+    to_stage: Stage | None,
+    facts: Facts,
+    review_required: Collection[str] = (),
+) -> Readiness:
     """Readiness of a project at `stage` for the gate into `to_stage` (default: the next).
 
     A gate beyond the next one is evaluated as well, for planning, although a GO only
-    ever moves one stage.
+    ever moves one stage. `review_required` names the stages whose gate out of them needs
+    a complete review panel (the settings'): the next gate then has the mandatory
+    `panel_complete` criterion as well.
     """
     target = to_stage or stage.next()
     if target is None or target.order <= stage.order:
         return Readiness(to_stage=target or stage, ready=False, criteria=[])
-    results = [
-        CriterionResult(c.code, c.description, c.mandatory, c.check(facts)) for c in GATES[target]
-    ]
+    gate = list(GATES[target])
+    if target is stage.next() and stage.value in review_required:
+        gate.append(PANEL_COMPLETE)
+    results = [CriterionResult(c.code, c.description, c.mandatory, c.check(facts)) for c in gate]
     return Readiness(
         to_stage=target,
         ready=all(r.met for r in results if r.mandatory),
@@ -113,13 +124,19 @@ def readiness(
     project: Project,
     to_stage: Stage | None = None,
     optimism_bias: Sequence[Decimal] = DEFAULT_OPTIMISM_BIAS,
+    review_required: Collection[str] = (),
 ) -> Readiness:
     """The criteria of the gate into `to_stage` (default: the next stage), met or not.
 
     See `evaluate` for gates the project is past or that do not exist.
     """
     facts = gather_facts(session=session, projects=[project], optimism_bias=optimism_bias)
-    return evaluate(stage=project.stage, to_stage=to_stage, facts=facts[pk(project)])
+    return evaluate(
+        stage=project.stage,
+        to_stage=to_stage,
+        facts=facts[pk(project)],
+        review_required=review_required,
+    )
 
 
 def _stay(project: Project, decision: GateDecisionKind, to_stage: Stage | None) -> Stage:
@@ -239,6 +256,7 @@ def decide_gate(
     revisit_on: date | None = None,
     lesson: lessons.InlineLesson | None = None,
     optimism_bias: Sequence[Decimal] = DEFAULT_OPTIMISM_BIAS,
+    review_required: Collection[str] = (),
 ) -> tuple[Project, GateDecision]:
     """Takes the decision (module docstring) and returns the changed project and the record.
 
@@ -247,7 +265,9 @@ def decide_gate(
     recorded only when something was overridden). `revisit_on` is for HOLD. The inline
     `lesson` is recorded from the stage the project is leaving, linked to the decision.
     The project's version goes up by one; `optimism_bias` (grades 1..6) is the settings'
-    table, for the benefit-cost ratio the SCALE gate looks at.
+    table, for the benefit-cost ratio the SCALE gate looks at; `review_required` the
+    settings' gates that need a complete review panel before a GO. The decision keeps a
+    snapshot of the gate's review panel, and GO, RECYCLE and STOP close that panel.
     """
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
     check_version(project, expected_version)
@@ -258,7 +278,11 @@ def decide_gate(
     unmet: list[str] = []
     if decision is GO:
         ready = readiness(
-            session=session, project=project, to_stage=stage, optimism_bias=optimism_bias
+            session=session,
+            project=project,
+            to_stage=stage,
+            optimism_bias=optimism_bias,
+            review_required=review_required,
         )
         unmet = ready.unmet_mandatory
         if unmet and not override:
@@ -290,6 +314,12 @@ def decide_gate(
     )
     session.add(row)
     session.flush()
+    row.panel_snapshot = reviews.panel_snapshot(
+        session=session,
+        project=project,
+        decision_id=pk(row),
+        closes=decision in (GO, RECYCLE, STOP),
+    )
     if lesson is not None:
         _record_inline_lesson(session, actor, project, lesson, pk(row))
     before = {name: getattr(project, name) for name in PROJECT_FIELDS}

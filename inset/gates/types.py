@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -20,6 +21,9 @@ from inset.lessons.types import Lesson
 from inset.projects.loaders import project_by_id
 from inset.projects.models import ProjectStatus, Stage
 from inset.projects.types import Project
+
+if TYPE_CHECKING:
+    from inset.reviews.types import DecisionPanel
 
 # Registers the model's enum with strawberry in place, so the model class is the type.
 strawberry.enum(models.GateDecisionKind)
@@ -69,6 +73,7 @@ class GateReadiness:
 class GateDecision(Node):
     pk: strawberry.Private[int]
     decided_by_pk: strawberry.Private[int | None]
+    panel_snapshot: strawberry.Private[dict[str, Any] | None]
     decision: GateDecisionKind
     from_stage: Stage
     to_stage: Stage = strawberry.field(description="The stage after the decision.")
@@ -89,6 +94,7 @@ class GateDecision(Node):
         return cls(
             pk=pk(row),
             decided_by_pk=row.decided_by_id,
+            panel_snapshot=row.panel_snapshot,
             decision=row.decision,
             from_stage=row.from_stage,
             to_stage=row.to_stage,
@@ -106,6 +112,17 @@ class GateDecision(Node):
             return None
         row = await info.context.loaders.load(account_by_reference, self.decided_by_pk)
         return Account.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The review panel of the gate as the decision found it, with its "
+        "recommendations for those who may read them; null when no reviewer was appointed."
+    )
+    def panel(
+        self,
+    ) -> Annotated[DecisionPanel, strawberry.lazy("inset.reviews.types")] | None:
+        from inset.reviews.resolvers import decision_panel_of
+
+        return decision_panel_of(self.panel_snapshot)
 
     @strawberry.field(
         description="The lesson given with the decision, if any and readable; null when it "

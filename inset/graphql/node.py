@@ -46,6 +46,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.outcomes.types import Observation, Outcome
     from inset.projects.loaders import project_by_id
     from inset.projects.types import Project
+    from inset.reviews.loaders import gate_review_by_id
+    from inset.reviews.types import GateReview
     from inset.themes.loaders import theme_by_id
     from inset.themes.types import Theme
     from inset.webhooks.loaders import webhook_endpoint_by_id
@@ -61,6 +63,7 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "Evidence": (evidence_by_id, Evidence.from_model),
         "GateDecision": (gate_decision_by_id, GateDecision.from_model),
         "Integration": (integration_by_id, Integration.from_model),
+        "GateReview": (gate_review_by_id, GateReview.from_model),
         "Lesson": (lesson_by_id, Lesson.from_model),
         "Nomination": (nomination_by_id, Nomination.from_model),
         "Notification": (notification_by_id, Notification.from_model),

@@ -52,11 +52,13 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
     from inset.projects.mutations import ProjectMutation
+    from inset.reviews.mutations import ReviewMutation
     from inset.webhooks.mutations import WebhookMutation
 
     return (
         ProjectMutation,
         GateMutation,
+        ReviewMutation,
         EvidenceMutation,
         OutcomeMutation,
         EconomicsMutation,

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from inset.gates.types import GateDecision, GateReadiness
     from inset.lessons.types import Lesson
     from inset.outcomes.types import Outcome
+    from inset.reviews.types import ReviewPanel
 
 strawberry.enum(models.Stage)  # registered once, here; fields use the model enum
 strawberry.enum(models.ProjectStatus)  # registered once, here; fields use the model enum
@@ -140,6 +141,29 @@ class Project(Node):
         from inset.gates.queries import decisions_of
 
         return await decisions_of(info, self.pk, first=first, after=after)
+
+    @strawberry.field(
+        description="The review panel of the project's next gate; null while no reviewer is "
+        "appointed (and at SCALE, or once stopped). See ReviewPanel for who reads what."
+    )
+    async def review_panel(
+        self, info: Info
+    ) -> Annotated[ReviewPanel, strawberry.lazy("inset.reviews.types")] | None:
+        from inset.reviews.resolvers import review_panel_of
+
+        return await review_panel_of(info, self.row)
+
+    @strawberry.field(
+        description="STAFF: accounts that may be appointed to the next gate's panel and are "
+        "not on it, by name (staff, and for a project shared beyond its organisations, "
+        "accounts of other member organisations). Empty for anyone else."
+    )
+    def reviewer_candidates(
+        self, info: Info, search: str | None = None, first: int = 20
+    ) -> list[Account]:
+        from inset.reviews.resolvers import reviewer_candidates_of
+
+        return reviewer_candidates_of(info, self.row, search, first)
 
     @strawberry.field
     async def evidence(

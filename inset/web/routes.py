@@ -54,6 +54,8 @@ CLIENT_PATHS = (
     "/notifications",
     "/nominate",
     "/nominations",
+    "/reviews",
+    "/reviews/{review_id}",
 )
 
 _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)

@@ -237,4 +237,4 @@ def test_facts_for_many_projects_take_the_same_number_of_statements_as_for_one(
     one = statements_for(projects[:1])
     four = statements_for(projects)
 
-    assert one == four == 8
+    assert one == four == 9

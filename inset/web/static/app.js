@@ -20,6 +20,8 @@ import { LessonPage } from './pages/lesson.js';
 import { Notifications } from './pages/notifications.js';
 import { Nominate, Nominations } from './pages/nominations.js';
 import { onUnreadChange } from './lib/unread.js';
+import { AppointReviewers } from './pages/review-panel.js';
+import { ReviewPage, ReviewsToDo } from './pages/reviews.js';
 
 // [pattern, page, who may see it]; the first match wins, so /projects/new precedes /projects/:id.
 const ROUTES = [
@@ -38,6 +40,9 @@ const ROUTES = [
   ['/projects/:id/benefits/new', RecordBenefit],
   ['/projects/:id/lessons/new', RecordLesson],
   ['/projects/:id/decision', DecideGate],
+  ['/projects/:id/reviewers', AppointReviewers],
+  ['/reviews', ReviewsToDo],
+  ['/reviews/:id', ReviewPage],
   ['/portfolio', Portfolio],
   ['/notifications', Notifications],
   ['/nominate', Nominate],
@@ -69,6 +74,7 @@ function Header({ viewer, path, onSignOut, unread }) {
             ${viewer && html`
               <li><a href="/notifications" aria-current=${path === '/notifications' ? 'page' : undefined}>Notifications${unread > 0
                 ? html` <span class="count">${unread}<span class="visually-hidden"> unread</span></span>` : ''}</a></li>`}
+            ${viewer && item('/reviews', 'Reviews to do')}
           </ul>
         </nav>
         <div class="account">

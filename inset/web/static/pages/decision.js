@@ -5,11 +5,28 @@ import { mutate } from '../lib/graphql.js';
 import { ConflictNotice, Form, useForm } from '../lib/forms.js';
 import { Checkbox, checkDates, DateInput, dateValue, Radios, Select, TextArea } from '../lib/fields.js';
 import { label, STAGES } from '../lib/format.js';
-import { flash } from '../lib/ui.js';
+import { flash, useQuery } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { ProjectFormPage } from '../lib/project-form-page.js';
 import { criterionLink } from './project-gates.js';
 import { LessonFields } from './records.js';
+import { countRecommendations, PANEL_FIELDS, Recommendations } from './review-panel.js';
+
+const PANEL = `query DecisionPanel($id: ID!) { node(id: $id) { ... on Project { id ${PANEL_FIELDS} } } }`;
+
+/** What the gate's review panel recommends, as far as the viewer may read it. */
+function PanelAdvice({ project }) {
+  const { data } = useQuery(PANEL, { id: project.id });
+  const panel = data?.node?.reviewPanel;
+  if (!panel) return null;
+  const submitted = panel.reviews.filter((r) => r.submittedAt);
+  return html`
+    <div class="notice notice-info">
+      <${Recommendations} heading="The gate review panel"
+        panel=${{ ...panel, complete: panel.status === 'COMPLETE', recommendations: submitted.length ? countRecommendations(submitted) : null }} />
+      ${submitted.length > 0 && html`<p><a href=${`/projects/${project.id}#reviews`}>Read the reviews</a></p>`}
+    </div>`;
+}
 
 const DECIDE = `
   mutation DecideGate($input: DecideGateInput!) {
@@ -116,6 +133,7 @@ function DecisionForm({ project, viewer, reload }) {
   return html`
     <${ConflictNotice} form=${form} onReload=${again} reloadText="Reload the project, keeping what I typed" />
     ${reloaded && html`<p class="notice notice-info" role="status">Reloaded: the project is now at the ${label(project.stage).toLowerCase()} stage, ${label(project.status).toLowerCase()}. Check your decision still stands, then take it again.</p>`}
+    <${PanelAdvice} project=${project} />
     <${Form} form=${form} onSubmit=${submit} submitText="Record the decision" cancel=${`/projects/${project.id}`} context=${LESSON_CONTEXT}>
       <${Radios} form=${form} name="decision" legend="Decision" options=${open} />
       ${decision === 'GO' && html`<${Unmet} project=${project} viewer=${viewer} />`}

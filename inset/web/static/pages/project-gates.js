@@ -2,6 +2,7 @@
 import { html } from '../lib/html.js';
 import { date, label, STAGES } from '../lib/format.js';
 import { Badge } from '../lib/ui.js';
+import { Recommendations } from './review-panel.js';
 
 /** For each criterion: where the form that meets it is, and what to call the link. */
 const CRITERION_FORMS = {
@@ -22,6 +23,7 @@ const CRITERION_FORMS = {
   evaluation_lesson: ['lessons/new', 'Record a lesson'],
   bcr_at_least_1: ['#money', 'See the costs and benefits'],
   replication_partner: ['edit?field=partnerOrganisationIds', 'Name a partner'],
+  panel_complete: ['#reviews', 'See the gate review'],
 };
 
 export function criterionLink(projectId, code) {
@@ -104,6 +106,7 @@ function Decision({ decision }) {
       <blockquote class="rationale"><span class="visually-hidden">Rationale: </span>${decision.rationale}</blockquote>
       ${decision.override && html`
         <p class="override"><strong>Gate overridden by staff.</strong> Unmet then: ${decision.unmetCriteria.map((c) => c.replace(/_/g, ' ')).join(', ')}.</p>`}
+      <${Recommendations} panel=${decision.panel} heading="Gate review" />
       ${decision.revisitOn && html`<p class="small">Look again on ${date(decision.revisitOn)}.</p>`}
       ${decision.lesson && html`<p class="small">Lesson recorded with it: <a href="#lessons">${decision.lesson.title}</a></p>`}
     </li>`;

@@ -10,6 +10,7 @@ import { Decisions, Readiness, StageTimeline } from './project-gates.js';
 import { Economics, EvidenceList, Lessons, Outcomes } from './project-records.js';
 import { Lineage, ReplicateButton, canReplicate } from './replication.js';
 import { NotShared } from './lesson.js';
+import { PANEL_FIELDS, ReviewPanel } from './review-panel.js';
 
 export const PROJECT = `
   query Project($id: ID!) {
@@ -27,12 +28,14 @@ export const PROJECT = `
         }
         replications { id title stage leadOrganisation { name } }
         readiness { toStage ready criteria { code description met mandatory } }
+        ${PANEL_FIELDS}
         decisions(first: 100) {
           totalCount
           nodes {
             id decision fromStage toStage statusAfter rationale override unmetCriteria revisitOn decidedAt
             decidedBy { id name }
             lesson { id title kind }
+            panel { appointed submitted complete recommendations { recommendation count } }
           }
         }
         evidence(first: 100) {
@@ -105,7 +108,7 @@ function Summary({ project, follows }) {
 }
 
 const SECTIONS = [
-  ['readiness', 'Next gate'], ['history', 'History'], ['evidence', 'Evidence'],
+  ['readiness', 'Next gate'], ['reviews', 'Gate review'], ['history', 'History'], ['evidence', 'Evidence'],
   ['outcomes', 'Outcomes'], ['money', 'Costs and benefits'], ['lessons', 'Lessons'], ['activity', 'Activity'],
 ];
 
@@ -159,6 +162,7 @@ export function ProjectPage({ params, viewer }) {
           <${Decisions} project=${project} />
         </section>
       </div>
+      <${ReviewPanel} project=${project} viewer=${viewer} />
       <${EvidenceList} project=${project} writable=${writable} />
       <${Outcomes} project=${project} writable=${writable} />
       <${Economics} project=${project} writable=${writable} />
