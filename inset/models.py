@@ -10,6 +10,7 @@ from inset.lessons.models import Lesson, LessonBarrier
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
+from inset.ratelimit.models import RateLimitBucket
 from inset.themes.models import Theme
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Project",
     "ProjectPartner",
     "ProjectTheme",
+    "RateLimitBucket",
     "SignInAttempt",
     "Theme",
     "WebSession",
