@@ -68,6 +68,7 @@ class _Closable(Protocol):
     response_cookies: list[dict[str, Any]]
     rate_limit: Charge | None  # what this request paid, for the `rateLimit` field
     actor: Any
+    session: Any  # the request's database session, which the rate limit charges through
 
     def close(self) -> None: ...
 
@@ -232,7 +233,9 @@ class GraphQLEndpoint(Generic[ContextT]):
             try:
                 address = request.client.host if request.client else None
                 key = credential_key(context.actor, address)
-                charge = context.rate_limit = self._rate_limiter.charge(key, measured.cost)
+                charge = context.rate_limit = self._rate_limiter.charge(
+                    key, measured.cost, session=context.session
+                )
             except BaseException:
                 context.close()
                 raise

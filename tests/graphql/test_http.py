@@ -57,6 +57,7 @@ class ToyContext:
     response_cookies: list[dict[str, object]] = field(default_factory=list)
     rate_limit: Charge | None = None
     actor: Actor = ANONYMOUS
+    session: None = None
 
     def close(self) -> None:
         self.closed = True

@@ -105,6 +105,7 @@ class ToyContext:
         self.response_cookies: list[dict[str, object]] = []
         self.rate_limit = None
         self.actor = ANONYMOUS
+        self.session = None
 
     def close(self) -> None:
         pass
