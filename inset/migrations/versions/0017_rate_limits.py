@@ -1,5 +1,7 @@
 """rate limits: a leaky bucket per credential, shared by every server process
 
+Also an index for the default order of `projects`, now by creation (stable under edits).
+
 Revision ID: 0017
 Revises: 0008
 Create Date: 2026-12-06 12:10:00.000000
@@ -26,7 +28,9 @@ def upgrade() -> None:
         sa.Column("charged", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
+    op.create_index("ix_project_created", "project", ["created_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_project_created", table_name="project")
     op.drop_table("rate_limit_bucket")
