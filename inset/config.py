@@ -14,8 +14,8 @@ import sqlalchemy as sa
 DEFAULT_DATABASE_URL = "sqlite:///inset.db"
 # The rate limit: a bucket of points per credential, refilled each second; the README's
 # "Limits and costs" shows why neither the web client nor a sync job meets them.
-DEFAULT_RATE_LIMIT_BUCKET = 60_000
-DEFAULT_RATE_LIMIT_REFILL = 6_000
+DEFAULT_RATE_LIMIT_BUCKET = 100_000
+DEFAULT_RATE_LIMIT_REFILL = 10_000
 
 # HM Treasury supplementary guidance (2014): optimism bias by confidence grade 1..6.
 DEFAULT_OPTIMISM_BIAS = (
