@@ -2,7 +2,8 @@
 
 `requestedQueryCost` is the estimate charged before execution (`inset.graphql.limits`);
 `actualQueryCost` counts the objects the response holds in lists (an edge and its node
-count once, as the edge's object; a page of 3 nodes counts 3), at least 1. It is told,
+count once, as the edge's object; a page of 3 nodes counts 3), at least 1, and 0 for a
+throttled request, of which nothing ran. It is told,
 not refunded: the bucket keeps the requested cost.
 """
 
