@@ -67,6 +67,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             print(f"loaded the demo portfolio: {summary}")
     else:
         _require_head(settings)
+    worker = None
+    if not args.no_worker:
+        from inset.webhooks.worker import start_in_process
+
+        # One delivering thread in the serving (or supervising) process, whatever --workers.
+        worker = start_in_process(settings.database_url)
     workers = f", {args.workers} workers" if args.workers > 1 else ""
     print(
         f"Inset listening on http://{args.host}:{args.port} (GraphQL at /graphql{workers})",
@@ -85,6 +91,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         timeout_graceful_shutdown=args.graceful_timeout,
         log_level="warning",
     )
+    if worker is not None:
+        worker.stop()  # stop claiming; a delivery cut short is sent again (at least once)
     return 0
 
 
@@ -92,6 +100,36 @@ def _seeds(path: str | None) -> Path:
     from inset.demo import demo_seeds
 
     return demo_seeds() if path is None else Path(path)
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    from inset.webhooks.worker import Worker
+
+    _require_head(settings)
+
+    def report(job: Any, result: Any) -> None:
+        outcome = "delivered" if result.succeeded else "failed"
+        detail = result.error or f"HTTP {result.status_code}"
+        print(
+            f"{outcome} {job.event_type} {job.webhook_id} to {job.url}: {detail} "
+            f"in {result.duration_ms} ms",
+            flush=True,
+        )
+
+    worker = Worker(_engine(settings), report=report)
+    if args.until_idle:
+        while worker.run_once():
+            pass
+        return 0
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    print("Inset worker delivering webhooks", flush=True)
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        worker.stop()
+    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -378,7 +416,19 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how long requests in flight may take to finish on SIGTERM (default "
         f"{GRACEFUL_SECONDS})",
     )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="deliver no webhooks here (run `inset worker`)"
+    )
     serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="deliver webhooks",
+        description="Delivers webhooks until stopped (SIGTERM or Ctrl-C). Any number may "
+        "run against one PostgreSQL database; each delivery is sent by one of them.",
+    )
+    worker.add_argument("--until-idle", action="store_true", help="stop when nothing is due")
+    worker.set_defaults(handler=cmd_worker)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)

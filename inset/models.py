@@ -3,15 +3,17 @@
 from inset.accounts.models import Account, ApiToken, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
 from inset.economics.models import Benefit, Cost
+from inset.events.models import Event
 from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
 from inset.idempotency.models import IdempotencyRecord
-from inset.lessons.models import Lesson, LessonBarrier
+from inset.lessons.models import Lesson, LessonBarrier, LessonMark
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
 from inset.ratelimit.models import RateLimitBucket
 from inset.themes.models import Theme
+from inset.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -19,11 +21,13 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "Cost",
+    "Event",
     "Evidence",
     "GateDecision",
     "IdempotencyRecord",
     "Lesson",
     "LessonBarrier",
+    "LessonMark",
     "Observation",
     "Organisation",
     "Outcome",
@@ -34,4 +38,7 @@ __all__ = [
     "SignInAttempt",
     "Theme",
     "WebSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -20,6 +20,7 @@ COMMANDS = {
     "serve": ["serve", "--port", "1"],
     "db upgrade": ["db", "upgrade"],
     "db check": ["db", "check"],
+    "worker": ["worker", "--until-idle"],
     "backup": ["backup", "--out", "backup.inset"],
     "restore": ["restore", "backup.inset"],
     "seed": ["seed"],

@@ -17,7 +17,7 @@ from inset.access import Actor, live_project, require_staff
 from inset.accounts.models import Account, ApiToken, Role, TokenScope
 from inset.audit import service as audit
 from inset.audit.models import AuditEvent
-from inset.db import NAME_LENGTH, utcnow
+from inset.db import NAME_LENGTH, WRITE, utcnow
 from inset.errors import Duplicate, Forbidden, Invalid, NotFound, Unauthenticated
 from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
@@ -211,10 +211,16 @@ def authenticate_token(*, session: Session, secret: str) -> Actor:
         raise Unauthenticated("the API token's account is closed")
     # Recorded at most once a minute, so that reads do not turn into a write each time.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        session.execute(
-            sa.update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
-        )
-        session.commit()
+        actor = actor_for(account, token)
+        # A write transaction of its own: SQLite cannot turn this read into a write once
+        # another writer has committed since it began ("database is locked" at once).
+        session.rollback()
+        with session.begin():
+            session.connection(execution_options=WRITE)
+            session.execute(
+                sa.update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
+            )
+        return actor
     return actor_for(account, token)
 
 

@@ -19,6 +19,7 @@ def _archivers() -> dict[str, Callable[..., Any]]:
     from inset.lessons import service as lessons
     from inset.outcomes import service as outcomes
     from inset.projects import service as projects
+    from inset.webhooks import service as webhooks
 
     return {
         "Project": lambda s, a, pk, r: projects.archive_project(
@@ -38,6 +39,9 @@ def _archivers() -> dict[str, Callable[..., Any]]:
         ),
         "Lesson": lambda s, a, pk, r: lessons.archive_lesson(
             session=s, actor=a, lesson_id=pk, reason=r
+        ),
+        "WebhookEndpoint": lambda s, a, pk, r: webhooks.archive_endpoint(
+            session=s, actor=a, endpoint_id=pk, reason=r
         ),
     }
 

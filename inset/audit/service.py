@@ -15,6 +15,7 @@ from inset.access import Actor
 from inset.accounts.models import Role
 from inset.audit.models import AuditEvent
 from inset.errors import AccessDenied
+from inset.events.service import emit_for_audit
 
 
 def _json(value: Any) -> Any:
@@ -53,6 +54,14 @@ def record(
         request_id=session.info.get("request_id"),
     )
     session.add(event)
+    # The change's event for the feed and webhooks, in the same transaction (the outbox).
+    emit_for_audit(
+        session=session,
+        action=action,
+        entity=entity,
+        organisation_id=organisation_id,
+        changes={field: (b, a) for field, (b, a) in event.changes.items()},
+    )
     return event
 
 

@@ -25,6 +25,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.audit.types import AuditEvent
     from inset.economics.loaders import benefit_by_id, cost_by_id
     from inset.economics.types import Benefit, Cost
+    from inset.events.loaders import event_by_id
+    from inset.events.types import Event
     from inset.evidence.loaders import evidence_by_id
     from inset.evidence.types import Evidence
     from inset.gates.loaders import gate_decision_by_id
@@ -39,6 +41,8 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
     from inset.projects.types import Project
     from inset.themes.loaders import theme_by_id
     from inset.themes.types import Theme
+    from inset.webhooks.loaders import webhook_endpoint_by_id
+    from inset.webhooks.types import WebhookEndpoint
 
     return {
         "Account": (account_by_id, Account.from_model),
@@ -46,6 +50,7 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "AuditEvent": (audit_event_by_id, AuditEvent.from_model),
         "Benefit": (benefit_by_id, Benefit.from_model),
         "Cost": (cost_by_id, Cost.from_model),
+        "Event": (event_by_id, Event.from_model),
         "Evidence": (evidence_by_id, Evidence.from_model),
         "GateDecision": (gate_decision_by_id, GateDecision.from_model),
         "Lesson": (lesson_by_id, Lesson.from_model),
@@ -53,6 +58,7 @@ def _registry() -> dict[str, tuple[Callable[..., Any], Callable[[Any], Node]]]:
         "Outcome": (outcome_by_id, Outcome.from_model),
         "Project": (project_by_id, Project.from_model),
         "Theme": (theme_by_id, Theme.from_model),
+        "WebhookEndpoint": (webhook_endpoint_by_id, WebhookEndpoint.from_model),
     }
 
 

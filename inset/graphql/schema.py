@@ -14,6 +14,7 @@ from inset.graphql.scalars import SCALAR_MAP
 def _query_types() -> tuple[type, ...]:
     from inset.accounts.queries import AccountQuery
     from inset.audit.queries import AuditQuery
+    from inset.events.queries import EventQuery
     from inset.lessons.queries import LessonQuery
     from inset.organisations.queries import OrganisationQuery
     from inset.portfolio.queries import PortfolioQuery
@@ -30,6 +31,7 @@ def _query_types() -> tuple[type, ...]:
         LessonQuery,
         ThemeQuery,
         AuditQuery,
+        EventQuery,
         RateLimitQuery,
     )
 
@@ -44,6 +46,7 @@ def _mutation_types() -> tuple[type, ...]:
     from inset.organisations.mutations import OrganisationMutation
     from inset.outcomes.mutations import OutcomeMutation
     from inset.projects.mutations import ProjectMutation
+    from inset.webhooks.mutations import WebhookMutation
 
     return (
         ProjectMutation,
@@ -55,6 +58,7 @@ def _mutation_types() -> tuple[type, ...]:
         ArchiveMutation,
         OrganisationMutation,
         AccountMutation,
+        WebhookMutation,
     )
 
 

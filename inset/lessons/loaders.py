@@ -9,8 +9,9 @@ from strawberry.dataloader import DataLoader
 from inset.access import project_is_own
 from inset.graphql.context import Context
 from inset.graphql.loaders import counts_by_parent, pages_by_parent, rows_by_id, rows_by_parent
-from inset.lessons import service
+from inset.lessons import marks, service
 from inset.lessons.models import Barrier, Lesson, LessonBarrier
+from inset.lessons.related import related_lessons
 from inset.pagination import Page, PageRequest, SortKey
 from inset.projects.models import Project
 
@@ -96,5 +97,48 @@ def own_project_by_id(context: Context) -> DataLoader[int, bool]:
             )
         )
         return [pid in own for pid in project_ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def useful_count_by_lesson(context: Context) -> DataLoader[int, int]:
+    """How many accounts marked each lesson useful (asked only for readable lessons)."""
+
+    async def batch(lesson_ids: list[int]) -> list[int]:
+        counts = marks.useful_counts(session=context.session, lesson_ids=lesson_ids)
+        return [counts.get(lid, 0) for lid in lesson_ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def marked_useful_by_lesson(context: Context) -> DataLoader[int, bool]:
+    """Whether the viewer marked each lesson useful; always False for anonymous readers."""
+    account_id = context.actor.account_id
+
+    async def batch(lesson_ids: list[int]) -> list[bool]:
+        if account_id is None:
+            return [False] * len(lesson_ids)
+        found = marks.marked_by(
+            session=context.session, account_id=account_id, lesson_ids=lesson_ids
+        )
+        return [lid in found for lid in lesson_ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def related_by_lesson(context: Context) -> DataLoader[tuple[int, int], list[Lesson]]:
+    """Related lessons by (lesson id, how many): one statement per distinct `first` asked."""
+
+    async def batch(keys: list[tuple[int, int]]) -> list[list[Lesson]]:
+        ids_by_first: dict[int, list[int]] = defaultdict(list)
+        for lesson_id, first in keys:
+            ids_by_first[first].append(lesson_id)
+        found: dict[tuple[int, int], list[Lesson]] = {}
+        for first, ids in ids_by_first.items():
+            related = related_lessons(
+                session=context.session, actor=context.actor, lesson_ids=ids, first=first
+            )
+            found.update({(lid, first): rows for lid, rows in related.items()})
+        return [found[key] for key in keys]
 
     return DataLoader(load_fn=batch)

@@ -65,3 +65,23 @@ class LessonBarrier(SQLModel, table=True):
 
     lesson_id: int = Field(foreign_key="lesson.id", primary_key=True)
     barrier: Barrier = Field(sa_type=enum_type(Barrier), primary_key=True)
+
+
+class LessonMark(SQLModel, table=True):
+    """One account found a lesson useful: at most one mark per account and lesson.
+
+    Only the count is shown to readers; who marked is kept for the marker alone (and the
+    audit log of their own organisation).
+    """
+
+    __tablename__ = "lesson_mark"
+    __table_args__ = (
+        # Also serves the count per lesson: it leads with lesson_id.
+        sa.UniqueConstraint("lesson_id", "account_id", name="uq_lesson_mark_lesson_account"),
+        sa.Index("ix_lesson_mark_account", "account_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: int = Field(foreign_key="lesson.id")
+    account_id: int = Field(foreign_key="account.id")
+    marked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

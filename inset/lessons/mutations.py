@@ -6,8 +6,14 @@ from sqlmodel import Session
 from inset.graphql.context import Info
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
-from inset.lessons import models, service
-from inset.lessons.types import Lesson, LessonPayload, RecordLessonInput
+from inset.lessons import marks, models, service
+from inset.lessons.types import (
+    Lesson,
+    LessonMarkInput,
+    LessonMarkPayload,
+    LessonPayload,
+    RecordLessonInput,
+)
 
 
 @strawberry.type
@@ -36,3 +42,33 @@ class LessonMutation:
         return LessonPayload(
             lesson=Lesson.from_model(result), project_pk=result.project_id, user_errors=[]
         )
+
+    @strawberry.mutation(
+        description="Marks a lesson you may read as useful to you: one mark a person, so "
+        "marking it again changes nothing. Needs a signed-in account (FORBIDDEN otherwise); "
+        "a lesson you may not read is NOT_FOUND."
+    )
+    def mark_lesson_useful(self, info: Info, input: LessonMarkInput) -> LessonMarkPayload:
+        return _marked(info, input, marks.mark_useful, "markLessonUseful")
+
+    @strawberry.mutation(
+        description="Takes back your mark on a lesson; without one it changes nothing."
+    )
+    def unmark_lesson_useful(self, info: Info, input: LessonMarkInput) -> LessonMarkPayload:
+        return _marked(info, input, marks.unmark_useful, "unmarkLessonUseful")
+
+
+def _marked(
+    info: Info, input: LessonMarkInput, change: marks.MarkChange, name: str
+) -> LessonMarkPayload:
+    def work(session: Session) -> models.Lesson:
+        return change(
+            session=session,
+            actor=info.context.actor,
+            lesson_id=decode_id(input.lesson_id, "Lesson", "lesson_id"),
+        )
+
+    result = run_mutation(info, work, name=name, data=input)
+    if isinstance(result, list):
+        return LessonMarkPayload(lesson=None, user_errors=result)
+    return LessonMarkPayload(lesson=Lesson.from_model(result), user_errors=[])

@@ -11,8 +11,16 @@ from inset.graphql.context import Context, Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.lessons import models
-from inset.lessons.loaders import barriers_by_lesson, lesson_project_by_id, own_project_by_id
+from inset.lessons.loaders import (
+    barriers_by_lesson,
+    lesson_project_by_id,
+    marked_useful_by_lesson,
+    own_project_by_id,
+    related_by_lesson,
+    useful_count_by_lesson,
+)
 from inset.lessons.models import LessonKind
+from inset.lessons.related import MAX_RELATED, check_first
 from inset.lessons.search import CUT, MARK_END, MARK_START
 from inset.lessons.service import effective_visibility, lesson_snippets
 from inset.organisations.loaders import organisation_by_id
@@ -160,6 +168,28 @@ class Lesson(Node):
     async def project_outcome(self, info: Info) -> ProjectStatus:
         return (await self._project_row(info)).status
 
+    @strawberry.field(
+        description="How many people marked the lesson useful (one mark each). Shown to "
+        "whoever reads the lesson; who marked it is not shown."
+    )
+    async def useful_count(self, info: Info) -> int:
+        return await info.context.loaders.load(useful_count_by_lesson, self.pk)
+
+    @strawberry.field(description="Whether you marked it useful; false when not signed in.")
+    async def marked_useful_by_viewer(self, info: Info) -> bool:
+        return await info.context.loaders.load(marked_useful_by_lesson, self.pk)
+
+    @strawberry.field(
+        description="Lessons of other projects sharing a theme or a barrier tag with this "
+        "one, those with the most in common first (each shared theme and barrier counts "
+        "one, the same stage one more), then the newest. Only lessons you may read; "
+        f"anonymised ones stay anonymous. `first`: 1 to {MAX_RELATED} (INVALID otherwise)."
+    )
+    async def related(self, info: Info, first: int = 5) -> list[Lesson]:
+        check_first(first)
+        rows = await info.context.loaders.load(related_by_lesson, (self.pk, first))
+        return [Lesson.from_model(row) for row in rows]
+
 
 @strawberry.input(description="Every list matches any of its values; lists left out do not filter.")
 class LessonFilter:
@@ -208,6 +238,19 @@ class RecordLessonInput:
         "never a stage the project has not reached.",
     )
     idempotency_key: str | None = None
+
+
+@strawberry.input
+class LessonMarkInput:
+    lesson_id: strawberry.ID
+
+
+@strawberry.type
+class LessonMarkPayload:
+    lesson: Lesson | None = strawberry.field(
+        description="The lesson with its count and your mark as they now stand."
+    )
+    user_errors: list[UserError]
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from inset.organisations.models import OrganisationKind, Sector
 
 if TYPE_CHECKING:
     from inset.projects.types import Project
+    from inset.webhooks.types import WebhookEndpoint
 
 strawberry.enum(models.OrganisationKind)  # registered once, here; fields use the model enum
 strawberry.enum(models.Sector)  # registered once, here; fields use the model enum
@@ -37,6 +38,18 @@ class Organisation(Node):
         from inset.projects.queries import projects_of_organisation
 
         return await projects_of_organisation(info, self.pk, first=first, after=after)
+
+    @strawberry.field(
+        description="Where this organisation receives webhooks: for its LEADs and staff only."
+    )
+    async def webhook_endpoints(
+        self, info: Info
+    ) -> list[Annotated[WebhookEndpoint, strawberry.lazy("inset.webhooks.types")]]:
+        from inset.webhooks.loaders import webhook_endpoints_by_organisation
+        from inset.webhooks.types import WebhookEndpoint
+
+        rows = await info.context.loaders.load(webhook_endpoints_by_organisation, self.pk)
+        return [WebhookEndpoint.from_model(row) for row in rows]
 
 
 @strawberry.input

@@ -1,8 +1,8 @@
 """Serving the web client: its page, its static files and the few library files it loads.
 
 The client is a single page (static/index.html) that draws every screen in the browser,
-so each of its addresses (/projects/<id>, /portfolio, ...) answers with that page: links
-can be bookmarked and shared. Only those addresses do, so /graphql and any unknown path
+so each of its addresses (/projects/<id>, /lessons/<id>, /portfolio, ...) answers with that
+page: links can be bookmarked and shared. Only those addresses do, so /graphql and any unknown path
 keep their own answers. Browser libraries come from the npm registry by
 inset/web/package-lock.json (see inset/web/libraries.py); only the built files listed in
 VENDOR_FILES are served, never package sources.
@@ -50,6 +50,7 @@ CLIENT_PATHS = (
     "/projects/{project_id}/{rest:path}",
     "/portfolio",
     "/library",
+    "/lessons/{lesson_id}",
 )
 
 _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)

@@ -95,7 +95,7 @@ def test_a_member_of_another_organisation_sees_only_the_kind_and_region(
     page.goto(f"{site.base}/library")
     # then
     lesson = page.locator("article, li").filter(has_text="Evening meetings did not suit carers")
-    expect(lesson.first).to_contain_text("Anonymised: a local authority in North West")
+    expect(lesson.first).to_contain_text("Anonymised: a local authority in the North West")
     expect(page.locator("main")).not_to_contain_text("Northmoor")
     expect(page.locator("main")).not_to_contain_text("Weekend respite beds")
     # nor is it listed on the project's own page, which the member may read

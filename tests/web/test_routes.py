@@ -24,6 +24,7 @@ CLIENT_ADDRESSES = [
     "/projects/UHJvamVjdDox/outcomes/T3V0Y29tZTox/observations/new",
     "/portfolio",
     "/library",
+    "/lessons/TGVzc29uOjE=",
 ]
 VIEWER = '{"query": "{ viewer { name } }"}'
 REMOTE = re.compile(r"""(?:src|href)=["']?(?:https?:)?//|@import\s+url\(\s*["']?(?:https?:)?//""")
@@ -47,7 +48,7 @@ async def test_every_address_of_the_client_answers_with_its_page(client, address
 
 
 @pytest.mark.parametrize(
-    "address", ["/nowhere", "/projects-old", "/projectsX", "/static/nothing.js"]
+    "address", ["/nowhere", "/projects-old", "/projectsX", "/static/nothing.js", "/lessons/1/more"]
 )
 async def test_an_address_that_is_not_the_clients_is_not_found(client, address):
     response = await client.get(address)

@@ -3,7 +3,7 @@
 Also an index for the default order of `projects`, now by creation (stable under edits).
 
 Revision ID: 0017
-Revises: 0008
+Revises: 0016
 Create Date: 2026-12-06 12:10:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0008"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

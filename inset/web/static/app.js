@@ -16,14 +16,17 @@ import { DefineOutcome, ObserveOutcome } from './pages/outcomes.js';
 import { DecideGate } from './pages/decision.js';
 import { Portfolio } from './pages/portfolio.js';
 import { Library } from './pages/library.js';
+import { LessonPage } from './pages/lesson.js';
 
 // [pattern, page, who may see it]; the first match wins, so /projects/new precedes /projects/:id.
 const ROUTES = [
   ['/sign-in', SignIn, 'anyone'],
   ['/library', Library, 'anyone'],
+  ['/lessons/:id', LessonPage, 'anyone'],
   ['/projects', ProjectList],
   ['/projects/new', NewProject],
-  ['/projects/:id', ProjectPage],
+  // A public project is open to anyone; the page itself says when one is not shared.
+  ['/projects/:id', ProjectPage, 'anyone'],
   ['/projects/:id/edit', EditProject],
   ['/projects/:id/evidence/new', RecordEvidence],
   ['/projects/:id/outcomes/new', DefineOutcome],

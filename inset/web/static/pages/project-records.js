@@ -147,7 +147,7 @@ export function Lessons({ project, writable }) {
       <ul class="records">
         ${lessons.nodes.map((l) => html`
           <li key=${l.id} class="record">
-            <h3 class="h4">${l.title}</h3>
+            <h3 class="h4"><a href=${`/lessons/${l.id}`}>${l.title}</a></h3>
             <p class="badges"><${Badge} value=${l.kind} kind="lesson" /> <span class="badge">From ${label(l.stage).toLowerCase()}</span>
               ${l.anonymised && html` <span class="badge">Anonymised</span>`}</p>
             <p class="prose">${l.body}</p>

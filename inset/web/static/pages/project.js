@@ -2,11 +2,12 @@
 import { useEffect } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { scrollToFragment } from '../lib/router.js';
-import { Badge, Loading, NotFound, Page, Problem, useQuery } from '../lib/ui.js';
+import { Badge, Loading, Page, Problem, useQuery } from '../lib/ui.js';
 import { date, label } from '../lib/format.js';
 import { canWriteProject } from '../lib/viewer.js';
 import { Decisions, Readiness, StageTimeline } from './project-gates.js';
 import { Economics, EvidenceList, Lessons, Outcomes } from './project-records.js';
+import { NotShared } from './lesson.js';
 
 export const PROJECT = `
   query Project($id: ID!) {
@@ -107,14 +108,15 @@ export function ProjectPage({ params, viewer }) {
   if (loading && !data) return html`<div class="page"><${Loading} what="Loading the project" /></div>`;
   if (error) return html`<div class="page"><${Problem} error=${error} retry=${reload} /></div>`;
   const project = data?.node;
-  if (!project) return html`<${NotFound} what="project" />`;
+  if (!project) return html`<${NotShared} viewer=${viewer} what="project" />`;
   const writable = canWriteProject(viewer, project);
   const base = `/projects/${project.id}`;
   const actions = writable && html`
     <a class="button secondary" href=${`${base}/edit`}>Edit project</a>
     ${project.status !== 'STOPPED' && html`<a class="button" href=${`${base}/decision`}>Take a gate decision</a>`}`;
   return html`
-    <${Page} title=${project.title} back=${{ href: '/projects', text: 'Projects' }} actions=${actions} wide>
+    <${Page} title=${project.title} back=${viewer ? { href: '/projects', text: 'Projects' } : { href: '/library', text: 'Learning library' }}
+      actions=${actions} wide>
       <${Summary} project=${project} />
       <nav class="in-page" aria-label="On this page">
         <ul>${SECTIONS.map(([id, text]) => html`<li key=${id}><a href=${`#${id}`}>${text}</a></li>`)}</ul>

@@ -1,0 +1,1 @@
+"""Domain events: every audited change as a feed in commit order (the outbox)."""

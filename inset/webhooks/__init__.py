@@ -1,0 +1,1 @@
+"""Webhook endpoints of organisations, and delivering events to them."""
