@@ -22,6 +22,7 @@ from inset.graphql.schema import build_schema
 from inset.notifications.routes import unsubscribe_routes
 from inset.operations.request_log import RequestLog, install_handler
 from inset.operations.routes import operation_routes
+from inset.ratelimit.service import RateLimiter
 from inset.web.credentials import actor_of
 from inset.web.downloads import download_routes
 from inset.web.routes import graphiql_html, not_found, web_routes
@@ -59,6 +60,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         context_factory=context_factory(engine, settings),
         settings=settings,
         graphiql_html=graphiql_html(),
+        rate_limiter=RateLimiter(
+            engine, limit=settings.rate_limit_bucket, refill=settings.rate_limit_refill
+        )
+        if settings.rate_limit_bucket
+        else None,
     )
     install_handler()
     # No `methods`: the endpoint answers every method itself, with the 405s the spec wants.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -12,6 +13,10 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 DEFAULT_DATABASE_URL = "sqlite:///inset.db"
+# The rate limit: a bucket of points per credential, refilled each second; the README's
+# "Limits and costs" shows why neither the web client nor a sync job meets them.
+DEFAULT_RATE_LIMIT_BUCKET = 100_000
+DEFAULT_RATE_LIMIT_REFILL = 10_000
 
 # HM Treasury supplementary guidance (2014): optimism bias by confidence grade 1..6.
 DEFAULT_OPTIMISM_BIAS = (
@@ -147,6 +152,30 @@ def _secret_key() -> str:
     return key
 
 
+def _rate_limit_from_env() -> tuple[int, float]:
+    """`INSET_RATE_LIMIT_BUCKET` points (0 turns the limit off) refilled at
+    `INSET_RATE_LIMIT_REFILL` points a second."""
+    values: list[float] = []
+    for name, default in (
+        ("INSET_RATE_LIMIT_BUCKET", DEFAULT_RATE_LIMIT_BUCKET),
+        ("INSET_RATE_LIMIT_REFILL", DEFAULT_RATE_LIMIT_REFILL),
+    ):
+        raw = os.environ.get(name, "").strip()
+        try:
+            value = float(raw) if raw else float(default)
+        except ValueError:
+            raise ConfigError(f"{name} must be a number of points, not {raw!r}") from None
+        if not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{name} must be 0 or more, not {raw!r}")
+        values.append(value)
+    bucket, refill = values
+    if not bucket.is_integer():
+        raise ConfigError(f"INSET_RATE_LIMIT_BUCKET must be whole points, not {bucket}")
+    if bucket and not refill:
+        raise ConfigError("INSET_RATE_LIMIT_REFILL must be more than 0 with a bucket")
+    return int(bucket), refill
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -158,6 +187,8 @@ class Settings:
     max_selections: int = 500
     max_nodes: int = 20000
     max_page_size: int = 100
+    rate_limit_bucket: int = DEFAULT_RATE_LIMIT_BUCKET  # points; 0: no rate limit
+    rate_limit_refill: float = DEFAULT_RATE_LIMIT_REFILL  # points a second
     cookie_secure: bool = False
     # Gates (by the stage they lead out of) where a GO needs a complete review panel.
     review_required_gates: frozenset[str] = frozenset()
@@ -170,6 +201,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        bucket, refill = _rate_limit_from_env()
         return cls(
             database_url=_database_url_from_env(),
             optimism_bias=_optimism_bias_from_env(),
@@ -182,4 +214,6 @@ class Settings:
             base_url=os.environ.get("INSET_BASE_URL", "").strip().rstrip("/")
             or "http://127.0.0.1:8000",
             mail_from=os.environ.get("INSET_MAIL_FROM", "").strip() or "Inset <inset@localhost>",
+            rate_limit_bucket=bucket,
+            rate_limit_refill=refill,
         )

@@ -14,6 +14,7 @@ from inset.notifications.models import EmailDigest, Follow, Notification
 from inset.organisations.models import Organisation
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
+from inset.ratelimit.models import RateLimitBucket
 from inset.reviews.models import GateReview
 from inset.themes.models import Theme
 from inset.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -44,6 +45,7 @@ __all__ = [
     "Project",
     "ProjectPartner",
     "ProjectTheme",
+    "RateLimitBucket",
     "SignInAttempt",
     "Theme",
     "WebSession",

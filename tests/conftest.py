@@ -7,6 +7,7 @@ each test, so that no test depends on another's leftovers.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -36,6 +37,19 @@ from inset.themes import service as themes
 from inset.themes.models import Theme
 
 TEST_DATABASE_URL = os.environ.get("INSET_TEST_DATABASE_URL", "")
+# Tests send bursts no client should, back to back: they get a bucket they cannot empty,
+# so that the limiter still runs (and its headers show) without ever refusing. A test of
+# the limit sets a small bucket explicitly, which wins over this default.
+GENEROUS_BUCKET = 10**12
+os.environ.setdefault("INSET_RATE_LIMIT_BUCKET", str(GENEROUS_BUCKET))  # servers we start
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _generous_rate_limit() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        generous = functools.partialmethod(Settings.__init__, rate_limit_bucket=GENEROUS_BUCKET)
+        patch.setattr(Settings, "__init__", generous)
+        yield
 
 
 def is_postgres() -> bool:
@@ -203,7 +217,10 @@ class Api:
     async def post(
         self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # As the web client asks: the newer media type, whose status codes tell errors.
+        headers = {"Accept": "application/graphql-response+json, application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         return await self.client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -172,3 +173,39 @@ def test_a_review_gate_with_no_gate_after_it_is_one_line_naming_the_setting(tmp_
     assert "INSET_REVIEW_REQUIRED_GATES" in result.stderr
     assert "not SCALE" in result.stderr
     assert not (tmp_path / "inset.db").exists()
+
+
+def test_the_rate_limit_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSET_SECRET_FILE", str(tmp_path / "secret"))
+    monkeypatch.setenv("INSET_RATE_LIMIT_BUCKET", "500")
+    monkeypatch.setenv("INSET_RATE_LIMIT_REFILL", "2.5")
+    settings = Settings.from_env()
+    assert (settings.rate_limit_bucket, settings.rate_limit_refill) == (500, 2.5)
+
+
+def test_without_settings_the_rate_limit_is_the_documented_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSET_SECRET_FILE", str(tmp_path / "secret"))
+    monkeypatch.delenv("INSET_RATE_LIMIT_BUCKET", raising=False)
+    monkeypatch.delenv("INSET_RATE_LIMIT_REFILL", raising=False)
+    settings = Settings.from_env()
+    assert (settings.rate_limit_bucket, settings.rate_limit_refill) == (100_000, 10_000)
+
+
+@pytest.mark.parametrize(
+    ("bucket", "refill", "reason"),
+    [
+        ("many", "10", "INSET_RATE_LIMIT_BUCKET must be a number of points, not 'many'"),
+        ("-5", "10", "INSET_RATE_LIMIT_BUCKET must be 0 or more"),
+        ("10.5", "10", "INSET_RATE_LIMIT_BUCKET must be whole points"),
+        ("100", "nan", "INSET_RATE_LIMIT_REFILL must be 0 or more"),
+        ("100", "0", "INSET_RATE_LIMIT_REFILL must be more than 0 with a bucket"),
+    ],
+)
+def test_a_bad_rate_limit_is_refused_naming_the_variable(
+    monkeypatch, tmp_path, bucket, refill, reason
+):
+    monkeypatch.setenv("INSET_SECRET_FILE", str(tmp_path / "secret"))
+    monkeypatch.setenv("INSET_RATE_LIMIT_BUCKET", bucket)
+    monkeypatch.setenv("INSET_RATE_LIMIT_REFILL", refill)
+    with pytest.raises(ConfigError, match=re.escape(reason)):
+        Settings.from_env()

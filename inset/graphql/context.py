@@ -13,6 +13,7 @@ from inset.config import Settings
 
 if TYPE_CHECKING:
     from inset.graphql.loaders import Loaders
+    from inset.ratelimit.service import Charge
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Context:
     https: bool = False
     loaders: Loaders = field(init=False)
     response_cookies: list[dict[str, Any]] = field(default_factory=list)
+    rate_limit: Charge | None = None  # what the request paid; None without a rate limit
 
     def __post_init__(self) -> None:
         self.reset_loaders()

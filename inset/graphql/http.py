@@ -2,9 +2,9 @@
 
 https://graphql.github.io/graphql-over-http/draft/ : POST with a JSON body, GET for
 queries only, responses as `application/graphql-response+json` (with its status codes)
-or, for clients that accept only that, `application/json` (status 200 for any
-well-formed request). Every response carries the request id, in the `X-Request-ID`
-header and in `extensions.requestId`.
+to clients that ask for it, otherwise `application/json` (status 200 for any
+well-formed request), also when `Accept` is missing or `*/*`. Every response carries
+the request id, in the `X-Request-ID` header and in `extensions.requestId`.
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ from strawberry.types.graphql import OperationType
 
 from inset.config import Settings
 from inset.errors import AccessDenied, DomainError, Unauthenticated
+from inset.graphql.cost import THROTTLED, cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
-from inset.graphql.limits import check_limits, parse_query
+from inset.graphql.limits import measure, parse_query
 from inset.graphql.unavailable import is_unavailable
+from inset.ratelimit.service import Charge, RateLimiter, credential_key
 from inset.text import NUL, unstorable_path
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -64,6 +66,9 @@ class _Closable(Protocol):
     # Cookies the resolvers want set (sign-in, sign-out): keyword arguments of
     # starlette's Response.set_cookie.
     response_cookies: list[dict[str, Any]]
+    rate_limit: Charge | None  # what this request paid, for the `rateLimit` field
+    actor: Any
+    session: Any  # the request's database session, which the rate limit charges through
 
     def close(self) -> None: ...
 
@@ -116,6 +121,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         context_factory: Callable[[Request, str], ContextT],
         settings: Settings,
         graphiql_html: str | None = None,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         # A shallow copy whose first extension feeds strawberry our checked document,
         # so the caller's schema object stays untouched.
@@ -124,6 +130,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         self._context_factory = context_factory
         self._settings = settings
         self._graphiql_html = graphiql_html
+        self._rate_limiter = rate_limiter
         # Parsing and validating cost about as much as running a small query, and
         # clients send the same few documents again and again.
         self._prepare = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
@@ -209,18 +216,36 @@ class GraphQLEndpoint(Generic[ContextT]):
                 message = "The document holds several operations: name the one to run."
             return _Outcome(_error_payload(message, "OPERATION_RESOLUTION_FAILURE"))
         request.state.operation = operation  # for the request log and metrics
-        limit = check_limits(
+        measured = measure(
             prepared.document,
             schema=self._schema._schema,
             variables=params.variables,
             operation_name=params.operation_name,
             settings=self._settings,
         )
-        if limit is not None:
-            return _Outcome({"errors": [limit.formatted]})
+        if measured.error is not None:
+            return _Outcome({"errors": [measured.error.formatted]})
         # Only a request known to be acceptable gets as far as authentication, the
         # first database work.
         context = self._context_factory(request, request_id)
+        headers: dict[str, str] = {}
+        if self._rate_limiter is not None:
+            try:
+                address = request.client.host if request.client else None
+                key = credential_key(context.actor, address)
+                charge = context.rate_limit = self._rate_limiter.charge(
+                    key, measured.cost, session=context.session
+                )
+            except BaseException:
+                context.close()
+                raise
+            headers = rate_limit_headers(charge)
+            if not charge.paid:
+                context.close()
+                refusal = _error_payload(throttled_message(charge), THROTTLED)
+                refusal["extensions"] = {"cost": cost_extension(charge, measured.cost, None)}
+                headers["Retry-After"] = str(charge.retry_after)
+                return _Outcome(refusal, 429, headers)
         token = _PREPARED.set(prepared.document)
         try:
             result = await self._schema.execute(
@@ -248,10 +273,12 @@ class GraphQLEndpoint(Generic[ContextT]):
                 return _unavailable(error.original_error, request_id)
         if errors := [_mask(error, request_id) for error in result.errors or ()]:
             payload["errors"] = errors
-        if result.extensions:
-            payload["extensions"] = result.extensions
+        payload["extensions"] = {
+            **(result.extensions or {}),
+            "cost": cost_extension(context.rate_limit, measured.cost, result.data),
+        }
         internal = bool(errors) and all(map(_is_internal, errors))
-        return _Outcome(payload, internal=internal, cookies=context.response_cookies)
+        return _Outcome(payload, None, headers, internal, context.response_cookies)
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:
@@ -429,16 +456,19 @@ def _unavailable(error: BaseException, request_id: str) -> _Outcome:
 def _negotiate(accept: str) -> str | None:
     """The media type to answer in, by RFC 9110; None when neither is acceptable.
 
-    No Accept header (or `*/*`) means `application/graphql-response+json`, the
-    specification's default since 2025. Between equal weights the more specific range
-    wins, then the earlier: `application/json, */*` means `application/json`.
+    No Accept header, or only wildcards, means `application/json`, as the specification
+    recommends, so that a client written before `application/graphql-response+json`
+    keeps the status 200 it expects; a client that names the newer type gets it.
+    Between equal weights the more specific range wins, then the earlier:
+    `application/json, */*` means `application/json`.
     """
     if not accept.strip():
-        return GRAPHQL_RESPONSE
+        return JSON
     ranges = [_media_range(item) for item in accept.split(",")]
     best: tuple[float, int, int, int] = (0.0, 0, 0, 0)
     chosen = None
-    for preference, offered in enumerate((GRAPHQL_RESPONSE, JSON)):
+    # On a tie (wildcards only) the legacy type wins.
+    for preference, offered in enumerate((JSON, GRAPHQL_RESPONSE)):
         matches = [
             (specificity, -position, q)
             for position, (media_range, q) in enumerate(ranges)
@@ -514,13 +544,15 @@ def _internal_error(request_id: str) -> dict[str, Any]:
 
 def _outcome_label(payload: Mapping[str, Any], status: int | None) -> str:
     """How a request ended, whatever the media type: internal_error, denied (401, 403),
-    rejected (no data: a bad request, parse, validation or limit error), error (data
-    with errors), user_error (a mutation's userErrors), or ok."""
+    throttled (429), rejected (no data: a bad request, parse, validation or limit
+    error), error (data with errors), user_error (a mutation's userErrors), or ok."""
     errors = payload.get("errors") or []
     if any(map(_is_internal, errors)):
         return "internal_error"
     if status in (401, 403):
         return "denied"
+    if status == 429:
+        return "throttled"
     if "data" not in payload:
         return "rejected"
     if errors:

@@ -63,6 +63,9 @@ QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 PORTFOLIO_WEIGHT = 5_000
 PORTFOLIO_FIGURE_WEIGHT = 500
 SEARCH_WEIGHT = 1_000
+# A mutation's fixed weight, for each field of the Mutation root, on top of what it reads
+# back: it writes and audits, which a read does not.
+MUTATION_WEIGHT = 10
 # Fields that search when given the argument (a path into their arguments) named here.
 SEARCHES = {("Query", "lessons"): ("search",), ("Query", "projects"): ("filter", "search")}
 
@@ -105,7 +108,35 @@ def check_limits(
     operation_name: str | None,
     settings: Settings,
 ) -> GraphQLError | None:
-    """The first limit the operation breaks, or None; call it on a validated document.
+    """The first limit the operation breaks, or None; see `measure`."""
+    return measure(
+        document,
+        schema=schema,
+        variables=variables,
+        operation_name=operation_name,
+        settings=settings,
+    ).error
+
+
+@dataclass(frozen=True)
+class Measure:
+    error: GraphQLError | None  # the first limit broken, if any
+    cost: int  # the estimate in points: its nodes, at least 1 (see `measure`)
+
+
+def measure(
+    document: DocumentNode,
+    *,
+    schema: GraphQLSchema,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+    settings: Settings,
+) -> Measure:
+    """The first limit the operation breaks, and its cost; call it on a validated document.
+
+    The cost, which the rate limit charges, is the node estimate below, at least 1: a
+    query of scalars costs 1, a page its size, an aggregate its weight, and each field
+    of a mutation `MUTATION_WEIGHT` more.
 
     Depth counts fields from the root: `{ me { name } }` is 2 deep. Introspection's
     `ofType` does not count, as it follows type wrappers, not data.
@@ -123,7 +154,7 @@ def check_limits(
     operation = get_operation_ast(document, operation_name)
     root = schema.get_root_type(operation.operation) if operation else None
     if operation is None or root is None:
-        return None  # validation and GetOperation() report these cases
+        return Measure(None, 1)  # validation and GetOperation() report these cases
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -131,9 +162,13 @@ def check_limits(
     try:
         cost = walker.selection_set(operation.selection_set, root, in_page=False, level=0)
     except _RefusedError as refused:
-        return refused.error
+        return Measure(refused.error, 0)
     except RecursionError:
-        return _refusal(QUERY_TOO_DEEP, "The query is nested too deeply to analyse.")
+        return Measure(_refusal(QUERY_TOO_DEEP, "The query is nested too deeply to analyse."), 0)
+    return Measure(_broken(cost, settings), max(1, cost.nodes))
+
+
+def _broken(cost: _Cost, settings: Settings) -> GraphQLError | None:
     if cost.depth > settings.max_depth:
         return _too_deep(cost.depth, settings.max_depth)
     if cost.aliases > settings.max_aliases:
@@ -299,6 +334,8 @@ class _Walker:
     def weight(self, node: FieldNode, parent: GraphQLNamedType | None, name: str) -> int:
         """What the field costs beyond the objects it returns: an aggregate's weight."""
         parent_name = getattr(parent, "name", "")
+        if parent_name == "Mutation" and not name.startswith("__"):
+            return MUTATION_WEIGHT
         if parent_name == "Portfolio" and name not in ("asOf", "stalled", "__typename"):
             return PORTFOLIO_FIGURE_WEIGHT
         weight = PORTFOLIO_WEIGHT if (parent_name, name) == ("Query", "portfolio") else 0

@@ -21,6 +21,7 @@ def _query_types() -> tuple[type, ...]:
     from inset.organisations.queries import OrganisationQuery
     from inset.portfolio.queries import PortfolioQuery
     from inset.projects.queries import ProjectQuery
+    from inset.ratelimit.queries import RateLimitQuery
     from inset.themes.queries import ThemeQuery
 
     return (
@@ -35,6 +36,7 @@ def _query_types() -> tuple[type, ...]:
         CollectiveQuery,
         EventQuery,
         NominationQuery,
+        RateLimitQuery,
     )
 
 

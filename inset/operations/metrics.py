@@ -50,7 +50,7 @@ else:
 REQUESTS = Counter(
     "inset_graphql_requests",
     "GraphQL requests by operation name and outcome "
-    "(ok, user_error, error, rejected, denied, internal_error).",
+    "(ok, user_error, error, rejected, denied, throttled, internal_error).",
     ["operation", "outcome"],
     registry=REGISTRY,
 )

@@ -63,6 +63,7 @@ class Project(SQLModel, table=True):
         # whose account a reader may see as a project's lead (inset.accounts.service)
         sa.Index("ix_project_lead_account", "lead_account_id"),
         sa.Index("ix_project_updated", "updated_at", "id"),
+        sa.Index("ix_project_created", "created_at", "id"),  # the default order of `projects`
         # the live projects of one visibility, newest change first (the public list), and
         # their count from the index alone
         sa.Index("ix_project_visibility_updated", "visibility", "archived_at", "updated_at", "id"),

@@ -22,7 +22,7 @@ from inset.projects.types import OrderDirection, Project, ProjectFilter, Project
 
 def _order(order: ProjectOrder | None) -> list[SortKey]:
     order = order or ProjectOrder()
-    column = getattr(models.Project, order.field.value)
+    column = getattr(models.Project, str(order.field.value))
     descending = order.direction is OrderDirection.DESC
     return [SortKey(column, descending), SortKey(models.Project.id, descending)]
 
@@ -153,7 +153,11 @@ async def projects_of_organisation(
 
 @strawberry.type
 class ProjectQuery:
-    @strawberry.field(description="Projects you may read; newest change first by default.")
+    @strawberry.field(
+        description="Projects you may read; newest first by default (`orderBy` CREATED_AT, "
+        "DESC), an order in which paging never skips or repeats a project however others "
+        "edit meanwhile (see ProjectOrderField for the orders that are not)."
+    )
     async def projects(
         self,
         info: Info,

@@ -325,12 +325,24 @@ class ProjectFilter:
     )
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="What `projects` is sorted by, then by id. Paging with `after`/`before` "
+    "never skips or repeats a project in an order whose value no edit changes: "
+    "CREATED_AT (the default). In the others an edit can move a project across the page "
+    "you are on: the cursor keeps its place, but the moved project may be seen twice "
+    "or not at all."
+)
 class ProjectOrderField(Enum):
-    UPDATED_AT = "updated_at"
-    CREATED_AT = "created_at"
-    TITLE = "title"
-    STAGE_ENTERED_AT = "stage_entered_at"
+    UPDATED_AT = strawberry.enum_value(
+        "updated_at", description="When last changed: every edit moves the project."
+    )
+    CREATED_AT = strawberry.enum_value(
+        "created_at", description="When created: stable under edits, so safe to page by."
+    )
+    TITLE = strawberry.enum_value("title", description="By title: a renamed project moves.")
+    STAGE_ENTERED_AT = strawberry.enum_value(
+        "stage_entered_at", description="When it entered its stage: a gate decision moves it."
+    )
 
 
 @strawberry.enum
@@ -339,9 +351,9 @@ class OrderDirection(Enum):
     DESC = "desc"
 
 
-@strawberry.input
+@strawberry.input(description="Newest first (CREATED_AT, DESC) unless given.")
 class ProjectOrder:
-    field: ProjectOrderField = ProjectOrderField.UPDATED_AT
+    field: ProjectOrderField = ProjectOrderField.CREATED_AT
     direction: OrderDirection = OrderDirection.DESC
 
 

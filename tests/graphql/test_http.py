@@ -23,10 +23,12 @@ from starlette.routing import Route
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from inset.access import ANONYMOUS, Actor
 from inset.config import Settings
 from inset.errors import AccessDenied, Unauthenticated
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.limits import parse_query
+from inset.ratelimit.service import Charge
 
 GRAPHQL_RESPONSE = "application/graphql-response+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -53,6 +55,9 @@ class ToyContext:
     closed: bool = False
     batches: list[list[int]] = field(default_factory=list)
     response_cookies: list[dict[str, object]] = field(default_factory=list)
+    rate_limit: Charge | None = None
+    actor: Actor = ANONYMOUS
+    session: None = None
 
     def close(self) -> None:
         self.closed = True
@@ -203,10 +208,35 @@ async def test_a_query_answers_200_as_graphql_response_json(client: httpx.AsyncC
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "application/*"])
-async def test_no_accept_or_a_wildcard_means_graphql_response_json(
+async def test_no_accept_or_a_wildcard_means_plain_json_as_legacy_clients_expect(
     client: httpx.AsyncClient, accept: str | None
 ) -> None:
     response = await post(client, HELLO, accept=accept)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == JSON
+    assert response.json()["data"] == {"hello": "world"}
+
+
+@pytest.mark.parametrize("accept", [None, "*/*"])
+async def test_without_accept_a_request_error_is_200_in_plain_json(
+    client: httpx.AsyncClient, accept: str | None
+) -> None:
+    response = await post(client, "{ nosuchfield }", accept=accept)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == JSON
+    assert "data" not in response.json()
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert RAN == []
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/graphql-response+json", "application/graphql-response+json, */*"]
+)
+async def test_a_client_naming_graphql_response_json_gets_it_with_its_status_codes(
+    client: httpx.AsyncClient, accept: str
+) -> None:
+    response = await post(client, "{ nosuchfield }", accept=accept)
+    assert response.status_code == 400
     assert response.headers["content-type"] == GRAPHQL_RESPONSE
 
 
@@ -229,7 +259,10 @@ async def test_the_highest_weighted_acceptable_media_type_is_chosen(
 
 async def test_a_response_is_compact_json_in_utf8(client: httpx.AsyncClient) -> None:
     response = await post(client, HELLO, headers={"x-request-id": "r1"})
-    assert response.content == b'{"data":{"hello":"world"},"extensions":{"requestId":"r1"}}'
+    assert response.content == (
+        b'{"data":{"hello":"world"},"extensions":{"cost":'
+        b'{"requestedQueryCost":1,"actualQueryCost":1},"requestId":"r1"}}'
+    )
 
 
 async def test_a_client_accepting_neither_json_type_gets_406(client: httpx.AsyncClient) -> None:
@@ -271,7 +304,7 @@ async def test_a_request_error_is_200_without_data_as_application_json(
 
 async def test_an_unknown_operation_name_is_a_request_error(client: httpx.AsyncClient) -> None:
     request = {"query": TWO_OPERATIONS, "operationName": "C"}
-    response = await client.post("/graphql", json=request)
+    response = await client.post("/graphql", json=request, headers={"accept": GRAPHQL_RESPONSE})
     assert response.status_code == 400
     assert "No operation named 'C'" in response.json()["errors"][0]["message"]
 
@@ -433,7 +466,7 @@ async def test_a_browser_without_a_query_gets_graphiql(client: httpx.AsyncClient
 async def test_a_browser_with_a_query_gets_json(client: httpx.AsyncClient) -> None:
     headers = {"accept": "text/html,*/*;q=0.8"}
     response = await client.get("/graphql", params={"query": HELLO}, headers=headers)
-    assert response.headers["content-type"] == GRAPHQL_RESPONSE
+    assert response.headers["content-type"] == JSON
 
 
 async def test_without_graphiql_a_browser_get_without_a_query_is_refused() -> None:
@@ -619,7 +652,7 @@ async def test_the_callers_schema_is_left_as_it_was() -> None:
 # On the wire
 
 
-def test_a_live_server_sends_the_graphql_response_media_type() -> None:
+def test_a_live_server_answers_each_media_type_with_its_status_codes() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -627,16 +660,28 @@ def test_a_live_server_sends_the_graphql_response_media_type() -> None:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{port}/graphql"
+    bad = {"query": "{ nosuchfield }"}
     try:
         deadline = time.monotonic() + 10
         while not server.started:
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.01)
-        response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": HELLO})
+        asked = {"accept": "application/graphql-response+json"}
+        response = httpx.post(url, json={"query": HELLO}, headers=asked)
+        refused = httpx.post(url, json=bad, headers=asked)
+        # No Accept header at all, as some legacy clients send.
+        plain = httpx.Client(headers={})
+        del plain.headers["accept"]
+        legacy = plain.post(url, json=bad)
+        plain.close()
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+    assert (refused.status_code, refused.headers["content-type"]) == (400, GRAPHQL_RESPONSE)
+    assert (legacy.status_code, legacy.headers["content-type"]) == (200, JSON)
+    assert legacy.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert response.status_code == 200
     assert response.headers["content-type"] == GRAPHQL_RESPONSE
     assert response.json()["data"] == {"hello": "world"}

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
+from inset.access import ANONYMOUS
 from inset.config import Settings
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.limits import check_limits, parse_query
@@ -102,6 +103,9 @@ SCHEMA = strawberry.Schema(query=Query)
 class ToyContext:
     def __init__(self) -> None:
         self.response_cookies: list[dict[str, object]] = []
+        self.rate_limit = None
+        self.actor = ANONYMOUS
+        self.session = None
 
     def close(self) -> None:
         pass
@@ -156,7 +160,9 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 async def test_a_request_over_a_limit_is_refused_before_anything_runs(
     client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None, code: str
 ) -> None:
-    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    body = {"query": query, "variables": variables}
+    headers = {"accept": "application/graphql-response+json"}
+    response = await client.post("/graphql", json=body, headers=headers)
     assert response.status_code == 400
     body = response.json()
     assert "data" not in body

@@ -1,0 +1,122 @@
+"""A leaky bucket per credential, by the points each request's cost adds.
+
+A request adds its cost to its credential's bucket, which leaks `refill` points a
+second; it is paid for when the bucket, after leaking, has room for the whole cost, and
+refused otherwise (the bucket keeps what it held). On PostgreSQL the bucket is a row and
+one UPSERT leaks, checks and pays at once, so every server process shares it without a
+race; on SQLite (one machine, usually one process) it lives in the process.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from inset.access import Actor
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What one request did to its bucket."""
+
+    paid: bool
+    cost: int  # what the request asked to pay
+    limit: int  # the bucket's size
+    refill: float  # points a second
+    level: float  # points in the bucket after the request
+    at: float  # when, in seconds since the epoch
+
+    @property
+    def used(self) -> int:
+        return min(self.limit, math.ceil(self.level))
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    @property
+    def reset_at(self) -> datetime:
+        """When the bucket will have leaked empty, with no more requests."""
+        return datetime.fromtimestamp(math.ceil(self.at + self.level / self.refill), UTC)
+
+    @property
+    def retry_after(self) -> int:
+        """Whole seconds until the bucket has room for this request's cost."""
+        return max(1, math.ceil((self.level + self.cost - self.limit) / self.refill))
+
+
+def credential_key(actor: Actor, address: str | None) -> str:
+    """The bucket of a request: its API token's, its web session's account's, or (when
+    anonymous) its client address's, as uvicorn gives it (which honours the forwarding
+    headers of trusted proxies)."""
+    if actor.token_id is not None:
+        return f"token:{actor.token_id}"
+    if actor.account_id is not None:
+        return f"account:{actor.account_id}"
+    return f"address:{address or 'unknown'}"[:200]
+
+
+class RateLimiter:
+    """Charges requests to buckets of `limit` points leaking `refill` points a second."""
+
+    def __init__(self, engine: Engine, *, limit: int, refill: float) -> None:
+        self.engine, self.limit, self.refill = engine, limit, refill
+        self._shared = engine.dialect.name == "postgresql"
+        self._lock = threading.Lock()
+        self._local: dict[str, tuple[float, float]] = {}  # key: (level, updated_at)
+
+    def charge(self, key: str, cost: int, *, session: Session) -> Charge:
+        """Charges `cost` to the bucket `key`; on PostgreSQL through the request's
+        `session`, whose transaction it commits (with whatever authentication wrote), so
+        that the row is locked only for that moment and a request holds one connection."""
+        if self._shared:
+            params = {"key": key, "cost": cost, "limit": self.limit, "rate": self.refill}
+            # A bucket's level is worth no disk flush: a crash loses at most the last
+            # moments of charges, and the commit returns in microseconds, not milliseconds.
+            session.execute(_ASYNC_COMMIT)
+            level, charged, at = session.execute(_UPSERT, params).one()
+            session.commit()
+            return Charge(charged > 0 or cost == 0, cost, self.limit, self.refill, level, at)
+        with self._lock:
+            now = time.time()
+            level, updated_at = self._local.get(key, (0.0, now))
+            level = max(0.0, level - max(0.0, now - updated_at) * self.refill)
+            paid = level + cost <= self.limit
+            if paid:
+                level += cost
+            self._local[key] = (level, max(now, updated_at))
+        return Charge(paid, cost, self.limit, self.refill, level, now)
+
+
+# The level after leaking since the last request: `b` is the row as it was, EXCLUDED the
+# row this request would insert, stamped with the database's clock.
+_LEAKED = "GREATEST(0, b.level - GREATEST(0, EXCLUDED.updated_at - b.updated_at) * :rate)"
+_FITS = f"{_LEAKED} + :cost <= :limit"
+# Built from the constants above only; every value is a bound parameter.
+_SQL = f"""
+    INSERT INTO rate_limit_bucket AS b (key, level, updated_at, charged)
+    VALUES (
+        :key,
+        CASE WHEN :cost <= :limit THEN :cost ELSE 0 END,
+        CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS DOUBLE PRECISION),
+        CASE WHEN :cost <= :limit THEN :cost ELSE 0 END
+    )
+    ON CONFLICT (key) DO UPDATE SET
+        level = {_LEAKED} + CASE WHEN {_FITS} THEN :cost ELSE 0 END,
+        charged = CASE WHEN {_FITS} THEN :cost ELSE 0 END,
+        updated_at = GREATEST(b.updated_at, EXCLUDED.updated_at)
+    RETURNING level, charged, updated_at
+    """  # noqa: S608
+_ASYNC_COMMIT = sa.text("SET LOCAL synchronous_commit TO OFF")
+_UPSERT = sa.text(_SQL).bindparams(
+    sa.bindparam("cost", type_=sa.Float),
+    sa.bindparam("limit", type_=sa.Float),
+    sa.bindparam("rate", type_=sa.Float),
+)
