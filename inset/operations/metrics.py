@@ -81,6 +81,22 @@ POOL_SIZE = Gauge(
     registry=REGISTRY,
 )
 
+# Read from the database at each scrape, so every process reports the same figure.
+WEBHOOK_BACKLOG = Gauge(
+    "inset_webhook_backlog",
+    "Webhook work still owed: pending deliveries, and events no worker has queued yet "
+    "for an enabled endpoint (state=pending or unoffered).",
+    ["state"],
+    multiprocess_mode="mostrecent",
+    registry=REGISTRY,
+)
+WEBHOOK_OLDEST = Gauge(
+    "inset_webhook_oldest_pending_seconds",
+    "Age of the oldest pending webhook delivery; 0 when none is pending.",
+    multiprocess_mode="mostrecent",
+    registry=REGISTRY,
+)
+
 _names: set[str] = set()
 _names_lock = threading.Lock()
 
@@ -112,6 +128,26 @@ def observe_pool(engine: Engine) -> None:
     if callable(checked_out) and callable(size):
         POOL_CHECKED_OUT.set(checked_out())
         POOL_SIZE.set(size())
+
+
+def observe_webhooks(engine: Engine) -> None:
+    """The webhook backlog, left as it was when the database does not answer: a scrape
+    must still report the rest (and the readiness probe says the database is down)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from inset.db import utcnow
+    from inset.webhooks.queue import backlog
+
+    try:
+        with Session(engine) as session:
+            owed = backlog(session)
+    except SQLAlchemyError:
+        return
+    WEBHOOK_BACKLOG.labels(state="pending").set(owed.pending)
+    WEBHOOK_BACKLOG.labels(state="unoffered").set(owed.unoffered)
+    age = (utcnow() - owed.oldest).total_seconds() if owed.oldest is not None else 0.0
+    WEBHOOK_OLDEST.set(max(age, 0.0))
 
 
 def sign_in_failed(reason: str) -> None:
@@ -168,6 +204,7 @@ def metrics_endpoint(engine: Engine, access: MetricsAccess) -> Callable[[Request
         if not access.permits(request):
             return PlainTextResponse("Not Found", status_code=404)
         observe_pool(engine)
+        observe_webhooks(engine)
         directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
         if directory:
             registry = CollectorRegistry()

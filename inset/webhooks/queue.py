@@ -306,3 +306,31 @@ def release(session: Session, jobs: list[Job], *, keep: bool = False) -> None:
             .where(col(WebhookDelivery.id).in_([j.delivery_id for j in jobs]))
             .values(leased_until=_lease_end(utcnow()) if keep else None)
         )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the workers still owe: `pending` deliveries queued and not yet settled, plus
+    `unoffered` events past an enabled endpoint's cursor that no worker has queued yet
+    (counted per endpoint, whether or not the endpoint wants them; they grow when no
+    worker runs). `oldest` is when the oldest pending delivery was queued."""
+
+    pending: int
+    unoffered: int
+    oldest: datetime | None
+
+
+def backlog(session: Session) -> Backlog:
+    pending, oldest = session.execute(
+        sa.select(sa.func.count(), sa.func.min(col(WebhookDelivery.created_at))).where(
+            col(WebhookDelivery.state) == DeliveryState.PENDING
+        )
+    ).one()
+    latest = sa.select(sa.func.coalesce(sa.func.max(col(Event.id)), 0)).scalar_subquery()
+    unoffered = session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(latest - col(WebhookEndpoint.event_cursor)), 0))
+        .where(col(WebhookEndpoint.enabled))
+        .where(col(WebhookEndpoint.archived_at).is_(None))
+        .where(col(WebhookEndpoint.event_cursor) < latest)
+    )
+    return Backlog(pending=int(pending), unoffered=int(unoffered or 0), oldest=oldest)

@@ -137,3 +137,35 @@ async def test_a_request_relayed_by_a_local_proxy_needs_the_token(db_url, engine
 def test_a_bad_allow_list_names_the_entry_at_fault():
     with pytest.raises(ValueError, match="INSET_METRICS_ALLOW: 'localhost' is not an IP"):
         parse_allow("127.0.0.1, localhost")
+
+
+async def test_the_webhook_backlog_counts_what_no_worker_has_queued_then_what_is_pending(
+    api, world, monkeypatch
+):
+    from sqlmodel import Session
+
+    from inset.webhooks import queue
+    from tests.webhooks.helpers import cost, endpoint
+
+    # given an endpoint of an organisation, then three costs recorded on its project
+    monkeypatch.setenv("INSET_WEBHOOK_ALLOW_LOOPBACK", "1")
+    lead = world.lead()
+    project = world.project(lead)
+    endpoint(world, lead, "http://127.0.0.1:9/hooks")
+    for n in (1, 2, 3):
+        cost(world, lead, project.id, n)
+
+    # when no worker has run, then the three events are owed but not yet queued
+    body = await scrape(api)
+    assert sample(body, "inset_webhook_backlog", state="unoffered") == 3
+    assert sample(body, "inset_webhook_backlog", state="pending") == 0
+    assert sample(body, "inset_webhook_oldest_pending_seconds") == 0
+
+    # when a worker queues them (and sends none), then they are pending instead
+    with Session(world.engine) as session:
+        assert queue.offer_events(session) == 3
+        session.commit()
+    body = await scrape(api)
+    assert sample(body, "inset_webhook_backlog", state="unoffered") == 0
+    assert sample(body, "inset_webhook_backlog", state="pending") == 3
+    assert sample(body, "inset_webhook_oldest_pending_seconds") >= 0
