@@ -538,7 +538,9 @@ async def test_the_statements_do_not_grow_with_the_portfolio(api, world, engine)
         data = await ask(api, world, ANONYMOUS, PORTFOLIO, days=1, first=100)
         assert data["portfolio"]["projectCount"] == size // 3  # the PUBLIC ones
         assert len(data["portfolio"]["stalled"]["nodes"]) > 0
-        return seen[start:]
+        # On PostgreSQL the request also pays its rate-limit bucket (two statements, the
+        # same for any query): not the portfolio's.
+        return [s for s in seen[start:] if "rate_limit_bucket" not in s and "synchronous" not in s]
 
     build(world, 3)
     three = await statements_for(3)
