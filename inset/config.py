@@ -197,6 +197,9 @@ class Settings:
     smtp_url: str = ""  # smtp://HOST:PORT (or smtps://, smtp+starttls://) for email digests
     base_url: str = "http://127.0.0.1:8000"  # the address people open, for links in emails
     mail_from: str = "Inset <inset@localhost>"
+    # Queries the compiler knows run as one JSON-building statement (inset.graphql.compiled);
+    # INSET_FAST_READS=0 sends every query through the resolvers.
+    fast_reads: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -216,4 +219,5 @@ class Settings:
             mail_from=os.environ.get("INSET_MAIL_FROM", "").strip() or "Inset <inset@localhost>",
             rate_limit_bucket=bucket,
             rate_limit_refill=refill,
+            fast_reads=os.environ.get("INSET_FAST_READS", "1").strip() != "0",
         )

@@ -6,6 +6,7 @@ and the same Alembic migrations.
 
 from __future__ import annotations
 
+import base64
 import enum
 import threading
 from collections.abc import Iterator
@@ -98,6 +99,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite has no base64: compiled reads write global ids and cursors with this one.
+    dbapi_connection.create_function("inset_base64url", 1, _base64url, deterministic=True)
+
+
+def _base64url(text: str | None) -> str | None:
+    """Unpadded URL-safe base64 of the UTF-8 text, as `inset.ids` writes global ids."""
+    if text is None:
+        return None
+    return base64.urlsafe_b64encode(str(text).encode()).decode().rstrip("=")
 
 
 def normalise_url(url: str) -> str:

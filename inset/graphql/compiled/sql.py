@@ -1,0 +1,142 @@
+"""JSON building blocks in each dialect's own functions, with the resolvers' formats.
+
+Every value is a `Value`: an SQL expression and whether it is JSON text. SQLite forgets
+that a value is JSON once it leaves the subquery that built it, so there it is read
+again with `json()` wherever it goes into an object or an array; PostgreSQL's `json`
+type needs no such help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.sql.elements import ColumnElement
+
+# What a cursor holds instead when its text could not be encoded as Python encodes it
+# (non-ASCII or control characters): the response then comes from the resolvers. A
+# title that happens to be this text only costs that request its speed.
+UNENCODABLE = "inset:unencodable-cursor"
+
+
+def quoted(text: str) -> ColumnElement[Any]:
+    """An SQL string literal, written into the statement rather than bound: untyped
+    parameters leave PostgreSQL's variadic JSON functions guessing. Only for names the
+    GraphQL grammar allows (keys, types) and the fixed pieces below."""
+    if any(c in text for c in "'\\%") or not text.isascii() or not text.isprintable():
+        raise ValueError(f"not a plain literal: {text!r}")
+    return sa.literal_column(f"'{text}'", sa.String)
+
+
+@dataclass(frozen=True)
+class Value:
+    sql: ColumnElement[Any]
+    is_json: bool = False  # JSON text (an object, an array, true/false), not a scalar
+
+
+class Json:
+    """The JSON functions of one dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        self.postgres = dialect == "postgresql"
+
+    def _embed(self, value: Value) -> ColumnElement[Any]:
+        return sa.func.json(value.sql) if value.is_json and not self.postgres else value.sql
+
+    def object(self, pairs: Sequence[tuple[str, Value]]) -> Value:
+        args: list[Any] = []
+        for key, value in pairs:
+            args += [quoted(key), self._embed(value)]
+        build = sa.func.json_build_object if self.postgres else sa.func.json_object
+        return Value(build(*args), is_json=True)
+
+    def array(self, value: Value, inner: sa.Select[Any], order: Sequence[Any]) -> Value:
+        """The array of `value` over the rows of `inner`, in `order`; [] when none.
+
+        `value` and `order` are expressions on `inner`'s columns, which becomes a subquery.
+        """
+        rows = inner.add_columns(
+            value.sql.label("v"), *(o.label(f"o{i}") for i, o in enumerate(order))
+        )
+        sub = rows.subquery()
+        keys = [sub.c[f"o{i}"] for i in range(len(order))]
+        if self.postgres:
+            aggregated = sa.func.json_agg(aggregate_order_by(sub.c.v, *keys))
+            built = sa.func.coalesce(aggregated, sa.literal_column("'[]'::json"))
+            return Value(sa.select(built).scalar_subquery(), is_json=True)
+        # SQLite aggregates in the order of an ordered subquery, which it never flattens
+        # into an aggregate (its rule 16): no ORDER BY inside the aggregate before 3.44.
+        ordered = rows.order_by(*order).subquery()
+        element = sa.func.json(ordered.c.v) if value.is_json else ordered.c.v
+        return Value(sa.select(sa.func.json_group_array(element)).scalar_subquery(), True)
+
+    def scalar(self, select: sa.Select[Any], value: Value) -> Value:
+        """The value of the one row of `select` (null without one)."""
+        return Value(select.add_columns(value.sql).scalar_subquery(), value.is_json)
+
+    def boolean(self, condition: ColumnElement[bool]) -> Value:
+        if self.postgres:
+            return Value(condition)
+        return Value(
+            sa.case((condition, sa.literal_column("'true'")), else_=sa.literal_column("'false'")),
+            True,
+        )
+
+    def constant(self, truth: bool) -> Value:
+        if self.postgres:
+            return Value(sa.true() if truth else sa.false())
+        return Value(sa.literal_column("'true'" if truth else "'false'"), True)
+
+    def null(self) -> Value:
+        return Value(sa.null())
+
+    def text(self, name: str) -> Value:
+        return Value(quoted(name))
+
+    def datetime(self, column: Any) -> ColumnElement[Any]:
+        """`datetime.isoformat()` of a UTC moment: microseconds only when not zero."""
+        if self.postgres:
+            utc = sa.func.timezone(sa.literal_column("'UTC'"), column)
+            seconds = sa.func.to_char(utc, sa.literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS'"))
+            micro = sa.func.to_char(utc, sa.literal_column("'US'"))
+        else:  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff', in UTC
+            seconds = sa.func.substr(column, 1, 10) + quoted("T") + sa.func.substr(column, 12, 8)
+            micro = sa.func.substr(column, 21, 6)
+        whole = sa.or_(micro == quoted("000000"), micro == quoted(""))
+        fraction = sa.case((whole, quoted("")), else_=quoted(".") + micro)
+        return seconds + fraction + quoted("+00:00")
+
+    def date(self, column: Any) -> ColumnElement[Any]:
+        if self.postgres:
+            return sa.func.to_char(column, sa.literal_column("'YYYY-MM-DD'"))
+        return sa.cast(column, sa.String)
+
+    def base64url(self, text: ColumnElement[Any]) -> ColumnElement[Any]:
+        if not self.postgres:
+            return sa.func.inset_base64url(text)
+        encoded = sa.func.encode(
+            sa.func.convert_to(text, sa.literal_column("'UTF8'")), sa.literal_column("'base64'")
+        )
+        # translate() drops the newlines that encode() puts every 76 characters
+        url_safe = sa.func.translate(
+            encoded, sa.literal_column("E'+/\\n'"), sa.literal_column("'-_'")
+        )
+        return sa.func.rtrim(url_safe, sa.literal_column("'='"))
+
+    def global_id(self, type_name: str, pk: Any) -> ColumnElement[Any]:
+        return self.base64url(quoted(type_name + ":") + sa.cast(pk, sa.String))
+
+    def json_string(self, text: Any) -> ColumnElement[Any]:
+        """`text` as a JSON string literal, for printable ASCII (see `printable`)."""
+        if self.postgres:
+            return sa.cast(sa.func.to_json(text), sa.Text)
+        return sa.func.json_quote(text)
+
+    def printable(self, text: Any) -> ColumnElement[bool]:
+        """Printable ASCII only: text both databases quote exactly as `json.dumps`."""
+        if self.postgres:
+            return text.op("~")(sa.literal_column("'^[ -~]*$'"))
+        return sa.not_(text.op("GLOB")(sa.literal_column("'*[^ -~]*'")))

@@ -1,0 +1,387 @@
+"""Compiled reads answer exactly as the resolvers do, for every reader.
+
+Each document of the corpus runs as each reader twice, through an app that compiles
+reads (the default) and through one that sends every query to the resolvers
+(`fast_reads=False`); the two responses must be the same JSON. A second set of tests
+makes sure the compiled path is taken at all, so that agreement cannot come from both
+apps running the resolvers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from conftest import World, statement_counter
+from sqlalchemy.engine import Engine
+
+from inset.access import Actor
+from inset.app import create_app
+from inset.config import Settings
+from inset.db import transaction
+from inset.ids import to_global_id
+from inset.organisations.models import OrganisationKind
+from inset.projects import service as projects
+from inset.projects.models import Visibility
+
+PRIVATE, MEMBERS, PUBLIC = Visibility.PRIVATE, Visibility.MEMBERS, Visibility.PUBLIC
+READERS = ["anonymous", "member", "lead", "partner lead", "outside lead", "staff"]
+
+PROJECT_FIELDS = """
+  __typename id title summary problem theoryOfChange stage status visibility innovationType
+  evidenceLevel startedOn stageEnteredAt revisitOn createdAt updatedAt version externalId
+  leadOrganisation { __typename id name kind sector region }
+  partners { id name kind sector region }
+  themes { __typename id name slug }
+"""
+PAGE_INFO = "pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }"
+
+# (name, document, variables); "{lead_id}" and the like are filled in from the world.
+CORPUS: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "node project",
+        f'{{ node(id: "{{public}}") {{ ... on Project {{ {PROJECT_FIELDS} }} }} }}',
+        {},
+    ),
+    (
+        "node private",
+        f'{{ node(id: "{{private}}") {{ id ... on Project {{ {PROJECT_FIELDS} }} }} }}',
+        {},
+    ),
+    (
+        "node members",
+        '{ node(id: "{members}") { __typename ... on Project { title visibility } } }',
+        {},
+    ),
+    ("node archived", '{ node(id: "{archived}") { id ... on Project { title } } }', {}),
+    ("node shared", '{ node(id: "{shared}") { ... on Project { title partners { name } } } }', {}),
+    (
+        "node organisation",
+        '{ node(id: "{lead_org}") { __typename id ... on Organisation { name kind'
+        " sector region } } }",
+        {},
+    ),
+    (
+        "node theme",
+        '{ node(id: "{theme}") { id ... on Theme { name slug } ... on Project { title } } }',
+        {},
+    ),
+    ("node missing", '{ node(id: "{missing}") { id } }', {}),
+    ("node bad id", '{ node(id: "not-an-id") { id } a: node(id: "") { id } }', {}),
+    ("node of another kind", '{ node(id: "{token}") { id } }', {}),
+    (
+        "node with variables",
+        "query One($id: ID!, $withThemes: Boolean!, $skipLead: Boolean = false) {"
+        " node(id: $id) { id ...P } }"
+        " fragment P on Project { title themes @include(if: $withThemes) { name }"
+        " leadOrganisation @skip(if: $skipLead) { name } }",
+        {"id": "{shared}", "withThemes": True},
+    ),
+    (
+        "aliases and merged fields",
+        '{ first: node(id: "{shared}") { ... on Project { t: title title'
+        " leadOrganisation { name } leadOrganisation { id } } }"
+        ' second: node(id: "{public}") { ... on Node { id } ... on Project { title } } }',
+        {},
+    ),
+    ("typename of the query", '{ __typename node(id: "{public}") { __typename } }', {}),
+    (
+        "page",
+        f"{{ projects {{ totalCount edges {{ cursor node {{ {PROJECT_FIELDS} }} }}"
+        f" {PAGE_INFO} }} }}",
+        {},
+    ),
+    (
+        "page of nodes",
+        f"{{ projects(first: 3) {{ nodes {{ id title }} {PAGE_INFO} totalCount }} }}",
+        {},
+    ),
+    (
+        "page after a cursor",
+        f"query P($after: String) {{ projects(first: 2, after: $after) {{ edges {{"
+        f" cursor node {{ title }} }} {PAGE_INFO} }} }}",
+        {"after": "{cursor}"},
+    ),
+    (
+        "last page",
+        f"{{ projects(last: 2) {{ edges {{ cursor node {{ title }} }} {PAGE_INFO} }} }}",
+        {},
+    ),
+    (
+        "before a cursor",
+        f"query P($before: String) {{ projects(last: 2, before: $before) {{ edges {{"
+        f" node {{ title }} }} {PAGE_INFO} }} }}",
+        {"before": "{cursor}"},
+    ),
+    (
+        "order by title",
+        f"{{ projects(orderBy: {{field: TITLE, direction: ASC}}) {{ edges {{ cursor"
+        f" node {{ title }} }} {PAGE_INFO} }} }}",
+        {},
+    ),
+    (
+        "order by updated",
+        f"{{ projects(first: 4, orderBy: {{field: UPDATED_AT}}) {{ edges {{ cursor"
+        f" node {{ id }} }} {PAGE_INFO} }} }}",
+        {},
+    ),
+    (
+        "filtered",
+        "query F($f: ProjectFilter) { projects(filter: $f) { totalCount nodes {"
+        " title stage visibility } } }",
+        {"f": {"visibility": ["PUBLIC", "PRIVATE"], "search": "project"}},
+    ),
+    (
+        "filtered by organisation and theme",
+        '{ projects(filter: {organisations: ["{partner_org}"], themes:'
+        ' ["{theme}"]}) { totalCount nodes { title } } }',
+        {},
+    ),
+    (
+        "empty page",
+        '{ projects(filter: {search: "no such words"}) { totalCount edges { cursor'
+        " } nodes { id } pageInfo { hasNextPage startCursor endCursor } } }",
+        {},
+    ),
+    ("bad cursor", '{ projects(after: "nonsense") { nodes { id } } }', {}),
+    ("bad page size", "{ projects(first: 1000) { nodes { id } } }", {}),
+    (
+        "bad variable",
+        "query P($first: Int) { projects(first: $first) { nodes { id } } }",
+        {"first": "ten"},
+    ),
+    (
+        "organisations",
+        f"{{ organisations {{ totalCount edges {{ cursor node {{ id name kind sector"
+        f" region }} }} {PAGE_INFO} }} }}",
+        {},
+    ),
+    (
+        "organisations with projects",
+        "{ organisations(first: 10) { nodes { name projects(first: 2) { totalCount"
+        f" edges {{ cursor node {{ title partners {{ name }} }} }} {PAGE_INFO} }} }} }} }}",
+        {},
+    ),
+    (
+        "organisations filtered",
+        '{ organisations(filter: {kinds: [CHARITY], search: "trust"}) { nodes { name kind } } }',
+        {},
+    ),
+    (
+        "organisation projects after a cursor",
+        "query O($id: ID!, $after: String) { node(id: $id) { ... on Organisation {"
+        " projects(first: 1, after: $after) { nodes { title } pageInfo {"
+        " hasNextPage hasPreviousPage } } } } }",
+        {"id": "{lead_org}", "after": "{cursor}"},
+    ),
+    (
+        "nested partners' projects",
+        "{ projects(first: 3) { nodes { title partners { name projects { totalCount"
+        " nodes { title } } } } } }",
+        {},
+    ),
+    (
+        "fields the compiler leaves to the resolvers",
+        "{ projects(first: 2) { nodes { title daysInStage lessons { totalCount } } } }",
+        {},
+    ),
+]
+
+
+@dataclass
+class Setting:
+    world: World
+    ids: dict[str, str]
+    tokens: dict[str, str | None]
+
+
+@pytest.fixture
+def setting(world: World, engine: Engine) -> Setting:
+    staff = world.staff
+    lead_org = world.org(name="Northshire Council")
+    partner_org = world.org(name="Brightside Trust", kind=OrganisationKind.CHARITY, region=None)
+    outside_org = world.org(
+        name="Élan Fostering", kind=OrganisationKind.INDEPENDENT_FOSTERING_AGENCY
+    )
+    lead, member = world.lead(lead_org), world.member(lead_org)
+    partner_lead, outside_lead = world.lead(partner_org), world.lead(outside_org)
+    themes = [world.theme("Early help").id, world.theme("Stable homes").id]
+    made: dict[str, Any] = {}
+    for name, visibility, extra in [
+        ("public", PUBLIC, {"theme_ids": themes, "started_on": date(2024, 4, 1)}),
+        ("members", MEMBERS, {"theme_ids": themes[:1]}),
+        ("private", PRIVATE, {"problem": "Placements break down.", "external_id": "NS-1"}),
+        ("shared", PRIVATE, {"partner_organisation_ids": [partner_org.id], "theme_ids": themes}),
+        ("archived", PUBLIC, {}),
+        ("titled", PUBLIC, {"title": 'Ünïcode "quoted" title'}),
+    ]:
+        made[name] = world.project(lead, visibility=visibility, **extra)
+    made["outside"] = world.project(outside_lead, visibility=MEMBERS, title="A project far away")
+    made["partner"] = world.project(
+        partner_lead, visibility=PUBLIC, partner_organisation_ids=[lead_org.id]
+    )
+    with transaction(engine) as session:
+        projects.archive_project(
+            session=session, actor=staff, project_id=made["archived"].id, reason="test"
+        )
+    ids = {name: to_global_id("Project", row.id) for name, row in made.items()}
+    ids.update(
+        lead_org=to_global_id("Organisation", lead_org.id or 0),
+        partner_org=to_global_id("Organisation", partner_org.id or 0),
+        theme=to_global_id("Theme", themes[0] or 0),
+        missing=to_global_id("Project", 999_999),
+        token=to_global_id("ApiToken", 1),
+    )
+    readers: dict[str, Actor | None] = {
+        "anonymous": None,
+        "member": member,
+        "lead": lead,
+        "partner lead": partner_lead,
+        "outside lead": outside_lead,
+        "staff": staff,
+    }
+    tokens = {who: (world.token(actor) if actor else None) for who, actor in readers.items()}
+    return Setting(world, ids, tokens)
+
+
+@pytest.fixture
+async def clients(engine: Engine, db_url: str) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
+    """Two apps on one database, with and without compiled reads; no rate limit, whose
+    remaining points would differ from one request to the next."""
+    found: dict[bool, httpx.AsyncClient] = {}
+    opened = []
+    for fast in (True, False):
+        settings = Settings(
+            database_url=db_url, secret_key="test-secret-key", fast_reads=fast, rate_limit_bucket=0
+        )
+        transport = httpx.ASGITransport(app=create_app(settings, engine))
+        client = httpx.AsyncClient(transport=transport, base_url="http://inset.test")
+        opened.append(client)
+        found[fast] = client
+    yield found
+    for client in opened:
+        await client.aclose()
+
+
+def _fill(text: str, ids: dict[str, str]) -> str:
+    for name, value in ids.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _filled(value: Any, ids: dict[str, str]) -> Any:
+    return json.loads(_fill(json.dumps(value), ids))
+
+
+async def _ask(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any], token: str | None
+) -> httpx.Response:
+    headers = {"Accept": "application/json", "X-Request-ID": "differential"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    body = {"query": query, "variables": variables}
+    return await client.post("/graphql", json=body, headers=headers)
+
+
+async def _cursor(client: httpx.AsyncClient, ids: dict[str, str]) -> None:
+    """The staff's cursor after the first project: for the documents that page on."""
+    found = await _ask(client, "{ projects(first: 1) { pageInfo { endCursor } } }", {}, None)
+    ids["cursor"] = found.json()["data"]["projects"]["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("reader", READERS)
+async def test_compiled_reads_answer_as_the_resolvers_do(
+    setting: Setting, clients: dict[bool, httpx.AsyncClient], reader: str
+) -> None:
+    await _cursor(clients[False], setting.ids)
+    token = setting.tokens[reader]
+    for name, document, variables in CORPUS:
+        query, values = _fill(document, setting.ids), _filled(variables, setting.ids)
+        fast = await _ask(clients[True], query, values, token)
+        reference = await _ask(clients[False], query, values, token)
+        assert fast.status_code == reference.status_code, name
+        assert fast.headers["content-type"] == reference.headers["content-type"], name
+        assert fast.json() == reference.json(), f"{name} as {reader}"
+
+
+COMPILED = [
+    "node project",
+    "node private",
+    "node missing",
+    "node bad id",
+    "node with variables",
+    "aliases and merged fields",
+    "page",
+    "page after a cursor",
+    "last page",
+    "order by updated",
+    "filtered",
+    "empty page",
+    "organisations with projects",
+    "nested partners' projects",
+]
+
+
+@pytest.mark.parametrize("name", COMPILED)
+async def test_a_compiled_read_is_one_statement(
+    setting: Setting,
+    clients: dict[bool, httpx.AsyncClient],
+    engine: Engine,
+    name: str,
+) -> None:
+    """What the compiler knows reads its data in one statement, whatever the size of the
+    page and however deep; the resolvers take several for the same documents."""
+    await _cursor(clients[False], setting.ids)
+    document, variables = next((d, v) for n, d, v in CORPUS if n == name)
+    query, values = _fill(document, setting.ids), _filled(variables, setting.ids)
+    token = setting.tokens["staff"]
+    await _ask(clients[True], query, values, token)  # the token's first use is written down
+    seen = statement_counter(engine)
+    response = await _ask(clients[True], query, values, token)
+    assert "errors" not in response.json()
+    reads = [statement for statement in seen if _reads_records(statement)]
+    assert len(reads) == 1, reads
+    assert _builds_json(reads[0]), reads[0]
+
+
+def _reads_records(statement: str) -> bool:
+    """A statement that reads projects, organisations or themes, or builds the data
+    without them (an id that names nothing): not the token's account, which every
+    request checks."""
+    lowered = statement.lower()
+    tables = ("project", "organisation", "theme")
+    return _builds_json(statement) or any(f"from {t}" in lowered for t in tables)
+
+
+def _builds_json(statement: str) -> bool:
+    """The statement of a compiled read: its value is the document, built in SQL."""
+    return statement.lower().startswith(("select json_object(", "select cast(json_build_object("))
+
+
+async def test_the_resolvers_take_several_statements_for_a_page(
+    setting: Setting, clients: dict[bool, httpx.AsyncClient], engine: Engine
+) -> None:
+    """The figure the compiled path improves on: the same page through the resolvers."""
+    document = next(d for n, d, _ in CORPUS if n == "page")
+    seen = statement_counter(engine)
+    await _ask(clients[False], _fill(document, setting.ids), {}, setting.tokens["staff"])
+    reads = [statement for statement in seen if _reads_records(statement)]
+    assert len(reads) > 1
+    assert not any(map(_builds_json, reads))
+
+
+def test_the_leftover_fields_are_named() -> None:
+    """The corpus holds documents the compiler leaves to the resolvers, and they agree too."""
+    names = {name for name, _, _ in CORPUS}
+    assert "fields the compiler leaves to the resolvers" in names
+
+
+def test_fast_reads_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.from_env().fast_reads is True
+    monkeypatch.setenv("INSET_FAST_READS", "0")
+    assert Settings.from_env().fast_reads is False
