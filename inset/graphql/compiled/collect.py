@@ -20,7 +20,7 @@ from graphql import (
     SelectionSetNode,
     is_abstract_type,
 )
-from graphql.execution.values import get_directive_values
+from graphql.execution.values import VariableValues, get_directive_values
 
 Fields = dict[str, list[FieldNode]]  # response key: the field nodes merged under it
 
@@ -33,7 +33,7 @@ class Unsupported(Exception):
 class Selection:
     schema: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
-    variables: dict[str, Any]
+    variables: VariableValues
 
     def fields(self, type_name: str, selection_sets: Iterable[SelectionSetNode]) -> Fields:
         found: Fields = {}
@@ -88,5 +88,5 @@ class Selection:
             conditional is not None
             and is_abstract_type(conditional)
             and isinstance(concrete, GraphQLObjectType)
-            and self.schema.is_sub_type(conditional, concrete)  # type: ignore[arg-type]
+            and self.schema.is_sub_type(conditional, concrete)
         )

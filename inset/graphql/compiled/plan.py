@@ -145,6 +145,7 @@ class _Compiler:
             return self.json.null()  # not one of our ids: as the resolver, no record
         type_name, pk = decoded
         fields = self.selection.subfields(type_name, nodes)
+        found: sa.Select[Any]
         if type_name == "Project":
             found = sa.select(Project).where(col(Project.id) == pk, live_project(self.actor))
         elif type_name == "Organisation":
@@ -228,7 +229,8 @@ class _Compiler:
             return sa.select().select_from(p).where(p.c.inset_rn <= request.size)
 
         def display_order(p: Any) -> ColumnElement[Any]:
-            return -p.c.inset_rn if backwards else p.c.inset_rn
+            number: ColumnElement[Any] = p.c.inset_rn
+            return -number if backwards else number
 
         def more() -> Value:
             counted = sa.select(sa.func.count()).select_from(page()).scalar_subquery()

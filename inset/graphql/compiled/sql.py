@@ -98,6 +98,7 @@ class Json:
 
     def datetime(self, column: Any) -> ColumnElement[Any]:
         """`datetime.isoformat()` of a UTC moment: microseconds only when not zero."""
+        seconds: ColumnElement[Any]
         if self.postgres:
             utc = sa.func.timezone(sa.literal_column("'UTC'"), column)
             seconds = sa.func.to_char(utc, sa.literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS'"))
@@ -135,8 +136,14 @@ class Json:
             return sa.cast(sa.func.to_json(text), sa.Text)
         return sa.func.json_quote(text)
 
-    def printable(self, text: Any) -> ColumnElement[bool]:
+    def printable(self, text: ColumnElement[Any]) -> ColumnElement[bool]:
         """Printable ASCII only: text both databases quote exactly as `json.dumps`."""
         if self.postgres:
-            return text.op("~")(sa.literal_column("'^[ -~]*$'"))
-        return sa.not_(text.op("GLOB")(sa.literal_column("'*[^ -~]*'")))
+            matches: ColumnElement[bool] = text.op("~", is_comparison=True)(
+                sa.literal_column("'^[ -~]*$'")
+            )
+            return matches
+        other: ColumnElement[bool] = text.op("GLOB", is_comparison=True)(
+            sa.literal_column("'*[^ -~]*'")
+        )
+        return sa.not_(other)
