@@ -36,9 +36,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
+from inset.access import Actor
 from inset.config import Settings
 from inset.errors import AccessDenied, DomainError, Unauthenticated
-from inset.graphql.compiled.plan import compile_read, unencodable
+from inset.graphql.compiled.plan import CompiledRead, compile_read, unencodable
 from inset.graphql.cost import THROTTLED, cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
 from inset.graphql.limits import measure, parse_query
@@ -50,6 +51,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MAX_BODY_BYTES = 1_000_000
 DOCUMENT_CACHE_SIZE = 256
+COMPILED_CACHE_SIZE = 1024
 CACHED_QUERY_CHARS = 20_000
 RETRY_AFTER_SECONDS = 5
 # `\u0000` or `\u{0}` in a GraphQL string literal: the NUL character, written escaped.
@@ -137,6 +139,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         # Parsing and validating cost about as much as running a small query, and
         # clients send the same few documents again and again.
         self._prepare = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
+        self._compile = functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)(self._compile_uncached)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -301,18 +304,29 @@ class GraphQLEndpoint(Generic[ContextT]):
         """The `data` of a query as JSON text from one statement, or None when the
         compiler leaves the query to the resolvers (inset.graphql.compiled)."""
         session = context.session
-        statement = compile_read(
-            schema=self._schema,
-            document=document,
-            operation=operation,
-            variables=params.variables,
-            actor=context.actor,
-            dialect=session.get_bind().dialect.name,
+        if session is None:
+            return None
+        actor = context.actor
+        try:
+            variables = json.dumps(params.variables, sort_keys=True) if params.variables else ""
+        except (TypeError, ValueError):
+            return None
+        key = (
+            params.query,
+            params.operation_name,
+            variables,
+            session.get_bind().dialect.name,
+            # all that the access rules ask of the reader (inset.access)
+            getattr(actor, "role", None),
+            getattr(actor, "organisation_id", None),
         )
-        if statement is None:
+        compiled: CompiledRead | None = self._compile(*key)
+        if compiled is not None and not compiled.reusable:
+            compiled = self._compile_uncached(*key)  # it reads the clock: built afresh
+        if compiled is None:
             return None
         try:
-            text: str = session.execute(statement).scalar_one()
+            text: str = session.execute(compiled.statement).scalar_one()
         except OperationalError as error:
             # SQLite's parser stops at a fixed depth of nesting (some 100 levels), which
             # deep documents reach: they are left to the resolvers. A failed parse leaves
@@ -321,6 +335,32 @@ class GraphQLEndpoint(Generic[ContextT]):
                 return None
             raise
         return None if unencodable(text) else text
+
+    def _compile_uncached(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: str,
+        dialect: str,
+        role: Any,
+        organisation_id: int | None,
+    ) -> CompiledRead | None:
+        # Building a statement costs more than running it: the same query with the same
+        # variables, for readers with the same rights, reuses the one built before.
+        prepared = self._prepare(query) if len(query) <= CACHED_QUERY_CHARS else None
+        if prepared is None or prepared.document is None:
+            return None
+        operation = get_operation_ast(prepared.document, operation_name)
+        if operation is None:
+            return None
+        return compile_read(
+            schema=self._schema,
+            document=prepared.document,
+            operation=operation,
+            variables=json.loads(variables) if variables else None,
+            actor=Actor(role=role, organisation_id=organisation_id),
+            dialect=dialect,
+        )
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:

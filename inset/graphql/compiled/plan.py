@@ -11,6 +11,7 @@ statement builders as the resolvers use (`select_projects`, `organisation_list`,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -71,6 +72,14 @@ THEME_COLUMNS = {"name": "name", "slug": "slug"}
 ObjectCompiler = Callable[[Any, Fields], Value]
 
 
+@dataclass(frozen=True)
+class CompiledRead:
+    statement: sa.Select[Any]
+    # False when the statement holds the time it was built (a filter on days since
+    # something): it serves one request only.
+    reusable: bool
+
+
 def compile_read(
     *,
     schema: strawberry.Schema,
@@ -79,7 +88,7 @@ def compile_read(
     variables: dict[str, Any] | None,
     actor: Actor,
     dialect: str,
-) -> sa.Select[Any] | None:
+) -> CompiledRead | None:
     """The one statement whose value is the operation's `data`, as JSON text; None when
     any part of the operation is beyond the compiler (module docstring)."""
     if operation.directives:
@@ -94,7 +103,7 @@ def compile_read(
     }
     compiler = _Compiler(schema, Selection(schema._schema, fragments, coerced), actor, dialect)
     try:
-        return compiler.operation(operation)
+        return CompiledRead(compiler.operation(operation), compiler.reusable)
     except (Unsupported, DomainError, GraphQLError):
         # A bad argument, cursor or id: the resolvers' path words the error.
         return None
@@ -113,6 +122,7 @@ class _Compiler:
         self.selection = selection
         self.actor = actor
         self.json = Json(dialect)
+        self.reusable = True
         self.objects: dict[str, ObjectCompiler] = {
             "Project": self.project,
             "Organisation": self.organisation,
@@ -159,8 +169,10 @@ class _Compiler:
 
     def projects(self, nodes: list[FieldNode]) -> Value:
         args = self.arguments("Query", nodes)
-        order = args.get("order_by")
-        stmt = select_projects(self.actor, args.get("filter"))
+        order, filter = args.get("order_by"), args.get("filter")
+        if filter is not None and filter.no_decision_for_days is not None:
+            self.reusable = False  # counted back from now (inset.projects.filters)
+        stmt = select_projects(self.actor, filter)
         request = PageRequest.from_args(
             first=args.get("first"),
             after=args.get("after"),
@@ -219,11 +231,33 @@ class _Compiler:
         if correlate is not None:
             paged = paged.correlate(correlate)
             stmt = stmt.correlate(correlate)
-        order = [k.column.desc() if k.descending != backwards else k.column.asc() for k in keys]
-        rn = sa.func.row_number().over(order_by=order).label("inset_rn")
 
-        def page() -> Any:
-            return paged.add_columns(rn).limit(request.size + 1).subquery()
+        # A list of the whole query is read once, into a common table expression that
+        # each part of the connection reads, and numbered after the limit, so that the
+        # window sorts the page, not the list. A list under a row of another (correlated
+        # to it) is short, and read by each part that shows it: numbered in the same
+        # subquery, as SQLite's parser allows only so many levels of nesting.
+        def numbered(rows: Any) -> Any:
+            order = [
+                rows.c[k.column.key].desc() if k.descending != backwards else rows.c[k.column.key]
+                for k in keys
+            ]
+            return sa.func.row_number().over(order_by=order).label("inset_rn")
+
+        limited = paged.limit(request.size + 1)
+        if correlate is None:
+            shared = limited.cte()
+            shared_page = sa.select(shared, numbered(shared))
+
+            def page() -> Any:
+                return shared_page.subquery()
+        else:
+            order = [k.column.desc() if k.descending != backwards else k.column for k in keys]
+            window = sa.func.row_number().over(order_by=order).label("inset_rn")
+            nested_page = paged.add_columns(window).limit(request.size + 1)
+
+            def page() -> Any:
+                return nested_page.subquery()
 
         def shown(p: Any) -> sa.Select[Any]:
             return sa.select().select_from(p).where(p.c.inset_rn <= request.size)

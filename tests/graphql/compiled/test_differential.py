@@ -360,7 +360,11 @@ def _reads_records(statement: str) -> bool:
 
 def _builds_json(statement: str) -> bool:
     """The statement of a compiled read: its value is the document, built in SQL."""
-    return statement.lower().startswith(("select json_object(", "select cast(json_build_object("))
+    lowered = " ".join(statement.lower().split())
+    built = ("select json_object(", "select cast(json_build_object(")
+    return lowered.startswith(built) or (
+        lowered.startswith("with ") and any(f") {start}" in lowered for start in built)
+    )
 
 
 async def test_the_resolvers_take_several_statements_for_a_page(
