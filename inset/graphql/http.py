@@ -39,11 +39,12 @@ from strawberry.types.graphql import OperationType
 from inset.access import Actor
 from inset.config import Settings
 from inset.errors import AccessDenied, DomainError, Unauthenticated
-from inset.graphql.compiled.plan import CompiledRead, compile_read, unencodable
+from inset.graphql.compiled.plan import CompiledRead, compile_read, id_parameter, unencodable
 from inset.graphql.cost import THROTTLED, cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
 from inset.graphql.limits import measure, parse_query
 from inset.graphql.unavailable import is_unavailable
+from inset.ids import from_global_id
 from inset.ratelimit.service import Charge, RateLimiter, credential_key
 from inset.text import NUL, unstorable_path
 
@@ -139,7 +140,8 @@ class GraphQLEndpoint(Generic[ContextT]):
         # Parsing and validating cost about as much as running a small query, and
         # clients send the same few documents again and again.
         self._prepare = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
-        self._compile = functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)(self._compile_uncached)
+        self._compiled_reads: dict[tuple[Any, ...], CompiledRead | None] = {}
+        self._id_variables: dict[tuple[str, str | None], frozenset[str]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -307,26 +309,36 @@ class GraphQLEndpoint(Generic[ContextT]):
         if session is None:
             return None
         actor = context.actor
-        try:
-            variables = json.dumps(params.variables, sort_keys=True) if params.variables else ""
-        except (TypeError, ValueError):
-            return None
-        key = (
-            params.query,
-            params.operation_name,
-            variables,
-            session.get_bind().dialect.name,
-            # all that the access rules ask of the reader (inset.access)
-            getattr(actor, "role", None),
-            getattr(actor, "organisation_id", None),
-        )
-        compiled: CompiledRead | None = self._compile(*key)
-        if compiled is not None and not compiled.reusable:
-            compiled = self._compile_uncached(*key)  # it reads the clock: built afresh
+        dialect = session.get_bind().dialect.name
+        # all that the access rules ask of the reader (inset.access)
+        rights = (getattr(actor, "role", None), getattr(actor, "organisation_id", None))
+        ids = self._id_variables.get((params.query, params.operation_name), frozenset())
+        shape, bound = _id_shape(params.variables, ids)
+        key = (params.query, params.operation_name, shape, dialect, *rights)
+        compiled = self._compiled_reads.get(key, _NOT_YET)
+        if compiled is _NOT_YET or (compiled is not None and not compiled.reusable):
+            # Building a statement costs more than running it: the same query, with the
+            # same variables but for the ids, for readers with the same rights, reuses it.
+            compiled = compile_read(
+                schema=self._schema,
+                document=document,
+                operation=operation,
+                variables=params.variables,
+                actor=Actor(role=rights[0], organisation_id=rights[1]),
+                dialect=dialect,
+            )
+            if compiled is not None and compiled.id_variables != ids:
+                self._id_variables[(params.query, params.operation_name)] = compiled.id_variables
+                shape, bound = _id_shape(params.variables, compiled.id_variables)
+                key = (params.query, params.operation_name, shape, dialect, *rights)
+            if len(self._compiled_reads) >= COMPILED_CACHE_SIZE:
+                self._compiled_reads.clear()  # rarely: documents are few, readers' rights too
+                self._id_variables.clear()
+            self._compiled_reads[key] = compiled  # None too: the resolvers' query
         if compiled is None:
             return None
         try:
-            text: str = session.execute(compiled.statement).scalar_one()
+            text: str = session.execute(compiled.statement, bound).scalar_one()
         except OperationalError as error:
             # SQLite's parser stops at a fixed depth of nesting (some 100 levels), which
             # deep documents reach: they are left to the resolvers. A failed parse leaves
@@ -335,32 +347,6 @@ class GraphQLEndpoint(Generic[ContextT]):
                 return None
             raise
         return None if unencodable(text) else text
-
-    def _compile_uncached(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: str,
-        dialect: str,
-        role: Any,
-        organisation_id: int | None,
-    ) -> CompiledRead | None:
-        # Building a statement costs more than running it: the same query with the same
-        # variables, for readers with the same rights, reuses the one built before.
-        prepared = self._prepare(query) if len(query) <= CACHED_QUERY_CHARS else None
-        if prepared is None or prepared.document is None:
-            return None
-        operation = get_operation_ast(prepared.document, operation_name)
-        if operation is None:
-            return None
-        return compile_read(
-            schema=self._schema,
-            document=prepared.document,
-            operation=operation,
-            variables=json.loads(variables) if variables else None,
-            actor=Actor(role=role, organisation_id=organisation_id),
-            dialect=dialect,
-        )
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:
@@ -500,6 +486,23 @@ def _storable(data: Any) -> None:
         raise _HTTPError(
             400, "BAD_USER_INPUT", f"`{where}` holds {what}, which Inset cannot store."
         )
+
+
+_NOT_YET: Any = object()  # a query not compiled yet, where None is one left to the resolvers
+
+
+def _id_shape(variables: dict[str, Any] | None, ids: frozenset[str]) -> tuple[str, dict[str, int]]:
+    """The variables as a key of compiled statements, with each id variable standing
+    for its type alone; and the primary keys to bind for those ids."""
+    shaped = dict(variables or {})
+    bound: dict[str, int] = {}
+    for name in ids:
+        value = shaped.get(name)
+        decoded = from_global_id(value) if isinstance(value, str) else None
+        shaped[name] = {"id of": decoded[0] if decoded else value}
+        if decoded is not None:
+            bound[id_parameter(name)] = decoded[1]
+    return json.dumps(shaped, sort_keys=True), bound
 
 
 def _escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:

@@ -10,7 +10,8 @@ statement builders as the resolvers use (`select_projects`, `organisation_list`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,10 @@ from graphql import (
     GraphQLError,
     GraphQLObjectType,
     OperationDefinitionNode,
+    VariableNode,
+    Visitor,
     get_named_type,
+    visit,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from sqlalchemy.sql.elements import ColumnElement
@@ -78,6 +82,13 @@ class CompiledRead:
     # False when the statement holds the time it was built (a filter on days since
     # something): it serves one request only.
     reusable: bool
+    # Variables holding the global id of a `node`: the statement takes the record's key
+    # as a parameter (`id_parameter`), and serves any id of the same type.
+    id_variables: frozenset[str] = frozenset()
+
+
+def id_parameter(variable: str) -> str:
+    return f"inset_id_{variable}"
 
 
 def compile_read(
@@ -103,10 +114,30 @@ def compile_read(
     }
     compiler = _Compiler(schema, Selection(schema._schema, fragments, coerced), actor, dialect)
     try:
-        return CompiledRead(compiler.operation(operation), compiler.reusable)
+        statement = compiler.operation(operation)
     except (Unsupported, DomainError, GraphQLError):
         # A bad argument, cursor or id: the resolvers' path words the error.
         return None
+    # An id variable used anywhere else (a filter, a fragment spread twice) would hold a
+    # value the statement does not take as a parameter: then the statement is its own.
+    uses = _variable_uses(operation, fragments.values())
+    ids = frozenset(name for name, n in compiler.id_uses.items() if uses[name] == n)
+    return CompiledRead(statement, compiler.reusable, ids)
+
+
+def _variable_uses(
+    operation: OperationDefinitionNode, fragments: Iterable[FragmentDefinitionNode]
+) -> Counter[str]:
+    """How often each variable appears in the operation's selections and the fragments."""
+    found: Counter[str] = Counter()
+
+    class _Uses(Visitor):
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            found[node.name.value] += 1
+
+    for selection_set in [operation.selection_set, *(f.selection_set for f in fragments)]:
+        visit(selection_set, _Uses())
+    return found
 
 
 def unencodable(text: str) -> bool:
@@ -123,6 +154,7 @@ class _Compiler:
         self.actor = actor
         self.json = Json(dialect)
         self.reusable = True
+        self.id_uses: Counter[str] = Counter()
         self.objects: dict[str, ObjectCompiler] = {
             "Project": self.project,
             "Organisation": self.organisation,
@@ -153,7 +185,15 @@ class _Compiler:
         decoded = from_global_id(str(self.arguments("Query", nodes)["id"]))
         if decoded is None:
             return self.json.null()  # not one of our ids: as the resolver, no record
-        type_name, pk = decoded
+        type_name, number = decoded
+        pk: Any = number
+        given = next(a.value for a in nodes[0].arguments or () if a.name.value == "id")
+        if isinstance(given, VariableNode):
+            # A bound parameter: the statement serves every id of this type the
+            # variable brings (CompiledRead.id_variables).
+            name = given.name.value
+            pk = sa.bindparam(id_parameter(name), number, type_=sa.Integer)
+            self.id_uses[name] += 1
         fields = self.selection.subfields(type_name, nodes)
         found: sa.Select[Any]
         if type_name == "Project":
