@@ -132,6 +132,13 @@ def _fits(value: Any, column: Any) -> bool:
     return False
 
 
+def cursor_fits(keys: Sequence[SortKey], values: tuple[Any, ...]) -> bool:
+    """Whether a decoded cursor has a value, of the right type, for each sort key."""
+    return len(values) == len(keys) and all(
+        _fits(value, key.column) for key, value in zip(keys, values, strict=True)
+    )
+
+
 def _in_utc_range(value: datetime) -> bool:
     try:
         value.astimezone(UTC)

@@ -39,12 +39,11 @@ from strawberry.types.graphql import OperationType
 from inset.access import Actor
 from inset.config import Settings
 from inset.errors import AccessDenied, DomainError, Unauthenticated
-from inset.graphql.compiled.plan import CompiledRead, compile_read, id_parameter, unencodable
+from inset.graphql.compiled.plan import CompiledRead, compile_read, shape, unencodable
 from inset.graphql.cost import THROTTLED, cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
 from inset.graphql.limits import measure, parse_query
 from inset.graphql.unavailable import is_unavailable
-from inset.ids import from_global_id
 from inset.ratelimit.service import Charge, RateLimiter, credential_key
 from inset.text import NUL, unstorable_path
 
@@ -141,7 +140,8 @@ class GraphQLEndpoint(Generic[ContextT]):
         # clients send the same few documents again and again.
         self._prepare = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
         self._compiled_reads: dict[tuple[Any, ...], CompiledRead | None] = {}
-        self._id_variables: dict[tuple[str, str | None], frozenset[str]] = {}
+        # The variables that compiled statements of each query take as parameters.
+        self._parameters: dict[tuple[str, str | None], tuple[frozenset[str], frozenset[str]]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -312,13 +312,25 @@ class GraphQLEndpoint(Generic[ContextT]):
         dialect = session.get_bind().dialect.name
         # all that the access rules ask of the reader (inset.access)
         rights = (getattr(actor, "role", None), getattr(actor, "organisation_id", None))
-        ids = self._id_variables.get((params.query, params.operation_name), frozenset())
-        shape, bound = _id_shape(params.variables, ids)
-        key = (params.query, params.operation_name, shape, dialect, *rights)
+        learned = self._parameters.get((params.query, params.operation_name))
+        ids, cursors = learned or (frozenset(), frozenset())
+        key = (
+            params.query,
+            params.operation_name,
+            shape(params.variables, ids, cursors),
+            dialect,
+            *rights,
+        )
         compiled = self._compiled_reads.get(key, _NOT_YET)
-        if compiled is _NOT_YET or (compiled is not None and not compiled.reusable):
+        bound = (
+            compiled.parameters(params.variables) if isinstance(compiled, CompiledRead) else None
+        )
+        if compiled is _NOT_YET or (
+            compiled is not None and (not compiled.reusable or bound is None)
+        ):
             # Building a statement costs more than running it: the same query, with the
-            # same variables but for the ids, for readers with the same rights, reuses it.
+            # same variables but for ids and cursors, for readers with the same rights,
+            # reuses it.
             compiled = compile_read(
                 schema=self._schema,
                 document=document,
@@ -327,15 +339,24 @@ class GraphQLEndpoint(Generic[ContextT]):
                 actor=Actor(role=rights[0], organisation_id=rights[1]),
                 dialect=dialect,
             )
-            if compiled is not None and compiled.id_variables != ids:
-                self._id_variables[(params.query, params.operation_name)] = compiled.id_variables
-                shape, bound = _id_shape(params.variables, compiled.id_variables)
-                key = (params.query, params.operation_name, shape, dialect, *rights)
             if len(self._compiled_reads) >= COMPILED_CACHE_SIZE:
                 self._compiled_reads.clear()  # rarely: documents are few, readers' rights too
-                self._id_variables.clear()
-            self._compiled_reads[key] = compiled  # None too: the resolvers' query
-        if compiled is None:
+                self._parameters.clear()
+            if compiled is not None:
+                cursor_variables = frozenset(c.variable for c in compiled.cursors)
+                self._parameters[(params.query, params.operation_name)] = (
+                    compiled.id_variables,
+                    cursor_variables,
+                )
+                shaped = shape(params.variables, compiled.id_variables, cursor_variables)
+                key = (params.query, params.operation_name, shaped, dialect, *rights)
+                self._compiled_reads[key] = compiled
+            elif learned is None and key not in self._compiled_reads:
+                # The resolvers' query, unless only these values of its variables (a bad
+                # cursor) made it so.
+                self._compiled_reads[key] = None
+            bound = compiled.parameters(params.variables) if compiled else None
+        if compiled is None or bound is None:
             return None
         try:
             text: str = session.execute(compiled.statement, bound).scalar_one()
@@ -489,20 +510,6 @@ def _storable(data: Any) -> None:
 
 
 _NOT_YET: Any = object()  # a query not compiled yet, where None is one left to the resolvers
-
-
-def _id_shape(variables: dict[str, Any] | None, ids: frozenset[str]) -> tuple[str, dict[str, int]]:
-    """The variables as a key of compiled statements, with each id variable standing
-    for its type alone; and the primary keys to bind for those ids."""
-    shaped = dict(variables or {})
-    bound: dict[str, int] = {}
-    for name in ids:
-        value = shaped.get(name)
-        decoded = from_global_id(value) if isinstance(value, str) else None
-        shaped[name] = {"id of": decoded[0] if decoded else value}
-        if decoded is not None:
-            bound[id_parameter(name)] = decoded[1]
-    return json.dumps(shaped, sort_keys=True), bound
 
 
 def _escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:

@@ -10,6 +10,7 @@ statement builders as the resolvers use (`select_projects`, `organisation_list`,
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from inset.ids import from_global_id
 from inset.organisations import service as organisations
 from inset.organisations.models import SECTOR_OF_KIND, Organisation
 from inset.organisations.queries import ORDER as ORGANISATION_ORDER
-from inset.pagination import PageRequest, SortKey, keyset
+from inset.pagination import PageRequest, SortKey, cursor_fits, decode_cursor, keyset
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
 from inset.projects.queries import _order as project_order
 from inset.projects.queries import select_projects
@@ -85,6 +86,50 @@ class CompiledRead:
     # Variables holding the global id of a `node`: the statement takes the record's key
     # as a parameter (`id_parameter`), and serves any id of the same type.
     id_variables: frozenset[str] = frozenset()
+    # Variables holding an `after` or `before` cursor, which the statement takes as
+    # parameters; a variable used anywhere else is not among them.
+    cursors: tuple[CursorParameter, ...] = ()
+
+    def parameters(self, variables: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The statement's parameters for these values of its variables; None when a
+        cursor is not one of this list's (the resolvers' path words the error)."""
+        given = variables or {}
+        found: dict[str, Any] = {}
+        for name in self.id_variables:
+            value = given.get(name)
+            decoded = from_global_id(value) if isinstance(value, str) else None
+            if decoded is not None:
+                found[id_parameter(name)] = decoded[1]
+        for cursor in self.cursors:
+            try:
+                values = decode_cursor(str(given.get(cursor.variable)), cursor.variable)
+            except DomainError:
+                return None
+            if not cursor_fits(cursor.keys, values):
+                return None
+            found.update({f"{cursor.prefix}_{i}": v for i, v in enumerate(values)})
+        return found
+
+
+@dataclass(frozen=True)
+class CursorParameter:
+    variable: str
+    prefix: str  # of the parameters: one a sort key
+    keys: tuple[SortKey, ...]
+
+
+def shape(variables: dict[str, Any] | None, ids: frozenset[str], cursors: frozenset[str]) -> str:
+    """The variables as a key of compiled statements: an id variable stands for its type
+    alone, a cursor variable for being one, as the statement takes their values."""
+    shaped = dict(variables or {})
+    for name in ids:
+        value = shaped.get(name)
+        decoded = from_global_id(value) if isinstance(value, str) else None
+        shaped[name] = {"id of": decoded[0] if decoded else value}
+    for name in cursors:
+        if isinstance(shaped.get(name), str) and shaped[name]:
+            shaped[name] = {"cursor": True}  # "" is no cursor at all
+    return json.dumps(shaped, sort_keys=True)
 
 
 def id_parameter(variable: str) -> str:
@@ -122,7 +167,20 @@ def compile_read(
     # value the statement does not take as a parameter: then the statement is its own.
     uses = _variable_uses(operation, fragments.values())
     ids = frozenset(name for name, n in compiler.id_uses.items() if uses[name] == n)
-    return CompiledRead(statement, compiler.reusable, ids)
+    cursor_uses = Counter(c.variable for c in compiler.cursors)
+    cursors = tuple(c for c in compiler.cursors if uses[c.variable] == cursor_uses[c.variable])
+    return CompiledRead(statement, compiler.reusable, ids, cursors)
+
+
+def _beyond(keys: list[SortKey], values: list[Any], *, forward: bool) -> ColumnElement[bool]:
+    """Rows strictly after (forward) or before the cursor's: `inset.pagination`'s
+    condition, on values that may be parameters."""
+    clauses = []
+    for i, key in enumerate(keys):
+        equal_so_far = [keys[j].column == values[j] for j in range(i)]
+        step = key.column > values[i] if forward != key.descending else key.column < values[i]
+        clauses.append(sa.and_(*equal_so_far, step))
+    return sa.or_(*clauses)
 
 
 def _variable_uses(
@@ -155,6 +213,7 @@ class _Compiler:
         self.json = Json(dialect)
         self.reusable = True
         self.id_uses: Counter[str] = Counter()
+        self.cursors: list[CursorParameter] = []
         self.objects: dict[str, ObjectCompiler] = {
             "Project": self.project,
             "Organisation": self.organisation,
@@ -267,7 +326,15 @@ class _Compiler:
         node_type = connection_type.removesuffix("Connection")
         to_object = self.objects[node_type]
         backwards = request.backwards
-        paged = keyset(stmt, keys, request)
+        keyset(stmt, keys, request)  # refuses a cursor as the resolvers do (Invalid)
+        paged = stmt
+        for argument, values in (("after", request.after), ("before", request.before)):
+            if values is not None:
+                bound = self._cursor_values(nodes[0], argument, keys, values)
+                paged = paged.where(_beyond(keys, bound, forward=argument == "after"))
+        paged = paged.order_by(
+            *[k.column.desc() if k.descending != backwards else k.column.asc() for k in keys]
+        )
         if correlate is not None:
             paged = paged.correlate(correlate)
             stmt = stmt.correlate(correlate)
@@ -386,6 +453,21 @@ class _Compiler:
             else:
                 raise Unsupported(f"{connection_type}.{name}")
         return self.json.object(pairs)
+
+    def _cursor_values(
+        self, field: FieldNode, argument: str, keys: list[SortKey], values: tuple[Any, ...]
+    ) -> list[Any]:
+        """The cursor's values for SQL: parameters when a variable brings the cursor, so
+        that the statement serves the next page too (CompiledRead.cursors)."""
+        given = next((a.value for a in field.arguments or () if a.name.value == argument), None)
+        if not isinstance(given, VariableNode):
+            return [sa.literal(v, k.column.type) for k, v in zip(keys, values, strict=True)]
+        prefix = f"inset_cursor_{len(self.cursors)}"
+        self.cursors.append(CursorParameter(given.name.value, prefix, tuple(keys)))
+        return [
+            sa.bindparam(f"{prefix}_{i}", v, type_=k.column.type)
+            for i, (k, v) in enumerate(zip(keys, values, strict=True))
+        ]
 
     def cursor(self, p: Any, keys: list[SortKey]) -> ColumnElement[Any]:
         """`inset.pagination.encode_cursor` of a row's sort values, in SQL."""

@@ -417,3 +417,40 @@ async def test_one_document_for_many_ids_answers_for_each(
             fast = await _ask(clients[True], document, {"id": global_id}, token)
             reference = await _ask(clients[False], document, {"id": global_id}, token)
             assert fast.json() == reference.json(), (document, global_id, reader)
+
+
+PAGING = (
+    "query Next($after: String, $size: Int) { projects(first: $size, after: $after,"
+    " orderBy: {field: TITLE, direction: ASC}) { edges { cursor node { title } }"
+    " pageInfo { hasNextPage hasPreviousPage endCursor } } }"
+)
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "member", "staff"])
+async def test_paging_with_a_cursor_variable_answers_each_page(
+    setting: Setting, clients: dict[bool, httpx.AsyncClient], reader: str
+) -> None:
+    """One statement serves every page of a list; a cursor that is not this list's, or
+    not a cursor, still gets the resolvers' error in between."""
+    token = setting.tokens[reader]
+    organisations = await _ask(
+        clients[False], "{ organisations(first: 1) { pageInfo { endCursor } } }", {}, None
+    )
+    foreign = organisations.json()["data"]["organisations"]["pageInfo"]["endCursor"]
+    after: str | None = None
+    pages = 0
+    while True:
+        for wrong in ("nonsense", foreign, ""):
+            values = {"after": wrong, "size": 2}
+            fast = await _ask(clients[True], PAGING, values, token)
+            reference = await _ask(clients[False], PAGING, values, token)
+            assert fast.json() == reference.json(), wrong
+        fast = await _ask(clients[True], PAGING, {"after": after, "size": 2}, token)
+        reference = await _ask(clients[False], PAGING, {"after": after, "size": 2}, token)
+        assert fast.json() == reference.json(), after
+        page = fast.json()["data"]["projects"]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert pages >= 2
