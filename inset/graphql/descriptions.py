@@ -46,7 +46,7 @@ from enum import Enum
 from typing import Annotated, TypeVar
 
 import strawberry
-from strawberry.types.enum import has_enum_definition
+from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 
 from inset.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -106,11 +106,11 @@ def described_enum(
     # A type elsewhere may have met the enum first, as a field's annotation: strawberry
     # then registered it plainly, at that class's creation. Describing that one definition
     # in place keeps a single definition for every field (two would be a duplicate type).
-    if not has_enum_definition(cls):
+    definition = _definition(cls) or _definition(
         strawberry.enum(cls, name=name, description=description)
-    if not has_enum_definition(cls):  # pragma: no cover - strawberry.enum sets it
+    )
+    if definition is None:  # pragma: no cover - strawberry.enum sets it
         raise TypeError(f"{cls.__name__} was not registered as an enum")
-    definition = cls.__strawberry_definition__
     definition.description = description
     if name is not None:
         definition.name = name
@@ -120,3 +120,8 @@ def described_enum(
     for value in definition.values:
         value.description = by_value[value.value]
     return cls
+
+
+def _definition(cls: type[Enum]) -> StrawberryEnumDefinition | None:
+    """The enum's strawberry definition, or None while it is not registered."""
+    return cls.__strawberry_definition__ if has_enum_definition(cls) else None
