@@ -64,7 +64,9 @@ _DESCRIPTIONS: dict[BreakingChangeType, list[str]] = {
         rf"({_NAME}) was removed\.",
     ],
     BreakingChangeType.TYPE_CHANGED_KIND: [rf"({_NAME}) changed from .+ to .+\."],
-    BreakingChangeType.TYPE_REMOVED_FROM_UNION: [rf"{_NAME} was removed from union type ({_NAME})\."],
+    BreakingChangeType.TYPE_REMOVED_FROM_UNION: [
+        rf"{_NAME} was removed from union type ({_NAME})\."
+    ],
     BreakingChangeType.VALUE_REMOVED_FROM_ENUM: [rf"Enum value {_C} was removed\."],
     BreakingChangeType.REQUIRED_INPUT_FIELD_ADDED: [rf"A required field {_C} was added\."],
     BreakingChangeType.IMPLEMENTED_INTERFACE_REMOVED: [
@@ -253,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changelog", type=Path, default=CHANGELOG)
     args = parser.parse_args(argv)
     try:
-        texts = [p.read_text(encoding="utf-8") for p in (args.schema, args.released, args.changelog)]
+        texts = [
+            p.read_text(encoding="utf-8") for p in (args.schema, args.released, args.changelog)
+        ]
     except OSError as error:
         print(f"cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
