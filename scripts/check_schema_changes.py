@@ -9,6 +9,7 @@ Fails (exit 1), naming each problem, when
     added...) is not announced in CHANGELOG.md: a line under `## [Unreleased]`,
     `### Breaking` naming its schema coordinate in backticks (`Lesson.barriers`,
     `Query.projects(filter:)`, `Stage.PILOT`, `@oneOf`);
+  - a field, argument or enum value is removed that the release had not deprecated;
   - something is deprecated without a reason that names what to use instead (another field,
     argument or value of the same type), or is missing from every `### Deprecated` list of
     CHANGELOG.md;
@@ -84,6 +85,15 @@ _DESCRIPTIONS: dict[BreakingChangeType, list[str]] = {
         rf"Repeatable flag was removed from (@{_NAME})\."
     ],
     BreakingChangeType.DIRECTIVE_LOCATION_REMOVED: [rf"{_NAME} was removed from (@{_NAME})\."],
+}
+
+
+# What can be deprecated, so must be before it goes. (Types cannot be: they go with the last
+# field that returns them.)
+_REMOVALS = {
+    BreakingChangeType.FIELD_REMOVED,
+    BreakingChangeType.ARG_REMOVED,
+    BreakingChangeType.VALUE_REMOVED_FROM_ENUM,
 }
 
 
@@ -216,6 +226,7 @@ def check(schema_sdl: str, released_sdl: str, changelog: str) -> Report:
         )
 
     breaking = listed(changelog, "Breaking", "Unreleased")
+    deprecated_in_release = {d.coordinate for d in deprecations(released)}
     for change in find_schema_changes(released, schema):
         if isinstance(change.type, DangerousChangeType):
             report.warnings.append(f"dangerous change: {change.description}")
@@ -224,6 +235,12 @@ def check(schema_sdl: str, released_sdl: str, changelog: str) -> Report:
             if where is None:
                 report.problems.append(
                     f"breaking change the check cannot place: {change.description}"
+                )
+            elif change.type in _REMOVALS and where not in deprecated_in_release:
+                report.problems.append(
+                    f"removed without being deprecated first: `{where}`: {change.description} "
+                    "(a field, argument or enum value is deprecated in a release, with what to "
+                    "use instead, before a later release removes it)"
                 )
             elif where in breaking:
                 report.announced.append(f"`{where}`: {change.description}")

@@ -95,20 +95,43 @@ def test_the_released_schema_is_named_by_the_changelog() -> None:
     build_schema(released)  # still a schema with its header line
 
 
+# The release that deprecated `Lesson.barriers` in favour of `barrierTags`, and `Stage.PILOT`.
+DEPRECATING = RELEASED.replace(
+    "  barriers: [String!]!\n",
+    '  barriers: [String!]! @deprecated(reason: "Use barrierTags.")\n  barrierTags: [String!]!\n',
+).replace("PILOT SCALE", 'PILOT @deprecated(reason: "Use DISCOVER.") SCALE')
+WITHOUT_BARRIERS = DEPRECATING.replace(
+    '  barriers: [String!]! @deprecated(reason: "Use barrierTags.")\n', ""
+).replace('PILOT @deprecated(reason: "Use DISCOVER.") SCALE', "PILOT SCALE")
+
+
 def test_a_removed_field_fails_until_announced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    schema = RELEASED.replace("  barriers: [String!]!\n", "")
-    code, _, err = run(tmp_path, capsys, schema, changelog())
+    code, _, err = run(tmp_path, capsys, WITHOUT_BARRIERS, changelog(), DEPRECATING)
     assert code == 1
     assert (
         "breaking change not announced: `Lesson.barriers`: Field Lesson.barriers was removed" in err
     )
 
     announced = changelog("### Breaking\n\n- `Lesson.barriers` removed: use `barrierTags`.\n")
-    code, out, err = run(tmp_path, capsys, schema, announced)
+    code, out, err = run(tmp_path, capsys, WITHOUT_BARRIERS, announced, DEPRECATING)
     assert (code, err) == (0, "")
     assert "announced breaking change: `Lesson.barriers`" in out
+
+
+def test_what_the_release_had_not_deprecated_cannot_be_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = RELEASED.replace("  barriers: [String!]!\n", "").replace(
+        "DISCOVER PILOT SCALE", "DISCOVER SCALE"
+    )
+    log = changelog("### Breaking\n\n- `Lesson.barriers` goes.\n- `Stage.PILOT` goes.\n")
+    code, out, err = run(tmp_path, capsys, schema, log)
+    assert code == 1
+    assert "announced" not in out
+    assert "removed without being deprecated first: `Lesson.barriers`" in err
+    assert "removed without being deprecated first: `Stage.PILOT`" in err
 
 
 def test_a_changed_type_fails_naming_the_field(
@@ -119,11 +142,15 @@ def test_a_changed_type_fails_naming_the_field(
     assert code == 1
     assert "`Lesson.amount`: Field Lesson.amount changed type from Int! to Float!" in err
 
+    announced = changelog("### Breaking\n\n- `Lesson.amount` is in pounds, with pence.\n")
+    code, out, err = run(tmp_path, capsys, schema, announced)
+    assert (code, err) == (0, "")
+    assert "announced breaking change: `Lesson.amount`" in out
+
 
 def test_announcements_count_only_under_unreleased_breaking(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    schema = RELEASED.replace("  barriers: [String!]!\n", "")
     elsewhere = [
         changelog("### Removed\n\n- `Lesson.barriers`\n"),
         changelog("### Breaking\n\n- Lesson.barriers, without backticks\n"),
@@ -133,29 +160,31 @@ def test_announcements_count_only_under_unreleased_breaking(
         changelog("### Breaking\n\n- `Lesson` is reshaped; `Lesson.amount` goes\n"),
     ]
     for log in elsewhere:
-        code, _, err = run(tmp_path, capsys, schema, log)
+        code, _, err = run(tmp_path, capsys, WITHOUT_BARRIERS, log, DEPRECATING)
         assert code == 1, log
-        assert "`Lesson.barriers`" in err
+        assert "breaking change not announced: `Lesson.barriers`" in err
 
 
 def test_several_breaking_changes_are_each_listed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     schema = (
-        RELEASED.replace("DISCOVER PILOT SCALE", "DISCOVER SCALE")
-        .replace("lessons(first: Int, search: String)", "lessons(first: Int!)")
-        .replace("  barriers: [String!]!\n", "")
+        DEPRECATING.replace('PILOT @deprecated(reason: "Use DISCOVER.") SCALE', "SCALE")
+        .replace("lessons(first: Int, search: String)", "lessons(first: Int!, search: String)")
+        .replace("amount: Int!", "amount: String!")
     )
-    log = changelog("### Breaking\n\n- `Stage.PILOT` is gone: projects pilot as `DISCOVER`.\n")
-    code, out, err = run(tmp_path, capsys, schema, log)
+    log = changelog(
+        "### Breaking\n\n- `Stage.PILOT` is gone: projects pilot as `DISCOVER`.\n"
+        "\n### Deprecated\n\n- `Lesson.barriers`\n"
+    )
+    code, out, err = run(tmp_path, capsys, schema, log, DEPRECATING)
     assert code == 1
     assert "announced breaking change: `Stage.PILOT`" in out
-    unannounced = [line for line in err.splitlines() if "not announced" in line]
-    assert sorted(line.split("`")[1] for line in unannounced) == [
-        "Lesson.barriers",
+    assert sorted(line.split("`")[1] for line in err.splitlines()) == [
+        "Lesson.amount",
         "Query.lessons(first:)",
-        "Query.lessons(search:)",
     ]
+    assert all("not announced" in line for line in err.splitlines())
 
 
 def test_additions_and_a_deprecation_pass(
