@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,9 +12,9 @@ from inset.db import WRITE, create_db_engine
 from inset.sqlite import WriterQueue
 
 
-def _until(condition: Callable[[], bool], seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
+def _wait_until_queued(queue: WriterQueue, waiting: int) -> None:
+    deadline = time.monotonic() + 10
+    while queue.waiting != waiting:
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.001)
 
@@ -35,7 +34,7 @@ def test_the_write_lock_goes_to_the_longest_waiting_writer() -> None:
         thread = threading.Thread(target=writer, args=(n,))
         thread.start()
         threads.append(thread)
-        _until(lambda n=n: queue.waiting == n + 1)
+        _wait_until_queued(queue, n + 1)  # in the queue before the next one comes
     queue.release()
     for thread in threads:
         thread.join()
