@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from inset.events import models, service
@@ -18,6 +20,7 @@ class EventQuery:
     @strawberry.field(
         description="Every change you may read, oldest first, in commit order. Keep the "
         "last `endCursor` and resume `after` it: no event is ever skipped or repeated. "
+        "Anyone may ask; anonymous callers see the events of PUBLIC projects. "
         "Types: " + ", ".join(EVENT_TYPES) + "."
     )
     async def events(
@@ -25,8 +28,22 @@ class EventQuery:
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        types: list[str] | None = None,
-        project_id: strawberry.ID | None = None,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only events of these types (any of them); null or empty: "
+                "every type. A name that is not one of the types fails the field with code "
+                "INVALID, so that a typo is not an empty feed."
+            ),
+        ] = None,
+        project_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only events of this project (its records' events included). "
+                "An id that is not a project, or a project you may not read, gives an "
+                "empty list."
+            ),
+        ] = None,
     ) -> Connection[Event]:
         project_pk = None
         if project_id is not None:

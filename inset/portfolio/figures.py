@@ -28,7 +28,7 @@ strawberry.enum(
 
 @strawberry.type(description="The projects at one stage now, split by status.")
 class StageCount:
-    stage: Stage
+    stage: Stage = strawberry.field(description="The stage the projects are at now.")
     count: int = strawberry.field(
         description="Projects at this stage now, whatever their status: active + onHold + stopped."
     )
@@ -53,7 +53,10 @@ class StageCount:
 class GroupCount:
     key: str = strawberry.field(description="The group, as a filter would name it.")
     label: str = strawberry.field(description="The group in words, for people.")
-    count: int
+    count: int = strawberry.field(
+        description="How many fall in it, 0 or more; what is counted (projects or "
+        "lessons) is said by the field that lists the groups."
+    )
 
     @classmethod
     def from_figures(cls, figures: service.GroupCount) -> GroupCount:
@@ -169,7 +172,7 @@ class StageConversion:
     "end in .5; a median is null when there are no stays."
 )
 class StageDuration:
-    stage: Stage
+    stage: Stage = strawberry.field(description="The stage the stays were at.")
     completed_stays: float | None = strawberry.field(
         description="Median days of the stays at this stage that have ended."
     )
@@ -194,8 +197,11 @@ class StageDuration:
 
 @strawberry.type(description="How many projects entered a stage in one month or quarter.")
 class EntryCount:
-    stage: Stage
-    count: int
+    stage: Stage = strawberry.field(description="The stage entered.")
+    count: int = strawberry.field(
+        description="Entries to it in the month or quarter, 0 or more; a project that "
+        "entered it twice in that time (after a RECYCLE) counts twice."
+    )
 
 
 @strawberry.type(
@@ -231,7 +237,10 @@ class PortfolioGroup:
         description='The group as ProjectFilter names it: a region ("" for none), an '
         'OrganisationKind, or a theme\'s id ("" for no theme).'
     )
-    label: str
+    label: str = strawberry.field(
+        description='The group in words: the region, the kind in words (e.g. "Local '
+        'authority"), or the theme\'s name; "Unknown" for no region, "No theme".'
+    )
     project_count: int = strawberry.field(description="Projects in the group.")
     by_stage: list[StageCount] = strawberry.field(
         description="Its projects at each stage now, split by status; all four stages."
@@ -270,9 +279,11 @@ class PortfolioGroup:
     "children missing down to 24 is (45 - 24) / 45 = 0.467. Decimal figures are exact."
 )
 class SuccessStory:
-    outcome: Outcome
-    project: Project
-    baseline: Decimal
+    outcome: Outcome = strawberry.field(description="The outcome that improved.")
+    project: Project = strawberry.field(description="The project it belongs to.")
+    baseline: Decimal = strawberry.field(
+        description="The outcome's baseline, in its unit, exact (not 0)."
+    )
     latest: Decimal = strawberry.field(
         description="The last live observation (in the period, when the filter has one)."
     )
