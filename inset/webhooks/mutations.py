@@ -43,7 +43,9 @@ class WebhookMutation:
     def create_webhook_endpoint(
         self,
         info: Info,
-        input: Annotated[CreateWebhookEndpointInput, strawberry.argument(description="The endpoint to create.")],
+        input: Annotated[
+            CreateWebhookEndpointInput, strawberry.argument(description="The endpoint to create.")
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             return service.create_endpoint(
@@ -69,7 +71,12 @@ class WebhookMutation:
     def update_webhook_endpoint(
         self,
         info: Info,
-        input: Annotated[UpdateWebhookEndpointInput, strawberry.argument(description="The endpoint, the version you read and what to change.")],
+        input: Annotated[
+            UpdateWebhookEndpointInput,
+            strawberry.argument(
+                description="The endpoint, the version you read and what to change."
+            ),
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             changes = {
@@ -97,7 +104,10 @@ class WebhookMutation:
     def rotate_webhook_secret(
         self,
         info: Info,
-        input: Annotated[RotateWebhookSecretInput, strawberry.argument(description="The endpoint whose secret to replace.")],
+        input: Annotated[
+            RotateWebhookSecretInput,
+            strawberry.argument(description="The endpoint whose secret to replace."),
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             return service.rotate_secret(
@@ -118,7 +128,10 @@ class WebhookMutation:
     def redeliver_webhook_event(
         self,
         info: Info,
-        input: Annotated[RedeliverWebhookEventInput, strawberry.argument(description="The endpoint and the event to send again.")],
+        input: Annotated[
+            RedeliverWebhookEventInput,
+            strawberry.argument(description="The endpoint and the event to send again."),
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             endpoint_id = decode_id(input.endpoint_id, "WebhookEndpoint", "endpoint_id")

@@ -197,9 +197,7 @@ class UpdateWebhookEndpointInput:
     event_types: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description=_EVENT_TYPES
     )
-    description: str | None = strawberry.field(
-        default=strawberry.UNSET, description=_DESCRIPTION
-    )
+    description: str | None = strawberry.field(default=strawberry.UNSET, description=_DESCRIPTION)
     enabled: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="true resumes a disabled endpoint (clearing disabledReason; queued "
