@@ -27,8 +27,8 @@ class IntegrationMutation:
         "organisation's LEADs or incubator STAFF, signed in as a person with a read_write "
         "credential (an integration's own token cannot create integrations). User errors: "
         "FORBIDDEN (anonymous, read-only token, MEMBER, an integration, or another "
-        "organisation), NOT_FOUND (organisationId), REQUIRED, TOO_LONG and PERSONAL_DATA "
-        "(name)."
+        "organisation), NOT_FOUND (organisationId), REQUIRED (name), TOO_LONG (name), "
+        "PERSONAL_DATA (name)."
     )
     def create_integration(
         self,
@@ -56,7 +56,7 @@ class IntegrationMutation:
         "LEAD of the integration's organisation, never STAFF. Revoke it with "
         "revokeApiToken. By the organisation's LEADs or STAFF, signed in as a person with "
         "a read_write credential. User errors: FORBIDDEN (anonymous, read-only token, "
-        "MEMBER, an integration), NOT_FOUND (integrationId), REQUIRED and TOO_LONG (name), "
+        "MEMBER, an integration), NOT_FOUND (integrationId), REQUIRED (name), TOO_LONG (name), "
         "INVALID (expiresInDays)."
     )
     def create_integration_token(

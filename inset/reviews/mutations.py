@@ -99,8 +99,8 @@ class ReviewMutation:
         "read-only token, or your organisation has since joined the project), NOT_FOUND "
         "(reviewId not yours), INVALID (withdrawn, panel complete or closed, a criterion "
         "not of this gate), DUPLICATE (a criterion assessed twice), REQUIRED (a criterion "
-        "not assessed, a comment, rationale), TOO_LONG and PERSONAL_DATA (comment, "
-        "rationale)."
+        "not assessed, a comment, rationale), TOO_LONG (comment, rationale), PERSONAL_DATA "
+        "(comment, rationale)."
     )
     def submit_review(
         self,

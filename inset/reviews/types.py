@@ -12,6 +12,7 @@ from inset.accounts.types import Account
 from inset.db import pk
 from inset.gates.criteria import GATES
 from inset.graphql.context import Info
+from inset.graphql.descriptions import described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.projects.loaders import project_by_id
@@ -22,13 +23,25 @@ from inset.reviews.loaders import gate_review_by_id, open_reviews_by_project
 from inset.reviews.models import Assessment, Recommendation
 from inset.reviews.panels import state_of
 
-strawberry.enum(  # registered once, here; fields use the model enum
-    models.Assessment, description="How far a reviewer finds one criterion of the gate met."
+described_enum(
+    models.Assessment,
+    "How far a reviewer finds one criterion of the gate met.",
+    {
+        Assessment.MET: "Fully met; a comment is optional.",
+        Assessment.PARTLY_MET: "Met in part; the comment says what is missing.",
+        Assessment.NOT_MET: "Not met; the comment says why.",
+    },
 )
-strawberry.enum(  # registered once, here; fields use the model enum
+described_enum(
     models.Recommendation,
-    description="The gate decision a reviewer recommends (the decision itself is taken "
-    "with decideGate, by the project's team or STAFF).",
+    "The gate decision a reviewer recommends (the decision itself is taken with "
+    "decideGate, by the project's team or STAFF).",
+    {
+        Recommendation.GO: "Go on to the next stage.",
+        Recommendation.HOLD: "Put the project ON_HOLD at its stage.",
+        Recommendation.RECYCLE: "Send it back to an earlier stage, with a lesson.",
+        Recommendation.STOP: "Stop the trial for good, with a lesson.",
+    },
 )
 
 _DESCRIPTIONS = {c.code: c.description for gate in GATES.values() for c in gate}

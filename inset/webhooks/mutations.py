@@ -37,7 +37,7 @@ class WebhookMutation:
         "own organisation) and STAFF (of theirs), with a read_write credential. Idempotent "
         "with idempotencyKey (a replay shows the secret again). User errors: FORBIDDEN "
         "(anonymous, read-only token, MEMBER, or no organisation), INVALID (url, eventTypes, "
-        "idempotencyKey), TOO_LONG and PERSONAL_DATA (description), DUPLICATE "
+        "idempotencyKey), TOO_LONG (description), PERSONAL_DATA (description), DUPLICATE "
         "(idempotencyKey used with other input)."
     )
     def create_webhook_endpoint(
@@ -66,7 +66,7 @@ class WebhookMutation:
         "of its organisation and STAFF, with a read_write credential. The version goes up "
         "only when something changed. User errors: FORBIDDEN (anonymous, read-only token, "
         "MEMBER), NOT_FOUND (endpointId), CONFLICT (expectedVersion), INVALID (url, "
-        "eventTypes), TOO_LONG and PERSONAL_DATA (description)."
+        "eventTypes), TOO_LONG (description), PERSONAL_DATA (description)."
     )
     def update_webhook_endpoint(
         self,
