@@ -25,18 +25,62 @@ fails every test before it reaches the schema. `name` renames the GraphQL type, 
 
 An enum written for the API alone (no model behind it) keeps using
 `strawberry.enum_value(value, description=...)` on its members directly.
+
+The texts every domain repeats are here too, so they read the same everywhere:
+`USER_ERRORS` for a payload's `userErrors` field, `MUTATION_INPUT` for a mutation's
+`input` argument, and the paging arguments as annotated types, so that a connection
+field is described by its signature alone:
+
+    def lessons(self, info: Info, first: First = None, after: After = None) -> ...
+
+A mutation's own description ends with the user-error codes it can return, read from
+its service: "User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion)." (or
+"User errors: none."); tests/graphql/test_descriptions.py checks that each is a
+UserErrorCode.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types.enum import has_enum_definition
 
+from inset.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
 E = TypeVar("E", bound=Enum)
+
+USER_ERRORS = (
+    "Why the mutation changed nothing; empty when it succeeded. With any entry nothing at "
+    "all was written (the mutation is one transaction) and the payload's object is null."
+)
+MUTATION_INPUT = (
+    "The whole request; it is checked in full before anything is written, and what is "
+    "wrong with it comes back in the payload's userErrors, with the path of each field."
+)
+FIRST = (
+    f"Page size from the start: 1 to {MAX_PAGE_SIZE} inclusive, default {DEFAULT_PAGE_SIZE}. "
+    "Not with `last`. Out of range is an INVALID error (extensions.field names it)."
+)
+AFTER = (
+    "A cursor (edges.cursor or pageInfo.endCursor) from this same list: the page starts "
+    "just after it, that record excluded. A cursor from another list or edited is INVALID."
+)
+LAST = (
+    f"Page size from the end: 1 to {MAX_PAGE_SIZE} inclusive. Not with `first`; with "
+    "`before`, the records just before that cursor."
+)
+BEFORE = (
+    "A cursor (edges.cursor or pageInfo.startCursor) from this same list: the page ends "
+    "just before it, that record excluded."
+)
+
+First = Annotated[int | None, strawberry.argument(description=FIRST)]
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
+Last = Annotated[int | None, strawberry.argument(description=LAST)]
+Before = Annotated[str | None, strawberry.argument(description=BEFORE)]
 
 
 def described_enum(
