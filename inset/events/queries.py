@@ -8,6 +8,7 @@ from inset.events import models, service
 from inset.events.mapping import EVENT_TYPES
 from inset.events.types import Event
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.ids import pk_of
 from inset.pagination import PageRequest, SortKey, count, fetch_page
@@ -26,8 +27,8 @@ class EventQuery:
     async def events(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         types: Annotated[
             list[str] | None,
             strawberry.argument(

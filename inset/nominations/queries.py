@@ -4,6 +4,7 @@ import strawberry
 from sqlmodel import col
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.nominations import service
 from inset.nominations.models import Nomination as NominationRow
@@ -27,8 +28,8 @@ class NominationQuery:
         self,
         info: Info,
         status: list[NominationStatus] | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Nomination]:
         session = info.context.session
         stmt = service.readable_nominations(info.context.actor)

@@ -11,6 +11,7 @@ import strawberry
 
 from inset.economics.types import Money
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.pagination import PageRequest, count, fetch_page
 from inset.portfolio import breakdown, replications, service, stages, stories, timeline
@@ -221,8 +222,8 @@ class Portfolio:
                 "default 90. Outside that range the field fails with code INVALID."
             ),
         ] = 90,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Project]:
         stmt = service.stalled_projects(projects=self.projects, days=days, now=self.as_of)
         return self._quiet_page(info, stmt, first, after)
@@ -242,8 +243,8 @@ class Portfolio:
                 "default 365. Outside that range the field fails with code INVALID."
             ),
         ] = 365,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Project]:
         stmt = service.quiet_at_scale(projects=self.projects, days=days, now=self.as_of)
         return self._quiet_page(info, stmt, first, after)

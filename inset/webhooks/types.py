@@ -7,6 +7,7 @@ import strawberry
 
 from inset.db import pk
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Connection, Node, connection
 from inset.ids import to_global_id
@@ -141,7 +142,7 @@ class WebhookEndpoint(Node):
 
     @strawberry.field(description="Every attempt at this endpoint, newest first.")
     async def deliveries(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[WebhookDelivery]:
         request = PageRequest.from_args(first=first, after=after)
         page = await info.context.loaders.load(attempt_pages_by_endpoint, (self.pk, request))
