@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlmodel import col
 
@@ -21,13 +23,18 @@ NEWEST_FIRST = (
 @strawberry.type
 class NominationQuery:
     @strawberry.field(
-        description="Nominated innovations, newest first: staff see every one, anyone else "
-        "their own; anonymous readers none."
+        description="Nominated innovations, newest first (by when nominated): STAFF see "
+        "every one, anyone else their own; anonymous readers none."
     )
     def nominations(
         self,
         info: Info,
-        status: list[NominationStatus] | None = None,
+        status: Annotated[
+            list[NominationStatus] | None,
+            strawberry.argument(
+                description="Only nominations in any of these statuses; null or empty: all."
+            ),
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Nomination]:
