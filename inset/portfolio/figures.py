@@ -9,20 +9,30 @@ from decimal import ROUND_HALF_UP, Decimal
 import strawberry
 
 from inset.economics.types import Money
+from inset.graphql.descriptions import described_enum
 from inset.outcomes.service import plain
 from inset.outcomes.types import Outcome
 from inset.portfolio import breakdown, service, stages, stories, timeline
 from inset.projects.models import STAGES, Stage
 from inset.projects.types import Project
 
-strawberry.enum(
-    timeline.Interval, description="Calendar months, or calendar quarters (Jan to Mar ...)."
+described_enum(
+    timeline.Interval,
+    "Calendar months, or calendar quarters (Jan to Mar ...), in UTC.",
+    {
+        timeline.Interval.MONTH: 'Calendar months, e.g. "Apr 2025".',
+        timeline.Interval.QUARTER: 'Calendar quarters from January, e.g. "Apr to Jun 2025".',
+    },
 )
-strawberry.enum(
+described_enum(
     breakdown.Grouping,
-    description="REGION and ORGANISATION_KIND: of the lead organisation (one group a "
-    "project); THEME: one group per theme of the project (a project with two themes is in "
-    "two groups).",
+    "REGION and ORGANISATION_KIND: of the lead organisation (one group a project); THEME: "
+    "one group per theme of the project (a project with two themes is in two groups).",
+    {
+        breakdown.Grouping.REGION: 'By the lead organisation\'s region ("" for none).',
+        breakdown.Grouping.ORGANISATION_KIND: "By the lead organisation's kind.",
+        breakdown.Grouping.THEME: 'By theme, one group per theme of a project ("" for none).',
+    },
 )
 
 
