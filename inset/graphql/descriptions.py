@@ -27,11 +27,11 @@ An enum written for the API alone (no model behind it) keeps using
 `strawberry.enum_value(value, description=...)` on its members directly.
 
 The texts every domain repeats are here too, so they read the same everywhere:
-`USER_ERRORS` for a payload's `userErrors` field, `MUTATION_INPUT` for a mutation's
-`input` argument, and the paging arguments as annotated types, so that a connection
-field is described by its signature alone:
+`USER_ERRORS` for a payload's `userErrors` field, and a mutation's `input` argument and
+the paging arguments as annotated types, so that a field is described by its signature:
 
     def lessons(self, info: Info, first: First = None, after: After = None) -> ...
+    def record_lesson(self, info: Info, input: Input[RecordLessonInput]) -> ...
 
 A mutation's own description ends with the user-error codes it can return, read from
 its service: "User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion)." (or
@@ -51,6 +51,7 @@ from strawberry.types.enum import has_enum_definition
 from inset.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 USER_ERRORS = (
     "Why the mutation changed nothing; empty when it succeeded. With any entry nothing at "
@@ -81,6 +82,8 @@ First = Annotated[int | None, strawberry.argument(description=FIRST)]
 After = Annotated[str | None, strawberry.argument(description=AFTER)]
 Last = Annotated[int | None, strawberry.argument(description=LAST)]
 Before = Annotated[str | None, strawberry.argument(description=BEFORE)]
+# A mutation's argument: `input: Input[CreateProjectInput]`.
+Input = Annotated[T, strawberry.argument(description=MUTATION_INPUT)]
 
 
 def described_enum(
@@ -109,4 +112,4 @@ def described_enum(
     by_value = {member.value: text for member, text in values.items()}
     for value in registered.__strawberry_definition__.values:
         value.description = by_value[value.value]
-    return registered
+    return cls

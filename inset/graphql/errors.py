@@ -47,11 +47,20 @@ described_enum(
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description="One reason a mutation changed nothing. Match on `code` and `field`; "
+    "`message` is for people and its wording may change."
+)
 class UserError:
-    field: list[str] | None
-    code: ErrorCode
-    message: str
+    field: list[str] | None = strawberry.field(
+        description="The path of the input field at fault, in the API's names, from the "
+        'mutation\'s arguments: ["input", "title"], ["input", "lesson", "body"]. Null when '
+        "the error is about the request as a whole."
+    )
+    code: ErrorCode = strawberry.field(description="What kind of failure, for programs.")
+    message: str = strawberry.field(
+        description="What is wrong and how to put it right, in English, for people."
+    )
     existing_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="With DUPLICATE for an externalId already used: the global id of the "
