@@ -182,7 +182,9 @@ class ReviewPanel:
 
 @strawberry.type(description="How many reviewers recommended one decision.")
 class RecommendationCount:
-    recommendation: Recommendation = strawberry.field(description="The recommendation.")
+    recommendation: Recommendation = strawberry.field(
+        description="The decision recommended (GO, HOLD, RECYCLE or STOP)."
+    )
     count: int = strawberry.field(description="Submitted reviews recommending it, at least 1.")
 
 
