@@ -45,7 +45,10 @@ class CollectiveFigures:
         'all four, "Idea", "Pilot", "Evaluation", "Scale", in order, zeros included; the '
         "counts add up to projectCount."
     )
-    stopped: int = strawberry.field(description="Stopped by the end of the year.")
+    stopped: int = strawberry.field(
+        description="Of projectCount, those STOPPED when the year ended (counted in byStage "
+        "at the stage where they stopped)."
+    )
     by_theme: list[CollectiveCount] = strawberry.field(
         description='Themes as they are now; a project counts under each; "No theme" if none.'
     )
@@ -107,7 +110,9 @@ class CaseStudy:
         description="Its place in the year's list, from 1; the list may have gaps where a "
         "case study was taken out."
     )
-    summary: str = strawberry.field(description="Staff's editorial summary.")
+    summary: str = strawberry.field(
+        description="Staff's editorial summary, public, up to 20,000 characters."
+    )
     project: Project = strawberry.field(description="The project, PUBLIC.")
     organisation: str = strawberry.field(description="The lead organisation's name.")
     organisation_kind: str = strawberry.field(
@@ -135,7 +140,9 @@ class CaseStudy:
     adjusted_benefit: Money = strawberry.field(
         description="As the project's economics.adjustedBenefit now, exact GBP."
     )
-    net_benefit: Money = strawberry.field(description="adjustedBenefit - totalCost.")
+    net_benefit: Money = strawberry.field(
+        description="adjustedBenefit - totalCost, exact GBP; negative when costs are larger."
+    )
     benefit_cost_ratio: float | None = strawberry.field(
         description="adjustedBenefit / totalCost, rounded half up to 2 places; null without costs."
     )
@@ -177,10 +184,17 @@ class CaseStudy:
     "region of its organisation, never the organisation or the project."
 )
 class CollectiveLesson:
-    title: str = strawberry.field(description="The lesson's title.")
-    body: str = strawberry.field(description="The lesson's text, in full.")
-    kind: LessonKind = strawberry.field(description="What kind of lesson it is.")
-    stage: Stage = strawberry.field(description="The stage it was learned at.")
+    title: str = strawberry.field(
+        description="The lesson's title as its team wrote it, up to 200 characters."
+    )
+    body: str = strawberry.field(
+        description="The lesson's body in full: what was meant to happen, what happened, "
+        "why, and what to do next time."
+    )
+    kind: LessonKind = strawberry.field(
+        description="WHAT_WORKED, WHAT_DID_NOT_WORK, BARRIER, ENABLER or RECOMMENDATION."
+    )
+    stage: Stage = strawberry.field(description="The lifecycle stage the lesson came from.")
     barriers: list[str] = strawberry.field(
         description='Its barrier tags, e.g. "staff capacity", in the fixed list\'s order.'
     )
@@ -252,7 +266,8 @@ class Collective:
         "under each of their barrier tags, most used first; untagged last."
     )
     enablers: list[CollectiveLesson] = strawberry.field(
-        description="ENABLER lessons recorded in the year."
+        description="ENABLER lessons anyone may read, from any project, recorded in the year, "
+        "oldest first."
     )
     changes: list[CollectiveChange] = strawberry.field(
         description="Each headline figure since the year before."

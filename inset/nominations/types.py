@@ -48,7 +48,9 @@ class Nomination(Node):
     contact: str | None = strawberry.field(
         description="Who to ask there: a role and organisation, not a personal email or phone."
     )
-    status: NominationStatus = strawberry.field(description="Where it stands.")
+    status: NominationStatus = strawberry.field(
+        description="Where it stands: PENDING until STAFF act, then INVITED, ACCEPTED or DECLINED."
+    )
     decline_reason: str | None = strawberry.field(
         description="Why STAFF declined it, as the nominator is told; null unless DECLINED."
     )

@@ -129,7 +129,9 @@ class Notification(Node):
     lesson_pk: strawberry.Private[int | None]
     nomination_pk: strawberry.Private[int | None]
     detail: strawberry.Private[str | None]
-    kind: NotificationKind = strawberry.field(description="What it tells.")
+    kind: NotificationKind = strawberry.field(
+        description="What it tells, and so which of project, lesson and nomination it points at."
+    )
     created_at: datetime = strawberry.field(description="When it was made (UTC).")
     read: bool = strawberry.field(
         description="You have marked it read (markNotificationRead, markAllNotificationsRead)."

@@ -262,7 +262,9 @@ class PortfolioGroup:
     adjusted_benefit: Money = strawberry.field(
         description="As Portfolio.adjustedBenefit, for the group."
     )
-    net_benefit: Money = strawberry.field(description="adjustedBenefit - totalCost.")
+    net_benefit: Money = strawberry.field(
+        description="adjustedBenefit - totalCost, exact GBP; negative when costs are larger."
+    )
     benefit_cost_ratio: float | None = strawberry.field(
         description="adjustedBenefit / totalCost, half up to 2 places; null without costs."
     )
@@ -298,7 +300,10 @@ class SuccessStory:
         description="The last live observation (in the period, when the filter has one)."
     )
     latest_on: date = strawberry.field(description="When `latest` was observed.")
-    change: Decimal = strawberry.field(description="latest - baseline.")
+    change: Decimal = strawberry.field(
+        description="latest - baseline, exact, in the outcome's unit; negative when the "
+        "outcome fell (an improvement when lower is better)."
+    )
     improvement: float = strawberry.field(
         description="The relative improvement, greater than 0, rounded half up to 3 places."
     )

@@ -191,7 +191,9 @@ class Portfolio:
     def adjusted_benefit(self, info: Info) -> Money:
         return Money.of_pence(self._money(info).adjusted_benefit)
 
-    @strawberry.field(description="adjustedBenefit - totalCost.")
+    @strawberry.field(
+        description="adjustedBenefit - totalCost, exact GBP; negative when costs are larger."
+    )
     def net_benefit(self, info: Info) -> Money:
         figures = self._money(info)
         return Money.of_pence(figures.adjusted_benefit - figures.total_cost)
