@@ -70,7 +70,8 @@ class NotificationMutation:
     @strawberry.mutation(
         description="Stops following; `unfollowed` is false if you were not. The follow is "
         "deleted (it is your setting, not a record). User errors: FORBIDDEN (not signed in "
-        "as a person), INVALID (not exactly one target; an unknown barrier)."
+        "as a person), INVALID (not exactly one target; an unknown barrier), NOT_FOUND (an "
+        "id that is not of its kind)."
     )
     def unfollow(
         self,

@@ -267,7 +267,8 @@ class MarkAllNotificationsReadPayload:
         "this includes any about records you may no longer read."
     )
     unread_count: int | None = strawberry.field(
-        description="Your unread notifications left, 0 on success; null with userErrors."
+        description="Your unread notifications left (0 unless one arrived meanwhile); null "
+        "with userErrors."
     )
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
