@@ -21,7 +21,8 @@ class EventQuery:
     @strawberry.field(
         description="Every change you may read, oldest first, in commit order. Keep the "
         "last `endCursor` and resume `after` it: no event is ever skipped or repeated. "
-        "Anyone may ask; anonymous callers see the events of PUBLIC projects. "
+        "Anyone may ask; anonymous callers see the events of PUBLIC projects and of lessons "
+        "shared publicly. "
         "Types: " + ", ".join(EVENT_TYPES) + "."
     )
     async def events(

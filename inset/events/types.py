@@ -16,7 +16,8 @@ from inset.ids import to_global_id
 @strawberry.type(
     description="A change, as partners are told of it: in commit order, never edited. "
     "`type` is one of the documented types, e.g. `project.stage_changed`. You see an "
-    "event when you may read its record's project now (STAFF: all); an event about an "
+    "event when you may read its record's project now, or its lesson is shared widely "
+    "enough for you (STAFF: all); an event about an "
     "anonymised lesson only when you are STAFF or in one of its project's organisations; "
     "an event with no project (webhook_endpoint.disabled) only within its "
     "organisation."
