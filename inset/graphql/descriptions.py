@@ -46,7 +46,7 @@ from enum import Enum
 from typing import Annotated, TypeVar
 
 import strawberry
-from strawberry.types.enum import has_enum_definition
+from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 
 from inset.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -103,13 +103,25 @@ def described_enum(
             + (f"; none for {', '.join(missing)}" if missing else "")
             + (f"; not members: {', '.join(strangers)}" if strangers else "")
         )
-    registered = strawberry.enum(cls, name=name, description=description)
-    if not has_enum_definition(registered):  # pragma: no cover - strawberry.enum sets it
+    # A type elsewhere may have met the enum first, as a field's annotation: strawberry
+    # then registered it plainly, at that class's creation. Describing that one definition
+    # in place keeps a single definition for every field (two would be a duplicate type).
+    definition = _definition(cls) or _definition(
+        strawberry.enum(cls, name=name, description=description)
+    )
+    if definition is None:  # pragma: no cover - strawberry.enum sets it
         raise TypeError(f"{cls.__name__} was not registered as an enum")
+    definition.description = description
+    if name is not None:
+        definition.name = name
     # strawberry reads member descriptions only from `enum_value` members; a model enum
-    # has plain values, so the definition strawberry.enum just made is given them here,
-    # before any schema is built from it.
+    # has plain values, so its definition is given them here, before any schema is built.
     by_value = {member.value: text for member, text in values.items()}
-    for value in registered.__strawberry_definition__.values:
+    for value in definition.values:
         value.description = by_value[value.value]
     return cls
+
+
+def _definition(cls: type[Enum]) -> StrawberryEnumDefinition | None:
+    """The enum's strawberry definition, or None while it is not registered."""
+    return cls.__strawberry_definition__ if has_enum_definition(cls) else None
