@@ -11,6 +11,7 @@ statement builders as the resolvers use (`select_projects`, `organisation_list`,
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ from inset.projects.queries import _order as project_order
 from inset.projects.queries import select_projects
 from inset.themes.models import Theme
 
+logger = logging.getLogger("inset.graphql")
 PLAIN, DATE, DATETIME = "plain", "date", "datetime"
 # GraphQL field: (column, how it is written). Enums are stored as their names.
 PROJECT_COLUMNS = {
@@ -162,6 +164,10 @@ def compile_read(
         statement = compiler.operation(operation)
     except (Unsupported, DomainError, GraphQLError):
         # A bad argument, cursor or id: the resolvers' path words the error.
+        return None
+    except Exception:
+        # A fault of the compiler must not cost the reader the answer the resolvers give.
+        logger.exception("compiling a read failed; the resolvers answer it")
         return None
     # An id variable used anywhere else (a filter, a fragment spread twice) would hold a
     # value the statement does not take as a parameter: then the statement is its own.
