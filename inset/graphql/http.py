@@ -51,7 +51,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MAX_BODY_BYTES = 1_000_000
 DOCUMENT_CACHE_SIZE = 256
-COMPILED_CACHE_SIZE = 1024
+COMPILED_CACHE_SIZE = 256  # statements of a few hundred SQL elements each
 CACHED_QUERY_CHARS = 20_000
 RETRY_AFTER_SECONDS = 5
 # `\u0000` or `\u{0}` in a GraphQL string literal: the NUL character, written escaped.
