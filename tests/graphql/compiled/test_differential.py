@@ -454,3 +454,27 @@ async def test_paging_with_a_cursor_variable_answers_each_page(
             break
         after = page["pageInfo"]["endCursor"]
     assert pages >= 2
+
+
+async def test_a_compiled_read_is_charged_and_costed_as_before(
+    setting: Setting, engine: Engine, db_url: str
+) -> None:
+    """The rate limit charges a compiled read as any other, and `extensions.cost` counts
+    the objects of its lists as it counts the resolvers'."""
+    document = next(d for n, d, _ in CORPUS if n == "page")
+    query = _fill(document, setting.ids)
+    answers = []
+    for fast in (True, False):
+        settings = Settings(database_url=db_url, secret_key="test-secret-key", fast_reads=fast)
+        transport = httpx.ASGITransport(app=create_app(settings, engine))
+        async with httpx.AsyncClient(transport=transport, base_url="http://inset.test") as client:
+            answers.append(await _ask(client, query, {}, setting.tokens["member"]))
+    fast, reference = answers
+    assert fast.json()["data"] == reference.json()["data"]
+    costs = [a.json()["extensions"]["cost"] for a in answers]
+    assert costs[0]["requestedQueryCost"] == costs[1]["requestedQueryCost"]
+    assert costs[0]["actualQueryCost"] == costs[1]["actualQueryCost"] > 1
+    for answer, cost in zip(answers, costs, strict=True):
+        limit = int(answer.headers["X-RateLimit-Limit"])
+        assert int(answer.headers["X-RateLimit-Used"]) >= cost["requestedQueryCost"]
+        assert cost["throttleStatus"]["maximumAvailable"] == limit
