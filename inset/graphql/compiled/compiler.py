@@ -34,6 +34,7 @@ from inset.access import Actor, live_project
 from inset.db import UTCDateTime
 from inset.graphql.compiled.collect import Fields, Selection, Unsupported
 from inset.graphql.compiled.sql import UNENCODABLE, Json, Value, quoted
+from inset.graphql.node import MAX_NODES
 from inset.ids import from_global_id
 from inset.organisations import service as organisations
 from inset.organisations.models import SECTOR_OF_KIND, Organisation
@@ -109,6 +110,8 @@ class Compiler:
                 pairs.append((key, self.json.text("Query")))
             elif name == "node":
                 pairs.append((key, self.node(nodes)))
+            elif name == "nodes":
+                pairs.append((key, self.nodes(nodes)))
             elif name == "projects":
                 pairs.append((key, self.projects(nodes)))
             elif name == "organisations":
@@ -119,12 +122,23 @@ class Compiler:
         return sa.select(sa.cast(document, sa.Text) if self.json.postgres else document)
 
     def node(self, nodes: list[FieldNode]) -> Value:
-        decoded = from_global_id(str(self.arguments("Query", nodes)["id"]))
+        given = next(a.value for a in nodes[0].arguments or () if a.name.value == "id")
+        return self.record(str(self.arguments("Query", nodes)["id"]), nodes, given)
+
+    def nodes(self, nodes: list[FieldNode]) -> Value:
+        ids = self.arguments("Query", nodes)["ids"]
+        if len(ids) > MAX_NODES:
+            raise Unsupported("too many ids")  # the resolver's error
+        return self.json.values([self.record(str(i), nodes, None) for i in ids])
+
+    def record(self, global_id: str, nodes: list[FieldNode], given: Any) -> Value:
+        """The record a global id names, as `node` reads it: null when it names none the
+        reader may read."""
+        decoded = from_global_id(global_id)
         if decoded is None:
             return self.json.null()  # not one of our ids: as the resolver, no record
         type_name, number = decoded
         pk: Any = number
-        given = next(a.value for a in nodes[0].arguments or () if a.name.value == "id")
         if isinstance(given, VariableNode):
             # A bound parameter: the statement serves every id of this type the
             # variable brings (CompiledRead.id_variables).

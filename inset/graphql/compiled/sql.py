@@ -16,10 +16,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import ColumnElement
 
+from inset.graphql.compiled.collect import Unsupported
+
 # What a cursor holds instead when its text could not be encoded as Python encodes it
 # (non-ASCII or control characters): the response then comes from the resolvers. A
 # title that happens to be this text only costs that request its speed.
 UNENCODABLE = "inset:unencodable-cursor"
+# PostgreSQL's functions take at most 100 arguments (SQLite's 127): a larger object or
+# list is left to the resolvers.
+MAX_ARGUMENTS = 100
 
 
 def quoted(text: str) -> ColumnElement[Any]:
@@ -47,11 +52,20 @@ class Json:
         return sa.func.json(value.sql) if value.is_json and not self.postgres else value.sql
 
     def object(self, pairs: Sequence[tuple[str, Value]]) -> Value:
+        if 2 * len(pairs) > MAX_ARGUMENTS:
+            raise Unsupported(f"an object of {len(pairs)} fields")
         args: list[Any] = []
         for key, value in pairs:
             args += [quoted(key), self._embed(value)]
         build = sa.func.json_build_object if self.postgres else sa.func.json_object
         return Value(build(*args), is_json=True)
+
+    def values(self, items: Sequence[Value]) -> Value:
+        """A JSON array of these values, in order."""
+        if len(items) > MAX_ARGUMENTS:
+            raise Unsupported(f"a list of {len(items)} values")
+        build = sa.func.json_build_array if self.postgres else sa.func.json_array
+        return Value(build(*(self._embed(item) for item in items)), is_json=True)
 
     def array(self, value: Value, inner: sa.Select[Any], order: Sequence[Any]) -> Value:
         """The array of `value` over the rows of `inner`, in `order`; [] when none.

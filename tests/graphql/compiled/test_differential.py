@@ -89,6 +89,21 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
         ' second: node(id: "{public}") { ... on Node { id } ... on Project { title } } }',
         {},
     ),
+    (
+        "nodes of every kind",
+        '{ nodes(ids: ["{public}", "{private}", "{lead_org}", "{theme}", "bad", "{missing}"])'
+        " { __typename id ... on Project { title } ... on Organisation { name } } }",
+        {},
+    ),
+    ("nodes of none", "{ nodes(ids: []) { id } }", {}),
+    (
+        "wider than a database function takes",
+        '{ node(id: "{public}") { ... on Project {'
+        + PROJECT_FIELDS
+        + " ".join(f"t{n}: title" for n in range(30))
+        + " } } }",
+        {},
+    ),
     ("typename of the query", '{ __typename node(id: "{public}") { __typename } }', {}),
     (
         "page",
@@ -311,6 +326,7 @@ async def test_compiled_reads_answer_as_the_resolvers_do(
 
 COMPILED = [
     "node project",
+    "nodes of every kind",
     "node private",
     "node missing",
     "node bad id",
