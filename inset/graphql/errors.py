@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 
 from inset.errors import ErrorCode
+from inset.graphql.codes import RequestErrorCode
 from inset.ids import to_global_id
 
 # Registered once, here, under its API name; fields use the domain enum.
@@ -49,5 +50,5 @@ def user_error(
     return UserError(field=path, code=code, message=message, existing_id=existing_id)
 
 
-def graphql_error(message: str, code: str) -> GraphQLError:
+def graphql_error(message: str, code: RequestErrorCode) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
