@@ -30,7 +30,7 @@ FIELD = ("external_id",)
 def check_version(row: Any, expected_version: int, what: str) -> None:
     """Raises Conflict when the row has moved on since the client read it."""
     if row.version != expected_version:
-        raise Conflict(what, row.version, expected_version)
+        raise Conflict(what, row.version, expected_version, current=(type(row), row.id))
 
 
 def external_id(value: str | None) -> str | None:

@@ -3,12 +3,15 @@ from __future__ import annotations
 import strawberry
 from sqlmodel import Session
 
+from inset.errors import GateNotMet
 from inset.gates import models, service
-from inset.gates.types import DecideGateInput, DecideGatePayload, GateDecision
+from inset.gates.types import DecideGateInput, DecideGatePayload, GateCriterion, GateDecision
 from inset.graphql.context import Info
+from inset.graphql.errors import shown
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
 from inset.lessons.service import InlineLesson
+from inset.projects.models import Project
 
 
 @strawberry.type
@@ -48,7 +51,22 @@ class GateMutation:
         # afresh from it, so both come back as they are now.
         result = run_mutation(info, work, name="decideGate", data=input, replay=models.GateDecision)
         if isinstance(result, list):
-            return DecideGatePayload(decision=None, project_pk=None, user_errors=result)
+            # With CONFLICT the project as it is now; with GATE_NOT_MET what is missing.
+            current, _ = shown(result, Project)
+            unmet = [
+                GateCriterion(code=code, description=description, met=False, mandatory=True)
+                for error in result
+                if isinstance(error.source, GateNotMet)
+                for code, description in zip(
+                    error.source.unmet, error.source.descriptions, strict=True
+                )
+            ]
+            return DecideGatePayload(
+                decision=None,
+                project_pk=current.id if current else None,
+                user_errors=result,
+                unmet_criteria=unmet or None,
+            )
         return DecideGatePayload(
             decision=GateDecision.from_model(result), project_pk=result.project_id, user_errors=[]
         )

@@ -184,6 +184,11 @@ class DecideGatePayload:
     decision: GateDecision | None
     project_pk: strawberry.Private[int | None]
     user_errors: list[UserError]
+    unmet_criteria: list[GateCriterion] | None = strawberry.field(
+        default=None,
+        description="With GATE_NOT_MET: the gate's mandatory criteria that the project does "
+        "not meet (each `met: false`), as `Project.readiness` lists them. Null otherwise.",
+    )
 
     @strawberry.field(description="The project after the decision.")
     async def project(self, info: Info) -> Project | None:

@@ -4,7 +4,7 @@ import strawberry
 from sqlmodel import Session
 
 from inset.graphql.context import Info
-from inset.graphql.errors import UserError
+from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
@@ -92,8 +92,9 @@ def _marked(
 
 
 def _payload(result: models.Lesson | list[UserError]) -> LessonPayload:
-    if isinstance(result, list):
-        return LessonPayload(lesson=None, project_pk=None, user_errors=result)
+    row, errors = shown(result, models.Lesson)
+    if row is None:
+        return LessonPayload(lesson=None, project_pk=None, user_errors=errors)
     return LessonPayload(
-        lesson=Lesson.from_model(result), project_pk=result.project_id, user_errors=[]
+        lesson=Lesson.from_model(row), project_pk=row.project_id, user_errors=errors
     )

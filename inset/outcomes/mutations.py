@@ -4,7 +4,7 @@ import strawberry
 from sqlmodel import Session
 
 from inset.graphql.context import Info
-from inset.graphql.errors import UserError
+from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
@@ -20,15 +20,16 @@ from inset.outcomes.types import (
 
 
 def _payload(result: models.Outcome | models.Observation | list[UserError]) -> OutcomePayload:
-    if isinstance(result, list):
-        return OutcomePayload(outcome_pk=None, user_errors=result)
-    if isinstance(result, models.Observation):
+    row, errors = shown(result, models.Outcome | models.Observation)  # type: ignore[arg-type]
+    if row is None:
+        return OutcomePayload(outcome_pk=None, user_errors=errors)
+    if isinstance(row, models.Observation):
         return OutcomePayload(
-            outcome_pk=result.outcome_id,
-            user_errors=[],
-            observation=Observation.from_model(result),
+            outcome_pk=row.outcome_id,
+            user_errors=errors,
+            observation=Observation.from_model(row),
         )
-    return OutcomePayload(outcome_pk=result.id, user_errors=[])
+    return OutcomePayload(outcome_pk=row.id, user_errors=errors)
 
 
 @strawberry.type

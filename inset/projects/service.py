@@ -95,7 +95,9 @@ def get_project_for_write(
 
 def check_version(project: Project, expected_version: int) -> None:
     if project.version != expected_version:
-        raise Conflict("the project", project.version, expected_version)
+        raise Conflict(
+            "the project", project.version, expected_version, current=(Project, project.id or 0)
+        )
 
 
 def touch(*, session: Session, project: Project) -> None:
