@@ -36,7 +36,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from inset.config import Settings
-from inset.errors import AccessDenied, DomainError, Unauthenticated
+from inset.errors import AccessDenied, DomainError, Unauthenticated, api_name
 from inset.graphql.codes import RequestErrorCode as Code
 from inset.graphql.cost import cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
@@ -527,7 +527,7 @@ def _mask(error: GraphQLError, request_id: str) -> dict[str, Any]:
         # A bad argument to a query (a page size, a cursor): the client's to fix.
         extensions: dict[str, Any] = {"code": str(original.code)}
         if original.field:
-            extensions["field"] = list(original.field)
+            extensions["field"] = [api_name(part) for part in original.field]
         return {**error.formatted, "message": original.message, "extensions": extensions}
     if original is None or isinstance(original, GraphQLError):
         # Without a path it is a request error, from coercing the variables; with one,
