@@ -12,7 +12,8 @@ from inset.collective.figures import Count, YearFigures
 from inset.collective.learning import DigestLesson
 from inset.economics.types import Money
 from inset.graphql.errors import UserError
-from inset.lessons.models import LessonKind
+from inset.lessons import tags
+from inset.lessons.models import Barrier, LessonKind
 from inset.projects.models import ProjectStatus, Stage
 from inset.projects.types import Project
 
@@ -131,7 +132,10 @@ class CollectiveLesson:
     body: str
     kind: LessonKind
     stage: Stage
-    barriers: list[str]
+    barriers: list[str] = strawberry.field(deprecation_reason=tags.DEPRECATED)
+    barrier_tags: list[Barrier] = strawberry.field(
+        description="Its barrier tags, in the order of the fixed list."
+    )
     anonymised: bool
     source: str = strawberry.field(
         description='Who learned it: "project, organisation", the organisation alone, or '
@@ -150,6 +154,7 @@ class CollectiveLesson:
             kind=lesson.kind,
             stage=Stage(lesson.stage),
             barriers=lesson.barriers,
+            barrier_tags=[b for b in map(tags.tag, lesson.barriers) if b is not None],
             anonymised=lesson.anonymised,
             source=lesson.source,
             project_title=lesson.project_title,
@@ -160,6 +165,9 @@ class CollectiveLesson:
 @strawberry.type
 class BarrierLessons:
     barrier: str = strawberry.field(description='A barrier tag, or "Other lessons".')
+    barrier_tag: Barrier | None = strawberry.field(
+        description='The tag; null for "Other lessons", those without one.'
+    )
     lessons: list[CollectiveLesson]
 
 
@@ -202,7 +210,9 @@ class Collective:
             case_studies=[CaseStudy.of(v) for v in digest.case_studies],
             lessons_by_barrier=[
                 BarrierLessons(
-                    barrier=g.barrier, lessons=[CollectiveLesson.of(x) for x in g.lessons]
+                    barrier=g.barrier,
+                    barrier_tag=tags.tag(g.barrier),
+                    lessons=[CollectiveLesson.of(x) for x in g.lessons],
                 )
                 for g in digest.lessons_by_barrier
             ],

@@ -10,6 +10,7 @@ from inset.graphql.context import Info
 from inset.graphql.errors import shown
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
+from inset.lessons import tags
 from inset.lessons.service import InlineLesson
 from inset.projects.models import Project
 
@@ -39,7 +40,9 @@ class GateMutation:
                     kind=lesson.kind,
                     title=lesson.title,
                     body=lesson.body,
-                    barriers=lesson.barriers,
+                    barriers=tags.tag_texts(
+                        lesson.barriers, lesson.barrier_tags, ("lesson", "barrier_tags")
+                    ),
                     anonymised=lesson.anonymised,
                 ),
                 optimism_bias=info.context.settings.optimism_bias,

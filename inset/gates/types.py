@@ -15,8 +15,9 @@ from inset.gates.service import CriterionResult, Readiness
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
+from inset.lessons import tags
 from inset.lessons.loaders import lessons_by_decision
-from inset.lessons.models import LessonKind
+from inset.lessons.models import Barrier, LessonKind
 from inset.lessons.types import Lesson
 from inset.projects.loaders import project_by_id
 from inset.projects.models import ProjectStatus, Stage
@@ -139,8 +140,11 @@ class InlineLessonInput:
     title: str
     body: str
     barriers: list[str] | None = strawberry.field(
-        default=None, description="Tags from the fixed list, as in recordLesson."
+        default=None,
+        description="Tags from the fixed list, as in recordLesson.",
+        deprecation_reason=tags.DEPRECATED,
     )
+    barrier_tags: list[Barrier] | None = strawberry.field(default=None, description=tags.TAGS_HELP)
     anonymised: bool = strawberry.field(
         default=False,
         description="As in recordLesson: the title and body may then not name the project, "

@@ -8,7 +8,7 @@ from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
-from inset.lessons import corrections, marks, models, service
+from inset.lessons import corrections, marks, models, service, tags
 from inset.lessons.types import (
     Lesson,
     LessonMarkInput,
@@ -33,7 +33,7 @@ class LessonMutation:
                 kind=input.kind,
                 title=input.title,
                 body=input.body,
-                barriers=input.barriers,
+                barriers=tags.tag_texts(input.barriers, input.barrier_tags, ("barrier_tags",)),
                 shared_with=input.visibility,
                 anonymised=input.anonymised,
                 stage=input.stage,
@@ -55,7 +55,7 @@ class LessonMutation:
                 actor=info.context.actor,
                 lesson_id=decode_id(input.id, "Lesson", "id"),
                 expected_version=input.expected_version,
-                changes=sent(input, {"visibility": "shared_with"}),
+                changes=_changes(input),
             )
 
         return _payload(run_mutation(info, work, name="updateLesson"))
@@ -73,6 +73,19 @@ class LessonMutation:
     )
     def unmark_lesson_useful(self, info: Info, input: LessonMarkInput) -> LessonMarkPayload:
         return _marked(info, input, marks.unmark_useful, "unmarkLessonUseful")
+
+
+def _changes(input: UpdateLessonInput) -> dict[str, object]:
+    """The fields sent, by service names: `barrierTags` as the tags' text, in `barriers`."""
+    changes = sent(input, {"visibility": "shared_with"})
+    texts = tags.tag_texts(
+        changes.pop("barriers", strawberry.UNSET),
+        changes.pop("barrier_tags", strawberry.UNSET),
+        ("barrier_tags",),
+    )
+    if texts is not strawberry.UNSET:
+        changes["barriers"] = texts
+    return changes
 
 
 def _marked(

@@ -9,7 +9,9 @@ from inset.db import pk
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
+from inset.lessons import tags
 from inset.lessons.loaders import lesson_by_id
+from inset.lessons.models import Barrier
 from inset.nominations.loaders import nomination_by_id
 from inset.notifications import models
 from inset.notifications.models import DigestFrequency, NotificationKind
@@ -39,7 +41,8 @@ class Follow(Node):
     theme_pk: strawberry.Private[int | None]
     project_pk: strawberry.Private[int | None]
     organisation_pk: strawberry.Private[int | None]
-    barrier: str | None
+    barrier: str | None = strawberry.field(deprecation_reason=tags.DEPRECATED_ONE)
+    barrier_tag: Barrier | None = strawberry.field(description="The barrier tag followed.")
     created_at: datetime
 
     @classmethod
@@ -50,6 +53,7 @@ class Follow(Node):
             project_pk=row.project_id,
             organisation_pk=row.organisation_id,
             barrier=row.barrier.value if row.barrier else None,
+            barrier_tag=row.barrier,
             created_at=row.created_at,
         )
 
@@ -149,7 +153,14 @@ class Notification(Node):
 )
 class FollowInput:
     theme_id: strawberry.ID | None = None
-    barrier: str | None = None
+    barrier: str | None = strawberry.field(
+        default=None,
+        description='A tag\'s text, e.g. "staff capacity".',
+        deprecation_reason=tags.DEPRECATED_ONE,
+    )
+    barrier_tag: Barrier | None = strawberry.field(
+        default=None, description="A barrier tag: give this or barrier, not both (INVALID)."
+    )
     project_id: strawberry.ID | None = None
     organisation_id: strawberry.ID | None = None
 
