@@ -3,8 +3,8 @@ Inset, keyed by the partner's ids, and converges whatever happened before.
 
 Run it again after any failure: a project or cost that already exists is found by its
 externalId (or named by DUPLICATE's existingId), a changed cost is corrected with
-updateCost, and a cost someone changed meanwhile (CONFLICT) is read again and corrected
-from its new version. Needs `pip install "gql[httpx]"`.
+updateCost, and a cost someone changed meanwhile (CONFLICT, whose payload holds the cost as
+it is now) is corrected again from its new version. Needs `pip install "gql[httpx]"`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ mutation Record($input: RecordCostInput!) {
 """
 UPDATE_COST = """
 mutation Update($input: UpdateCostInput!) {
-  updateCost(input: $input) { cost { version } userErrors { code message } }
+  updateCost(input: $input) {
+    cost { id externalId version description amount { amount } } userErrors { code message }
+  }
 }
 """
 COST = """
@@ -153,9 +155,10 @@ class SyncJob:
                 return
             if answer["userErrors"][0]["code"] != "CONFLICT":
                 raise RuntimeError(answer["userErrors"][0]["message"])
-            # Someone changed it since we read it: read it again and decide afresh.
+            # Someone changed it since we read it: the payload holds it as it is now,
+            # with its version, so decide afresh from that.
             self.stats.conflicts += 1
-            cost = self._call(COST, id=cost["id"])["node"]
+            cost = answer["cost"]
         raise RuntimeError(f"cost {cost['id']} keeps changing; try again later")
 
 

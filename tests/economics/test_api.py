@@ -511,12 +511,12 @@ async def test_economics_of_a_page_of_projects_costs_the_same_statements_for_10_
         (
             {"periodStart": "2025-04-01", "periodEnd": "2055-04-01"},
             "periodEnd",
-            "a period may last at most 30 years: period_end must be before 2055-04-01",
+            "a period may last at most 30 years: periodEnd must be before 2055-04-01",
         ),
         (
             {"periodStart": "2024-02-29", "periodEnd": "2054-03-01"},
             "periodEnd",
-            "a period may last at most 30 years: period_end must be before 2054-03-01",
+            "a period may last at most 30 years: periodEnd must be before 2054-03-01",
         ),
     ],
 )
