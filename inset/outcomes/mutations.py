@@ -20,9 +20,16 @@ from inset.outcomes.types import (
 
 
 def _payload(result: models.Outcome | models.Observation | list[UserError]) -> OutcomePayload:
-    row, errors = shown(result, models.Outcome | models.Observation)  # type: ignore[arg-type]
-    if row is None:
-        return OutcomePayload(outcome_pk=None, user_errors=errors)
+    errors: list[UserError] = []
+    row: models.Outcome | models.Observation | None
+    if isinstance(result, list):
+        # With CONFLICT, the record as it is now.
+        errors, row = result, shown(result, models.Observation)[0]
+        row = row or shown(result, models.Outcome)[0]
+        if row is None:
+            return OutcomePayload(outcome_pk=None, user_errors=errors)
+    else:
+        row = result
     if isinstance(row, models.Observation):
         return OutcomePayload(
             outcome_pk=row.outcome_id,
