@@ -132,7 +132,10 @@ class CollectiveLesson:
     body: str
     kind: LessonKind
     stage: Stage
-    barriers: list[str] = strawberry.field(deprecation_reason=tags.DEPRECATED)
+    barriers: list[str] = strawberry.field(
+        description='Its barrier tags as text, e.g. "staff capacity".',
+        deprecation_reason=tags.DEPRECATED,
+    )
     barrier_tags: list[Barrier] = strawberry.field(
         description="Its barrier tags, in the order of the fixed list."
     )

@@ -41,7 +41,9 @@ class Follow(Node):
     theme_pk: strawberry.Private[int | None]
     project_pk: strawberry.Private[int | None]
     organisation_pk: strawberry.Private[int | None]
-    barrier: str | None = strawberry.field(deprecation_reason=tags.DEPRECATED_ONE)
+    barrier: str | None = strawberry.field(
+        description="The barrier tag followed, as text.", deprecation_reason=tags.DEPRECATED_ONE
+    )
     barrier_tag: Barrier | None = strawberry.field(description="The barrier tag followed.")
     created_at: datetime
 
