@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import strawberry
-
-from inset.graphql.enums import describe_values
+from inset.graphql.descriptions import described_enum
 
 
 class RequestErrorCode(StrEnum):
@@ -171,18 +169,15 @@ CODES: dict[RequestErrorCode, Explanation] = {
     ),
 }
 
-strawberry.enum(
+described_enum(
     RequestErrorCode,
-    name="GraphQLErrorCode",
-    description="The `extensions.code` of an error in the response's `errors` list, "
-    "outside any payload's `userErrors`. A query's argument refused by the service (a "
-    "cursor from another list) carries a UserErrorCode instead, with `extensions.field`. "
-    "No field returns this enum; it lists the contract for clients to type it.",
-)
-describe_values(
-    RequestErrorCode,
+    "The `extensions.code` of an error in the response's `errors` list, outside any "
+    "payload's `userErrors`. A query's argument refused by the service (a cursor from "
+    "another list) carries a UserErrorCode instead, with `extensions.field`. No field "
+    "returns this enum; it lists the contract for clients to type it.",
     {
-        code.name: f"{e.meaning} HTTP status: {e.status}. What to do: {e.action}"
+        code: f"{e.meaning} HTTP status: {e.status}. What to do: {e.action}"
         for code, e in CODES.items()
     },
+    name="GraphQLErrorCode",
 )

@@ -12,17 +12,17 @@ from typing import Any
 import strawberry
 
 from inset.errors import Invalid
-from inset.graphql.enums import describe_values
+from inset.graphql.descriptions import described_enum
 from inset.lessons.models import Barrier
 
 # Registered once, here, under its API name; fields use the model enum.
-strawberry.enum(
+described_enum(
     Barrier,
+    "The fixed list of barrier tags: what held a project back. Each value's description "
+    'gives the tag as the deprecated string fields show it ("staff capacity").',
+    {b: f'The tag "{b.value}".' for b in Barrier},
     name="BarrierTag",
-    description="The fixed list of barrier tags: what held a project back. Each value's "
-    'description gives the tag as the deprecated string fields show it ("staff capacity").',
 )
-describe_values(Barrier, {b.name: f'The tag "{b.value}".' for b in Barrier})
 
 DEPRECATED = "Use barrierTags (the BarrierTag enum): the same tags, typed."
 DEPRECATED_ONE = "Use barrierTag (the BarrierTag enum): the same tag, typed."
