@@ -11,7 +11,7 @@ from typing import Any
 
 import strawberry
 
-from inset.errors import Invalid
+from inset.errors import Invalid, api_name
 from inset.graphql.descriptions import described_enum
 from inset.lessons.models import Barrier
 
@@ -26,10 +26,6 @@ described_enum(
 
 DEPRECATED = "Use barrierTags (the BarrierTag enum): the same tags, typed."
 DEPRECATED_ONE = "Use barrierTag (the BarrierTag enum): the same tag, typed."
-STRINGS_HELP = (
-    'Tags as text from the fixed list, e.g. "staff capacity" (case ignored). Give this or '
-    "barrierTags, not both (INVALID)."
-)
 TAGS_HELP = "Tags from the fixed list. Give this or the deprecated barriers, not both (INVALID)."
 
 
@@ -48,7 +44,9 @@ def tag_texts(barriers: Any, barrier_tags: Any, field: tuple[str, ...]) -> Any:
     """
     given = barrier_tags is not strawberry.UNSET and barrier_tags is not None
     if given and barriers is not strawberry.UNSET and barriers is not None:
-        raise Invalid("give barrierTags or barriers, not both", field)
+        named = api_name(field[-1])  # barrierTags, or barrierTag on a follow
+        old = "barriers" if named == "barrierTags" else "barrier"
+        raise Invalid(f"give {named} or {old}, not both", field)
     if given:
         return [b.value for b in barrier_tags]
     if barrier_tags is None and barriers is strawberry.UNSET:
