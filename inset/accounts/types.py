@@ -33,15 +33,16 @@ described_enum(
         models.Role.LEAD: "A lead at a member organisation: reads as MEMBER, and changes "
         "projects its organisation leads or partners (everything but gate overrides).",
         models.Role.MEMBER: "Reads what is PUBLIC, every MEMBERS project, and PRIVATE ones "
-        "of its own organisation or where it is a partner; changes nothing.",
+        "of its own organisation or where it is a partner; changes no project or record "
+        "(it may still mark lessons useful and manage its own tokens).",
     },
 )
 described_enum(
     models.TokenScope,
     "What an API token may do, within its account's role.",
     {
-        models.TokenScope.READ: "Queries only: every mutation that changes data is "
-        "FORBIDDEN (revoking the token itself included).",
+        models.TokenScope.READ: "Queries only: changes are FORBIDDEN (revoking a token "
+        "included), and it may create only READ tokens.",
         models.TokenScope.READ_WRITE: "Everything the account's role allows.",
     },
 )
@@ -136,7 +137,8 @@ class Account(Node):
 
 @strawberry.type(
     description="A bearer token (`Authorization: Bearer inset_...`) for scripts and "
-    "integrations. Only a hash of its secret is stored. Visible to its account and STAFF."
+    "integrations. Only a hash of its secret is stored. Readable by the account it belongs "
+    "to and by STAFF."
 )
 class ApiToken(Node):
     pk: strawberry.Private[int]

@@ -78,12 +78,12 @@ class AuditEvent(Node):
     async def integration(
         self, info: Info
     ) -> Annotated[Integration, strawberry.lazy("inset.integrations.types")] | None:
-        from inset.integrations.loaders import integration_by_id
+        from inset.integrations.loaders import integration_by_reference
         from inset.integrations.types import Integration
 
         if self.integration_pk is None:
             return None
-        row = await info.context.loaders.load(integration_by_id, self.integration_pk)
+        row = await info.context.loaders.load(integration_by_reference, self.integration_pk)
         return Integration.from_model(row) if row else None
 
     @strawberry.field(

@@ -67,7 +67,8 @@ FIRST = (
 )
 AFTER = (
     "A cursor (edges.cursor or pageInfo.endCursor) from this same list: the page starts "
-    "just after it, that record excluded. A cursor from another list or edited is INVALID."
+    "just after it, that record excluded. Pass only this list's cursors; one that cannot be "
+    "read is INVALID."
 )
 LAST = (
     f"Page size from the end: 1 to {MAX_PAGE_SIZE} inclusive. Not with `first`; with "

@@ -20,9 +20,9 @@ from inset.organisations.types import Organisation
 @strawberry.type(
     description="A service account of an organisation, for a sync job: its tokens act with "
     "LEAD rights on the organisation's projects (never STAFF), and the audit log names it "
-    "rather than a person. Its name and organisation are readable by anyone given its id "
-    "(audit entries name it); its tokens only by the organisation's LEADs and "
-    "STAFF."
+    "rather than a person. Readable by STAFF and the organisation's own members, and "
+    "named on the audit entries a reader may see; its tokens only by the organisation's "
+    "LEADs and STAFF."
 )
 class Integration(Node):
     pk: strawberry.Private[int]

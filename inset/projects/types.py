@@ -85,18 +85,21 @@ described_enum(
     "PASSED, STOPPED, RECYCLED, ON_HOLD, STILL_THERE; ENTERED is all of them.",
     {
         GateOutcome.ENTERED: "Every project that reached the stage, whatever happened next.",
-        GateOutcome.PASSED: "Went on to the next stage with a GO.",
-        GateOutcome.STOPPED: "Was stopped while at the stage.",
-        GateOutcome.RECYCLED: "Was sent back to an earlier stage from it.",
-        GateOutcome.ON_HOLD: "Is on hold at the stage now.",
-        GateOutcome.STILL_THERE: "Is at the stage now and active: no outcome yet.",
+        GateOutcome.PASSED: "Has been beyond the stage: went through its gate at some time, "
+        "even if recycled since. None at SCALE, which has no gate.",
+        GateOutcome.STOPPED: "Never passed the gate, and is stopped at the stage.",
+        GateOutcome.RECYCLED: "Never passed the gate, and is now at an earlier stage: sent "
+        "back from it.",
+        GateOutcome.ON_HOLD: "Never passed the gate, and is at the stage now, ON_HOLD.",
+        GateOutcome.STILL_THERE: "Never passed the gate, and is at the stage now, ACTIVE.",
     },
 )
 
 
 @strawberry.type(
     description="An innovation project of a member organisation. Readable as its "
-    "`visibility` says (STAFF: all); archived projects are NOT_FOUND. Everything under it "
+    "`visibility` says (STAFF: all); archived ones are left out of every list and figure. "
+    "Everything under it "
     "(evidence, outcomes, costs, benefits, lessons) is readable by the same readers."
 )
 class Project(Node):

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from enum import Enum
 
 import pytest
+import strawberry
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -28,6 +30,7 @@ from graphql import (
 from strawberry import Schema
 
 from inset.errors import ErrorCode
+from inset.graphql.descriptions import described_enum
 from inset.graphql.schema import build_schema as build_inset_schema
 
 # "The title." for a field `title` tells a partner nothing; a description must say more
@@ -193,3 +196,43 @@ def test_every_mutation_lists_the_user_error_codes_it_can_return(
             wrong[domain].append(f"Mutation.{name}: not UserErrorCode values: {unknown}")
 
     assert not wrong, _report(wrong).replace("lack a description", "list no user errors")
+
+
+class _Colour(Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+def test_described_enum_refuses_a_member_without_a_description() -> None:
+    with pytest.raises(ValueError, match="none for GREEN"):
+        described_enum(_Colour, "Colours.", {_Colour.RED: "The colour of stop."})
+
+
+class _Shade(Enum):
+    DARK = "dark"
+    LIGHT = "light"
+
+
+@strawberry.type
+class _Paint:  # meets _Shade as a field's annotation before it is described
+    shade: _Shade
+
+
+@strawberry.type
+class _PaintQuery:
+    @strawberry.field
+    def paint(self) -> _Paint:
+        return _Paint(shade=_Shade.DARK)
+
+
+def test_described_enum_describes_an_enum_a_type_met_first() -> None:
+    described_enum(
+        _Shade,
+        "How much light a paint reflects.",
+        {_Shade.DARK: "Reflects little light.", _Shade.LIGHT: "Reflects most light."},
+    )
+
+    printed = Schema(query=_PaintQuery).as_str()
+
+    assert '"""How much light a paint reflects."""\nenum _Shade {' in printed
+    assert '"""Reflects little light."""\n  DARK' in printed
