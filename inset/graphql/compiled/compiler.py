@@ -1,11 +1,11 @@
 """The compiler proper: each type's fields as JSON-building SQL expressions.
 
-Compiled: `node(id:)` for projects, organisations and themes; `projects` and
-`organisations` connections (edges, nodes, cursors, pageInfo, totalCount); a project's
-scalar fields, `leadOrganisation`, `partners` and `themes`; an organisation's scalar
-fields and its `projects`; a theme's fields. Each list is read through the same
-statement builders as the resolvers use (`select_projects`, `organisation_list`,
-`keyset`), so filters, order and access rules are theirs.
+Compiled: `node(id:)` and `nodes(ids:)` for projects, organisations and themes;
+`projects` and `organisations` connections (edges, nodes, cursors, pageInfo,
+totalCount); a project's scalar fields, `leadOrganisation`, `partners` and `themes`; an
+organisation's scalar fields and its `projects`; a theme's fields. Each list is read
+through the same statement builders as the resolvers use (`select_projects`,
+`organisation_list`, `keyset`), so filters, order and access rules are theirs.
 """
 
 from __future__ import annotations
