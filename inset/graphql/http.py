@@ -319,13 +319,10 @@ class GraphQLEndpoint(Generic[ContextT]):
         rights = (getattr(actor, "role", None), getattr(actor, "organisation_id", None))
         learned = self._parameters.get((params.query, params.operation_name))
         ids, cursors = learned or (frozenset(), frozenset())
-        key = (
-            params.query,
-            params.operation_name,
-            shape(params.variables, ids, cursors),
-            dialect,
-            *rights,
-        )
+        # Which variables are shaped is part of the key: a value a client sends can never
+        # pass for a shaped one.
+        shaped = shape(params.variables, ids, cursors)
+        key = (params.query, params.operation_name, shaped, ids, cursors, dialect, *rights)
         compiled = self._compiled_reads.get(key, _NOT_YET)
         bound = (
             compiled.parameters(params.variables) if isinstance(compiled, CompiledRead) else None
@@ -354,7 +351,15 @@ class GraphQLEndpoint(Generic[ContextT]):
                     cursor_variables,
                 )
                 shaped = shape(params.variables, compiled.id_variables, cursor_variables)
-                key = (params.query, params.operation_name, shaped, dialect, *rights)
+                key = (
+                    params.query,
+                    params.operation_name,
+                    shaped,
+                    compiled.id_variables,
+                    cursor_variables,
+                    dialect,
+                    *rights,
+                )
                 self._compiled_reads[key] = compiled
             elif learned is None and key not in self._compiled_reads:
                 # The resolvers' query, unless only these values of its variables (a bad

@@ -79,7 +79,7 @@ def shape(variables: dict[str, Any] | None, ids: frozenset[str], cursors: frozen
     for name in ids:
         value = shaped.get(name)
         decoded = from_global_id(value) if isinstance(value, str) else None
-        shaped[name] = {"id of": decoded[0] if decoded else value}
+        shaped[name] = {"id of": decoded[0]} if decoded else {"not an id": value}
     for name in cursors:
         if isinstance(shaped.get(name), str) and shaped[name]:
             shaped[name] = {"cursor": True}  # "" is no cursor at all
