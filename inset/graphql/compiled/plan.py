@@ -81,8 +81,10 @@ def shape(variables: dict[str, Any] | None, ids: frozenset[str], cursors: frozen
         decoded = from_global_id(value) if isinstance(value, str) else None
         shaped[name] = {"id of": decoded[0]} if decoded else {"not an id": value}
     for name in cursors:
-        if isinstance(shaped.get(name), str) and shaped[name]:
-            shaped[name] = {"cursor": True}  # "" is no cursor at all
+        value = shaped.get(name)
+        # "" is no cursor at all, and null the first page
+        cursor = isinstance(value, str) and value != ""
+        shaped[name] = {"cursor": True} if cursor else {"no cursor": value}
     return json.dumps(shaped, sort_keys=True)
 
 
