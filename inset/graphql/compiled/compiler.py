@@ -2,7 +2,8 @@
 
 Compiled: `node(id:)` and `nodes(ids:)` for projects, organisations and themes;
 `projects` and `organisations` connections (edges, nodes, cursors, pageInfo,
-totalCount); a project's scalar fields, `leadOrganisation`, `partners` and `themes`; an
+totalCount); a project's scalar fields, `leadOrganisation`, `partners`, `themes`,
+`replicatedFrom` and `replications`; an
 organisation's scalar fields and its `projects`; a theme's fields. Each list is read
 through the same statement builders as the resolvers use (`select_projects`,
 `organisation_list`, `keyset`), so filters, order and access rules are theirs.
@@ -436,6 +437,28 @@ class Compiler:
                 )
                 value = self.theme(theme, self.selection.subfields("Theme", nodes))
                 pairs.append((key, self.json.array(value, rows, [link.c.theme_id])))
+            elif name == "replicatedFrom":
+                # as `project_by_id` reads it: live and readable, or null
+                original = (
+                    sa.select(Project)
+                    .where(col(Project.id) == row.c.replicated_from_id, live_project(self.actor))
+                    .correlate(row)
+                    .subquery()
+                )
+                value = self.project(original, self.selection.subfields("Project", nodes))
+                pairs.append((key, self.json.scalar(sa.select().select_from(original), value)))
+            elif name == "replications":
+                # as `readable_replications` reads them: live and readable, oldest first
+                copies = (
+                    sa.select(Project)
+                    .where(live_project(self.actor), col(Project.replicated_from_id) == row.c.id)
+                    .correlate(row)
+                    .subquery()
+                )
+                value = self.project(copies, self.selection.subfields("Project", nodes))
+                order = [copies.c.created_at, copies.c.id]
+                rows = sa.select().select_from(copies)
+                pairs.append((key, self.json.array(value, rows, order)))
             else:
                 raise Unsupported(f"Project.{name}")
         return self.json.object(pairs)

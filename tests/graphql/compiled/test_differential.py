@@ -26,6 +26,7 @@ from inset.config import Settings
 from inset.db import transaction
 from inset.ids import to_global_id
 from inset.organisations.models import OrganisationKind
+from inset.projects import replication
 from inset.projects import service as projects
 from inset.projects.models import Visibility
 
@@ -102,6 +103,19 @@ CORPUS: list[tuple[str, str, dict[str, Any]]] = [
         + PROJECT_FIELDS
         + " ".join(f"t{n}: title" for n in range(30))
         + " } } }",
+        {},
+    ),
+    (
+        "replications",
+        '{ a: node(id: "{public}") { ... on Project { title replicatedFrom { title }'
+        " replications { title visibility replicatedFrom { title } leadOrganisation { name } } } }"
+        ' b: node(id: "{shared}") { ... on Project { replications { id title } } } }',
+        {},
+    ),
+    (
+        "page with replications",
+        "{ projects(first: 20) { nodes { title replicatedFrom { id title visibility }"
+        " replications { title } } } }",
         {},
     ),
     ("typename of the query", '{ __typename node(id: "{public}") { __typename } }', {}),
@@ -241,6 +255,14 @@ def setting(world: World, engine: Engine) -> Setting:
         partner_lead, visibility=PUBLIC, partner_organisation_ids=[lead_org.id]
     )
     with transaction(engine) as session:
+        made["copy"] = replication.replicate_project(
+            session=session, actor=outside_lead, project_id=made["public"].id, visibility=MEMBERS
+        )
+    with transaction(engine) as session:
+        made["private copy"] = replication.replicate_project(
+            session=session, actor=partner_lead, project_id=made["shared"].id
+        )
+    with transaction(engine) as session:
         projects.archive_project(
             session=session, actor=staff, project_id=made["archived"].id, reason="test"
         )
@@ -326,6 +348,8 @@ async def test_compiled_reads_answer_as_the_resolvers_do(
 
 COMPILED = [
     "node project",
+    "replications",
+    "page with replications",
     "nodes of every kind",
     "node private",
     "node missing",
