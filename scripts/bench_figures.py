@@ -10,21 +10,44 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 from bench_data import Portfolio, staff_token
-from bench_load import Get, Post, Server, Timing, alternate, concurrent, data, rotating, same
+from bench_load import Get, Post, Server, Timing, alternate, concurrent, data, Rotation, same
 
-PAGE_QUERY = """
-query Page($first: Int!) {
-  projects(first: $first, orderBy: {field: UPDATED_AT, direction: DESC}) {
-    totalCount
-    nodes {
+_PROJECT_FIELDS = """
       id title stage status evidenceLevel
       leadOrganisation { id name kind region }
       partners { id name kind }
       themes { id name }
+"""
+_ECONOMICS_FIELDS = """
       economics {
         totalCost { amount } adjustedBenefit { amount } netBenefit { amount }
         benefitCostRatio fiscalRoi paybackMonths presentValueBenefit { amount }
       }
+"""
+_PAGE = """
+query Page($first: Int!) {
+  projects(first: $first, orderBy: {field: UPDATED_AT, direction: DESC}) {
+    totalCount
+    nodes { %s }
+  }
+}
+"""
+PAGE_QUERY = _PAGE % _PROJECT_FIELDS
+PAGE_ECONOMICS_QUERY = _PAGE % (_PROJECT_FIELDS + _ECONOMICS_FIELDS)
+
+PROJECT_QUERY = """
+query Project($id: ID!) {
+  node(id: $id) { ... on Project { %s } }
+}
+""" % _PROJECT_FIELDS
+
+ORGANISATIONS_QUERY = """
+query Organisations($first: Int!, $projects: Int!) {
+  organisations(first: $first) {
+    totalCount
+    nodes {
+      id name kind region
+      projects(first: $projects) { totalCount nodes { id title stage status } }
     }
   }
 }

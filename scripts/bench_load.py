@@ -37,6 +37,13 @@ class Timing:
         return round(statistics.median(self.seconds) * 1000, 2)
 
     @property
+    def p99_ms(self) -> float:
+        """The 99th percentile (nearest rank): the slowest request of a hundred."""
+        ordered = sorted(self.seconds)
+        rank = max(0, -(-99 * len(ordered) // 100) - 1)
+        return round(ordered[rank] * 1000, 2)
+
+    @property
     def per_second(self) -> float:
         return round(len(self.seconds) / sum(self.seconds), 2)
 
@@ -148,6 +155,11 @@ class Post:
             raise SystemExit(f"graphql failed: {r.text[:500]}")
         return body
 
+    async def send(self, client: httpx.AsyncClient) -> None:
+        r = await client.post(self.url, json=self.payload, headers=self.headers)
+        if r.status_code != 200 or b'"errors":' in r.content:
+            raise SystemExit(f"graphql failed: {r.text[:500]}")
+
 
 class Get:
     """A floor's request, checked; calling it returns the body."""
@@ -161,13 +173,24 @@ class Get:
             raise SystemExit(f"floor failed: {r.text[:500]}")
         return r.json()
 
+    async def send(self, client: httpx.AsyncClient) -> None:
+        r = await client.get(self.url)
+        if r.status_code != 200:
+            raise SystemExit(f"floor failed: {r.text[:500]}")
 
-def rotating(
-    make: Callable[[str], Callable[[httpx.Client], Any]], words: list[str]
-) -> Callable[[httpx.Client], Any]:
-    """A request for each of `words` in turn, one at each call."""
-    sends = itertools.cycle([make(w) for w in words])
-    return lambda client: next(sends)(client)
+
+class Rotation:
+    """Requests taken in turn, one at each call (or send)."""
+
+    def __init__(self, requests: list[Post] | list[Get]) -> None:
+        self.requests = requests
+        self._next = itertools.cycle(requests)
+
+    def __call__(self, client: httpx.Client) -> Any:
+        return next(self._next)(client)
+
+    async def send(self, client: httpx.AsyncClient) -> None:
+        await next(self._next).send(client)
 
 
 def data(send: Callable[[httpx.Client], Any]) -> Any:
