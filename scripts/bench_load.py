@@ -75,7 +75,7 @@ def alternate(
 
 def concurrent(send: Callable[[httpx.AsyncClient], Any], *, clients: int, seconds: float) -> float:
     """Requests per second that `clients` clients, each one request at a time, complete in
-    `seconds` (after as long again to warm up)."""
+    `seconds` (after up to 2 seconds to warm up)."""
 
     async def run() -> float:
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -86,14 +86,14 @@ def concurrent(send: Callable[[httpx.AsyncClient], Any], *, clients: int, second
                     await send(client)
                     done.append(1)
 
-            async def rate() -> float:
+            async def rate(seconds: float) -> float:
                 done: list[int] = []
                 start = time.perf_counter()
                 await asyncio.gather(*(loop(start + seconds, done) for _ in range(clients)))
                 return len(done) / (time.perf_counter() - start)
 
-            await rate()  # connections opened, every worker warm
-            return round(await rate(), 2)
+            await rate(min(seconds, 2.0))  # connections opened, every worker warm
+            return round(await rate(seconds), 2)
 
     return asyncio.run(run())
 

@@ -18,6 +18,9 @@ penny); on SQLite, which has no decimal type, in double precision, so there they
 exact only as far as the check against the API shows on the data measured.
 """
 
+# Every statement here is made of this module's constants; values arrive as parameters.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import math
@@ -26,6 +29,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+
+from inset.lessons.search import fts5_query
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # The Green Book's discount bands (inset.economics.calc.DISCOUNT_SCHEDULE): the last year of
@@ -61,6 +66,10 @@ class Dialect:
             return f"coalesce(json_agg({value} ORDER BY {order}), CAST('[]' AS json))"
         return f"json_group_array({value})"
 
+    def row(self, column: str) -> str:
+        """A JSON column of a subquery's row, as JSON (see `nested`)."""
+        return column if self.pg else f"json({column})"
+
     def document(self, data: str) -> str:
         body = self.obj(data=data)
         return f"CAST({body} AS text)" if self.pg else body
@@ -95,10 +104,18 @@ class Dialect:
         return f"(CASE WHEN {denominator} = 0 THEN NULL ELSE {value} END)"
 
     def year(self, day: str) -> str:
-        return f"CAST(extract(year FROM {day}) AS integer)" if self.pg else f"CAST(substr({day}, 1, 4) AS integer)"
+        return (
+            f"CAST(extract(year FROM {day}) AS integer)"
+            if self.pg
+            else f"CAST(substr({day}, 1, 4) AS integer)"
+        )
 
     def month(self, day: str) -> str:
-        return f"CAST(extract(month FROM {day}) AS integer)" if self.pg else f"CAST(substr({day}, 6, 2) AS integer)"
+        return (
+            f"CAST(extract(month FROM {day}) AS integer)"
+            if self.pg
+            else f"CAST(substr({day}, 6, 2) AS integer)"
+        )
 
     def exact(self, value: str) -> str:
         """A number to divide exactly (PostgreSQL: 40 decimal places) or in floating point."""
@@ -176,8 +193,10 @@ def _sqlite_base64_id(type_name: str, column: str) -> str:
         if 3 * k < 4 * len(prefix):  # made of the type's bytes: always there
             parts.append(char)
         else:
-            parts.append(f"(CASE WHEN {3 * k} < 4 * ({len(prefix)} + length({digits})) "
-                         f"THEN {char} ELSE '' END)")
+            parts.append(
+                f"(CASE WHEN {3 * k} < 4 * ({len(prefix)} + length({digits})) "
+                f"THEN {char} ELSE '' END)"
+            )
     return "(" + " || ".join(parts) + ")"
 
 
@@ -188,8 +207,9 @@ READABLE = f"p.archived_at IS NULL AND p.visibility = {_PUBLIC}"
 def _project_node(d: Dialect, p: str, o: str) -> dict[str, str]:
     """The fields of a project with lead organisation, partners and themes, for project
     row `p` joined to its lead organisation `o`."""
+    partner = d.obj(id=d.gid("Organisation", "x.id"), name="x.name", kind="x.kind")
     partners = (
-        f"SELECT {d.agg(d.obj(id=d.gid('Organisation', 'x.id'), name='x.name', kind='x.kind'), 'x.id')} "
+        f"SELECT {d.agg(partner, 'x.id')} "
         f"FROM (SELECT po.id, po.name, po.kind FROM project_partner pp "
         f"JOIN organisation po ON po.id = pp.organisation_id WHERE pp.project_id = {p}.id "
         f"ORDER BY po.id) x"
@@ -244,7 +264,7 @@ def page_sql(d: Dialect, *, economics: bool, bias: Sequence[int]) -> str:
         f"JOIN organisation o ON o.id = p.lead_organisation_id {joins}"
         "ORDER BY p.updated_at DESC, p.id DESC"
     )
-    nodes = f"SELECT {d.agg('x.node' if d.pg else 'json(x.node)', 'x.updated_at DESC, x.id DESC')} FROM ({rows}) x"
+    nodes = f"SELECT {d.agg(d.row('x.node'), 'x.updated_at DESC, x.id DESC')} FROM ({rows}) x"
     projects = d.obj(
         totalCount=f"(SELECT count(*) FROM project p WHERE {READABLE})",
         nodes=d.nested(nodes),
@@ -362,8 +382,11 @@ def project_sql(d: Dialect) -> str:
 def organisations_sql(d: Dialect) -> str:
     """`organisations(first: :first)` by name, each with `projects(first: :projects)`, the
     projects it leads that the anonymous reader may read, newest first, and their count."""
+    project = d.obj(
+        id=d.gid("Project", "x.id"), title="x.title", stage="x.stage", status="x.status"
+    )
     projects = (
-        f"SELECT {d.agg(d.obj(id=d.gid('Project', 'x.id'), title='x.title', stage='x.stage', status='x.status'), 'x.created_at DESC, x.id DESC')} "
+        f"SELECT {d.agg(project, 'x.created_at DESC, x.id DESC')} "
         "FROM (SELECT p.id, p.title, p.stage, p.status, p.created_at FROM project p "
         f"WHERE p.lead_organisation_id = o.id AND {READABLE} "
         "ORDER BY p.created_at DESC, p.id DESC LIMIT :projects) x"
@@ -381,11 +404,12 @@ def organisations_sql(d: Dialect) -> str:
             nodes=d.nested(projects),
         ),
     )
-    rows = f"SELECT o.id, o.name, {node} AS node FROM (SELECT * FROM organisation ORDER BY name, id LIMIT :first) o ORDER BY o.name, o.id"
-    nodes = f"SELECT {d.agg('x.node' if d.pg else 'json(x.node)', 'x.name, x.id')} FROM ({rows}) x"
-    organisations = d.obj(
-        totalCount="(SELECT count(*) FROM organisation)", nodes=d.nested(nodes)
+    rows = (
+        f"SELECT o.id, o.name, {node} AS node FROM (SELECT * FROM organisation "
+        "ORDER BY name, id LIMIT :first) o ORDER BY o.name, o.id"
     )
+    nodes = f"SELECT {d.agg(d.row('x.node'), 'x.name, x.id')} FROM ({rows}) x"
+    organisations = d.obj(totalCount="(SELECT count(*) FROM organisation)", nodes=d.nested(nodes))
     return d.param(f"SELECT {d.document(d.obj(organisations=organisations))}")
 
 
@@ -414,9 +438,7 @@ def search_sql(d: Dialect, *, staff: bool) -> str:
         )
     node = d.obj(id=d.gid("Lesson", "x.id"), title="x.title", kind="x.kind", stage="x.stage")
     nodes = f"SELECT {d.agg(node, 'x.rank DESC, x.id DESC')} FROM ({hits}) x"
-    return d.param(
-        f"SELECT {d.document(d.obj(lessons=d.obj(nodes=d.nested(nodes))))}"
-    )
+    return d.param(f"SELECT {d.document(d.obj(lessons=d.obj(nodes=d.nested(nodes))))}")
 
 
 class Floors:
@@ -450,6 +472,8 @@ class Floors:
 
     def run(self, name: str, params: dict[str, Any]) -> bytes:
         """The statement's one value, the response document, as bytes."""
+        if name.startswith("search") and self.dialect.name == "sqlite":
+            params = {**params, "q": fts5_query(params["q"])}  # as the API quotes it
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
