@@ -74,6 +74,12 @@ class Dialect:
         body = self.obj(data=data)
         return f"CAST({body} AS text)" if self.pg else body
 
+    @property
+    def then_join(self) -> str:
+        """A join taken in the order written: SQLite's planner would otherwise scan a
+        whole table to look its rows up in the page's hundred."""
+        return "JOIN" if self.pg else "CROSS JOIN"
+
     # values
     def gid(self, type_name: str, column: str) -> str:
         """`inset.ids.to_global_id(type_name, column)`: base64url of "Type:pk", unpadded."""
@@ -242,8 +248,8 @@ def page_sql(d: Dialect, *, economics: bool, bias: Sequence[int]) -> str:
     figures; `bias`: the optimism bias of grades 1..6 in basis points."""
     node = _project_node(d, "p", "o")
     ctes = [
-        "page AS (SELECT p.id, p.title, p.stage, p.status, p.evidence_level, p.started_on, "
-        "p.lead_organisation_id, p.updated_at FROM project p "
+        "page AS MATERIALIZED (SELECT p.id, p.title, p.stage, p.status, p.evidence_level, "
+        "p.started_on, p.lead_organisation_id, p.updated_at FROM project p "
         f"WHERE {READABLE} ORDER BY p.updated_at DESC, p.id DESC LIMIT :first)"
     ]
     joins = ""
@@ -323,48 +329,48 @@ def _economics_ctes(d: Dialect, bias: Sequence[int]) -> list[str]:
     present_value = f"{d.exact('l.adj')} * sum({in_year} * y.factor) / l.n"
     return [
         f"costs AS (SELECT c.project_id, sum((c.amount_pence * (10000 + {grade('c.confidence')}) "
-        "+ 5000) / 10000) AS tc FROM cost c JOIN page pg ON pg.id = c.project_id "
+        f"+ 5000) / 10000) AS tc FROM page pg {d.then_join} cost c ON c.project_id = pg.id "
         "WHERE c.archived_at IS NULL GROUP BY c.project_id)",
         # Monetised live benefits, each with its month numbers (month 1 = the start's).
         "raw AS (SELECT bn.id, bn.project_id, bn.kind, bn.period_start, bn.period_end, "
         "bn.amount_pence AS a, "
         f"CAST(10000 - bn.deadweight_bp AS bigint) * bn.attribution_bp * {keep} AS f, "
-        "pg.started_on FROM benefit bn JOIN page pg ON pg.id = bn.project_id "
+        f"pg.started_on FROM page pg {d.then_join} benefit bn ON bn.project_id = pg.id "
         "WHERE bn.archived_at IS NULL AND bn.amount_pence IS NOT NULL)",
-        f"lines AS (SELECT x.*, x.first + x.n - 1 AS last, "
+        f"lines AS MATERIALIZED (SELECT x.*, x.first + x.n - 1 AS last, "
         f"{d.idiv(d.greatest('x.first - 1', '0'), '12')} AS fy, "
         f"{d.idiv(d.greatest('x.first + x.n - 2', '0'), '12')} AS ly FROM ("
         f"SELECT b.id, b.project_id, b.kind, {adjusted} AS adj, "
         f"{first.replace('pg.started_on', 'b.started_on')} AS first, {months} AS n FROM raw b) x)",
         "years AS (SELECT 0 AS y UNION ALL SELECT y + 1 FROM years "
         "WHERE y < (SELECT coalesce(max(ly), 0) FROM lines))",
-        f"discount AS (SELECT y.y, {factor} AS factor FROM years y)",
+        f"discount AS MATERIALIZED (SELECT y.y, {factor} AS factor FROM years y)",
         # Each line's present value, rounded to the penny before lines are added.
-        "valued AS (SELECT l.id, l.project_id, l.kind, l.adj, "
+        "valued AS MATERIALIZED (SELECT l.id, l.project_id, l.kind, l.adj, l.last, "
         f"{d.round_pence(present_value)} AS pv "
         "FROM lines l JOIN discount y ON y.y BETWEEN l.fy AND l.ly "
-        "GROUP BY l.id, l.project_id, l.kind, l.adj, l.n)",
+        "GROUP BY l.id, l.project_id, l.kind, l.adj, l.n, l.last)",
         "benefits AS (SELECT project_id, sum(adj) AS ab, "
         "sum(CASE WHEN kind = 'FISCAL' THEN adj ELSE 0 END) AS af, "
-        "sum(CASE WHEN kind = 'FISCAL' THEN 1 ELSE 0 END) AS fiscal, sum(pv) AS pv "
+        "max(CASE WHEN kind = 'FISCAL' THEN last END) AS fiscal_last, sum(pv) AS pv "
         "FROM valued GROUP BY project_id)",
-        "totals AS (SELECT pg.id, coalesce(c.tc, 0) AS tc, coalesce(b.ab, 0) AS ab, "
-        "coalesce(b.af, 0) AS af, coalesce(b.fiscal, 0) AS fiscal, coalesce(b.pv, 0) AS pv "
+        "totals AS MATERIALIZED (SELECT pg.id, coalesce(c.tc, 0) AS tc, coalesce(b.ab, 0) AS ab, "
+        "coalesce(b.af, 0) AS af, b.fiscal_last, coalesce(b.pv, 0) AS pv "
         "FROM page pg LEFT JOIN costs c ON c.project_id = pg.id "
         "LEFT JOIN benefits b ON b.project_id = pg.id)",
         # Payback: the first month by whose end the fiscal lines, each spread evenly over
         # its months (months before the start count in month 1), reach the total cost;
         # only where fiscal benefits exceed it.
-        "months AS (SELECT 1 AS m UNION ALL SELECT m + 1 FROM months WHERE m < "
+        "months AS MATERIALIZED (SELECT 1 AS m UNION ALL SELECT m + 1 FROM months WHERE m < "
         "(SELECT max(last) FROM lines WHERE kind = 'FISCAL'))",
         "reached AS (SELECT t.id, min(t.m) AS payback FROM ("
         f"SELECT e.id, m.m, e.tc FROM totals e JOIN lines l ON l.project_id = e.id "
-        "AND l.kind = 'FISCAL' JOIN months m ON m.m <= "
-        "(SELECT max(z.last) FROM lines z WHERE z.project_id = e.id AND z.kind = 'FISCAL') "
-        "OR m.m = 1 WHERE e.fiscal > 0 AND e.af > e.tc "
+        "AND l.kind = 'FISCAL' JOIN months m ON m.m <= e.fiscal_last OR m.m = 1 "
+        "WHERE e.fiscal_last IS NOT NULL AND e.af > e.tc "
         f"GROUP BY e.id, m.m, e.tc HAVING sum({d.exact('l.adj')} * {share} / l.n) "
         f">= e.tc - {d.close_enough()}) t GROUP BY t.id)",
-        "figures AS (SELECT t.*, r.payback FROM totals t LEFT JOIN reached r ON r.id = t.id)",
+        "figures AS MATERIALIZED (SELECT t.*, r.payback FROM totals t "
+        "LEFT JOIN reached r ON r.id = t.id)",
     ]
 
 
