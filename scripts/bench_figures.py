@@ -134,6 +134,8 @@ class Run:
         self.big, self.small = big, small
         self.loops = loops
         self.port = port
+        # The server's resident set at its largest after the API's turns, before the floors'.
+        self.resident = 0.0
 
     def all(self) -> None:
         db = self.database
@@ -172,7 +174,15 @@ class Run:
             self._scale(server, small)
             self._portfolio(server, token)
             resident = server.resident_mb()
-            emit("memory_mb", db, resident, unit="MB", target="< 150 MB", meets=resident < 150)
+            emit(
+                "memory_mb",
+                db,
+                self.resident,
+                unit="MB",
+                target="< 150 MB",
+                meets=self.resident < 150,
+                detail={"after the floors too": resident},
+            )
         finally:
             server.stop()
             small.stop()
@@ -279,6 +289,7 @@ class Run:
         g1, f1 = timing["graphql"], timing["floor"]
         many = self.loops["concurrent_seconds"]
         g16 = concurrent(graphql.send, clients=16, seconds=many)
+        self.resident = max(self.resident, server.resident_mb())  # before the floor's turn
         f16 = concurrent(floor.send, clients=16, seconds=many)
         meets = None
         target = None

@@ -16,6 +16,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,22 +113,37 @@ class Server:
             "INSET_RATE_LIMIT_REFILL": str(10**12),
             "PYTHONPATH": f"{ROOT / 'scripts'}:{ROOT}",
         }
+        # The server's own complaints, kept to say why it did not start.
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed by stop()
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "bench_server.py"), str(port), str(workers)],
             env=env,
             stdout=subprocess.DEVNULL,  # the request log, a line a request
+            stderr=self.log,
         )
         deadline = time.monotonic() + 180  # two workers on a busy machine: slow
+        last = "no answer"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"the benchmark server stopped: exit {self.process.returncode}")
+                raise SystemExit(
+                    f"the benchmark server stopped: exit {self.process.returncode}\n{self._log()}"
+                )
             try:
-                if httpx.get(f"{self.base}/floor/ready", timeout=5).status_code == 200:
+                r = httpx.get(f"{self.base}/floor/ready", timeout=5)
+                if r.status_code == 200:
                     return
-            except httpx.HTTPError:
-                time.sleep(0.3)
+                last = f"{r.status_code} {r.text[:300]}"
+            except httpx.HTTPError as error:
+                last = repr(error)
+            time.sleep(0.3)
         self.stop()
-        raise SystemExit("the benchmark server did not start within three minutes")
+        raise SystemExit(
+            f"the benchmark server did not start within three minutes: {last}\n{self._log()}"
+        )
+
+    def _log(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-3000:]
 
     def resident_mb(self) -> float:
         """The server process's resident set (VmRSS), in MB."""
@@ -142,6 +158,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
 
 class Post:

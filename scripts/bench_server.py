@@ -40,7 +40,7 @@ def app() -> Starlette:
     engine = inset.state.engine
     bias = bias_points(settings.optimism_bias)
 
-    floors = Floors(settings.database_url, bias)
+    floors = Floors(settings.database_url, bias, engine)
 
     # Sync routes: Starlette runs them in its thread pool, as the GraphQL endpoint runs
     # its execution in a worker thread.

@@ -448,15 +448,16 @@ def search_sql(d: Dialect, *, staff: bool) -> str:
 
 
 class Floors:
-    """The statements for one database, run on an engine of their own: no ping before a
-    statement, and on PostgreSQL no transaction around it (one statement is its own)."""
+    """The statements for one database. On PostgreSQL they run on an engine of their own:
+    no ping before a statement and no transaction around it (one statement is its own)."""
 
-    def __init__(self, url: str, bias: Sequence[int]) -> None:
+    def __init__(self, url: str, bias: Sequence[int], app_engine: sa.Engine | None = None) -> None:
         from inset.db import create_db_engine, normalise_url
 
         url = normalise_url(url)
         if url.startswith("sqlite"):
-            self.engine = create_db_engine(url)
+            # No round trip to save: the app's own connections (and their page caches).
+            self.engine = app_engine or create_db_engine(url)
         else:
             self.engine = sa.create_engine(
                 url,
