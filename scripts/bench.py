@@ -1,6 +1,7 @@
 """Inset's performance figures, each against a floor measured in the same run.
 
     scripts/bench [--projects 100000] [--quick] [--reuse] [--databases sqlite,postgresql]
+                  [--postgres-name inset_bench]
 
 For each database (a SQLite file; PostgreSQL at INSET_BENCH_POSTGRES, default
 postgresql://postgres@127.0.0.1:5432/test, in the benchmark's own databases only, see
@@ -73,6 +74,11 @@ def main() -> None:
         "--postgres",
         default=os.environ.get("INSET_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
     )
+    parser.add_argument(
+        "--postgres-name",
+        default=bench_data.POSTGRES_NAME,
+        help="the benchmark's PostgreSQL databases: NAME and NAME_small",
+    )
     args = parser.parse_args()
     projects = 2_000 if args.quick and args.projects == 100_000 else args.projects
     loops = (
@@ -104,11 +110,12 @@ def _sqlite(args: argparse.Namespace, projects: int, loops: dict[str, Any]) -> N
 
 
 def _postgresql(args: argparse.Namespace, projects: int, loops: dict[str, Any]) -> None:
+    names = bench_data.postgres_names(args.postgres_name)
     try:
         _log(f"postgresql: preparing {projects:,} projects")
         big = bench_data.prepare_postgresql(
             args.postgres,
-            "big",
+            names["big"],
             projects=projects,
             seed=args.seed,
             lessons=2 * projects,
@@ -116,7 +123,7 @@ def _postgresql(args: argparse.Namespace, projects: int, loops: dict[str, Any]) 
         )
         small = bench_data.prepare_postgresql(
             args.postgres,
-            "small",
+            names["small"],
             projects=args.small,
             seed=args.seed,
             lessons=None,
@@ -125,7 +132,7 @@ def _postgresql(args: argparse.Namespace, projects: int, loops: dict[str, Any]) 
         Run("postgresql", big, small, loops, _port).all()
     finally:
         if not args.reuse:
-            bench_data.drop_postgresql(args.postgres)
+            bench_data.drop_postgresql(args.postgres, args.postgres_name)
 
 
 def _port() -> int:
