@@ -82,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     projects = 2_000 if args.quick and args.projects == 100_000 else args.projects
     loops = (
-        {"rounds": 3, "requests": 20, "seconds": 3.0, "concurrent_seconds": 3.0}
+        {"rounds": 3, "requests": 15, "seconds": 2.0, "concurrent_seconds": 2.0}
         if args.quick
         else {"rounds": 5, "requests": 60, "seconds": 8.0, "concurrent_seconds": 10.0}
     )

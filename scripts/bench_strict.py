@@ -13,9 +13,12 @@ Economics (`page_economics`) are worked out in the statement as `inset.economics
 does: pence and basis points in integers, so total cost, adjusted benefit, net benefit,
 the benefit-cost ratio and fiscal ROI are exact on both databases. Present value and
 payback divide by 1.035 ** t and by a line's months: on PostgreSQL in NUMERIC with 40
-decimal places (exact to the penny unless a figure falls within 10 ** -25 of a half
-penny); on SQLite, which has no decimal type, in double precision, so there they are
-exact only as far as the check against the API shows on the data measured.
+decimal places (present value exact to the penny unless it falls within 10 ** -25 of a
+half penny; payback counts a month's sum 10 ** -25 of a penny short of the cost as
+reaching it, where a real shortfall, a fraction over the lines' month counts, is far
+larger); on SQLite, which has no decimal type, in double precision (and 10 ** -4 of a
+penny), so there they are exact only as far as the check against the API shows on the
+data measured.
 """
 
 # Every statement here is made of this module's constants; values arrive as parameters.
