@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,9 +202,9 @@ class Get:
 class Rotation:
     """Requests taken in turn, one at each call (or send)."""
 
-    def __init__(self, requests: list[Post] | list[Get]) -> None:
+    def __init__(self, requests: Sequence[Post | Get]) -> None:
         self.requests = requests
-        self._next = itertools.cycle(requests)
+        self._next: Iterator[Post | Get] = itertools.cycle(requests)
 
     def __call__(self, client: httpx.Client) -> Any:
         return next(self._next)(client)
