@@ -30,7 +30,8 @@ return the same data, then prints one JSON line per figure:
   --small projects;
 - portfolio: median latency of `portfolio` (every figure, as STAFF) over the same
   aggregates by several hand-written statements (<= 1.5);
-- memory_mb: the server's resident set after all of that (< 150 MB);
+- memory_mb: the server's resident set at its largest after the API's turns at 16
+  clients (< 150 MB), and after the floors' too, in "detail";
 - workers: requests per second of 16 concurrent clients on page_100 against
   `uvicorn --workers 2` over `--workers 1`.
 
