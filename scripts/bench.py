@@ -23,7 +23,8 @@ return the same data, then prints one JSON line per figure:
   anonymous reader; search (`lessons(search:)`, STAFF) and search_public (anonymous).
   "value" and "floor" are requests per second of 16 concurrent clients; "latency_ms" the
   median and p99 of one client, one request at a time, and "one_client" its requests per
-  second; "statements" the SQL statements the API ran for the request. Targets: at 16
+  second; "statements" the SQL statements the API ran for the request. Before them, the
+  economics floor is checked against the API over the first 1,000 projects. Targets: at 16
   clients at least 50% of the floor for page_100 and project_by_id (and a median within
   1.5 ms of the floor's), 40% for page_100_economics;
 - page_scale: the page with economics, median latency on this portfolio over one of

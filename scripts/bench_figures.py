@@ -39,6 +39,17 @@ query Page($first: Int!) {
 """
 PAGE_QUERY = _PAGE.replace("FIELDS", _PROJECT_FIELDS)
 PAGE_ECONOMICS_QUERY = _PAGE.replace("FIELDS", _PROJECT_FIELDS + _ECONOMICS_FIELDS)
+# Page after page, to check the economics floor over more projects than one page holds.
+ECONOMICS_PAGES_QUERY = """
+query Pages($after: String) {
+  projects(first: 100, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id ECONOMICS }
+  }
+}
+""".replace("ECONOMICS", _ECONOMICS_FIELDS)
+# How many pages of 100 that check reads.
+ECONOMICS_PAGES = 10
 
 PROJECT_QUERY = f"""
 query Project($id: ID!) {{
@@ -169,6 +180,7 @@ class Run:
         server = Server(self.big.url, self.port())
         small = Server(self.small.url, self.port())
         try:
+            self._economics_pages(server)
             for read in reads:
                 self._read(server, read, token, counts[read.figure])
             self._scale(server, small)
@@ -276,6 +288,26 @@ class Run:
         asyncio.run(run())
         engine.dispose()
         return counts
+
+    def _economics_pages(self, server: Server) -> None:
+        """The economics floor's arithmetic against the API's over the first pages of the
+        portfolio, not only the page that is timed."""
+        nodes: list[Any] = []
+        after = None
+        with httpx.Client(timeout=120) as client:
+            for _ in range(ECONOMICS_PAGES):
+                payload = {"query": ECONOMICS_PAGES_QUERY, "variables": {"after": after}}
+                projects = Post(server, payload)(client)["data"]["projects"]
+                nodes += projects["nodes"]
+                if not projects["pageInfo"]["hasNextPage"]:
+                    break
+                after = projects["pageInfo"]["endCursor"]
+        floor = Get(server, f"/floor/page_economics?first={len(nodes)}")
+        same(
+            f"economics of the first {len(nodes):,} projects",
+            {"data": {"projects": {"nodes": nodes}}},
+            lambda client: _only_economics(floor(client)),
+        )
 
     def _read(self, server: Server, read: Read, token: str, statements: int) -> None:
         """Checks each request against its floor, then times both sides: one client,
@@ -410,6 +442,12 @@ def _project(pk: int) -> dict[str, Any]:
 
 def _search(words: str) -> dict[str, Any]:
     return {"query": SEARCH_QUERY, "variables": {"search": words}}
+
+
+def _only_economics(body: Any) -> Any:
+    nodes = body["data"]["projects"]["nodes"]
+    kept = [{"id": n["id"], "economics": n["economics"]} for n in nodes]
+    return {"data": {"projects": {"nodes": kept}}}
 
 
 def _bookkeeping(statement: str) -> bool:
