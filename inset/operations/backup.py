@@ -17,7 +17,8 @@ digit kept) and enums (their names). The rows are read in one read-only transact
 consistent snapshot while the server keeps writing (SQLite's WAL lets a reader and the
 writer run together; PostgreSQL reads at REPEATABLE READ). What the migrations derive
 from the rows (the lesson search index) is not in the file: it is rebuilt as the rows
-go in.
+go in. The stored economics are in the file, but worked out again from the restored
+lines once the rows are in (inset.economics.stored), rather than trusted.
 
 A restore goes into an empty database only, in one transaction: it migrates a new
 database to the backup's revision, loads the rows, moves PostgreSQL's id sequences past
@@ -46,6 +47,7 @@ from sqlmodel import SQLModel
 
 import inset.models  # noqa: F401  (every table on SQLModel.metadata)
 from inset.db import WRITE, ExactDecimal, UTCDateTime
+from inset.economics.stored import refresh_all
 from inset.migrate import alembic_config, head_revision
 
 FORMAT = "inset-backup"
@@ -239,6 +241,7 @@ def _restore(engine: Engine, source: Path) -> Summary:
                 loaded = _load(conn, lines)
                 _continue_sequences(conn, loaded.tables)
                 _migrate(conn, "head")
+                refresh_all(conn)
     return Summary(len(loaded.tables), loaded.rows, header.revision)
 
 
