@@ -17,7 +17,6 @@ from inset.db import (
 )
 from inset.projects.models import Stage
 
-
 BASIS_LENGTH = 100
 
 

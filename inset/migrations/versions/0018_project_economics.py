@@ -19,7 +19,7 @@ from alembic import op
 
 import inset.db
 from inset.config import DEFAULT_OPTIMISM_BIAS
-from inset.economics.stored import BATCH, basis_of, refresh_projects
+from inset.economics import stored
 
 revision: str = "0018"
 down_revision: str | None = "0017"
@@ -54,15 +54,18 @@ def upgrade() -> None:
     )
     conn = op.get_bind()
     basis = sa.table("economics_basis", sa.column("id"), sa.column("basis"))
-    conn.execute(sa.insert(basis).values(id=1, basis=basis_of(DEFAULT_OPTIMISM_BIAS)))
+    conn.execute(sa.insert(basis).values(id=1, basis=stored.basis_of(DEFAULT_OPTIMISM_BIAS)))
     project = sa.table("project", sa.column("id"))
     last = 0
     while ids := list(
         conn.execute(
-            sa.select(project.c.id).where(project.c.id > last).order_by(project.c.id).limit(BATCH)
+            sa.select(project.c.id)
+            .where(project.c.id > last)
+            .order_by(project.c.id)
+            .limit(stored.BATCH)
         ).scalars()
     ):
-        refresh_projects(conn, ids, DEFAULT_OPTIMISM_BIAS)
+        stored.refresh_projects(conn, ids, DEFAULT_OPTIMISM_BIAS)
         last = ids[-1]
 
 
