@@ -4,7 +4,7 @@ figures the API works out from its lines on read."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,17 +17,15 @@ from sqlmodel import Session, col
 
 from inset.access import Actor
 from inset.archive.service import archive_record
-from inset.config import DEFAULT_OPTIMISM_BIAS
 from inset.db import transaction
 from inset.economics import calc, corrections, service, stored
-from inset.economics.models import Benefit, BenefitKind, Cost, CostCategory, ProjectEconomics
+from inset.economics.models import Benefit, BenefitKind, Cost, CostCategory
 from inset.errors import DomainError
 from inset.ids import to_global_id
 from inset.migrate import alembic_config
 from inset.projects import service as projects
 from inset.projects.models import InnovationType, Project
-
-PENNY = Decimal("0.01")
+from tests.economics.stored_figures import PENNY, assert_current, kept, reference
 
 ECONOMICS = """
 query Economics($id: ID!) {
@@ -73,65 +71,6 @@ mutation($input: UpdateProjectInput!) {
   updateProject(input: $input) { project { version startedOn } userErrors { code message } }
 }
 """
-
-MONEY = (
-    "gross_cost",
-    "total_cost",
-    "gross_benefit",
-    "adjusted_benefit",
-    "net_benefit",
-    "present_value_benefit",
-)
-
-
-def reference(engine: Engine, bias: Sequence[Decimal] = DEFAULT_OPTIMISM_BIAS) -> dict[int, Any]:
-    """Every project's figures as the API works them out: economics_for over its live lines."""
-    with Session(engine) as session:
-        found = {}
-        for project in session.exec(sa.select(Project)).scalars():
-            pid = project.id or 0
-            costs = session.exec(service.live_costs().where(col(Cost.project_id) == pid))
-            benefits = session.exec(service.live_benefits().where(col(Benefit.project_id) == pid))
-            found[pid] = service.economics_for(
-                costs=list(costs.scalars()),
-                benefits=list(benefits.scalars()),
-                project_start=project.started_on,
-                optimism_bias=bias,
-            )
-        return found
-
-
-def kept(engine: Engine) -> dict[int, calc.Economics]:
-    """Every stored row, as the same figures."""
-    with Session(engine) as session:
-        rows = session.exec(sa.select(ProjectEconomics)).scalars()
-        return {
-            row.project_id: calc.Economics(
-                gross_cost=row.gross_cost,
-                total_cost=row.total_cost,
-                gross_benefit=row.gross_benefit,
-                adjusted_benefit=row.adjusted_benefit,
-                net_benefit=row.net_benefit,
-                benefit_cost_ratio=row.benefit_cost_ratio,
-                fiscal_roi=row.fiscal_roi,
-                payback_months=row.payback_months,
-                present_value_benefit=row.present_value_benefit,
-            )
-            for row in rows
-        }
-
-
-def assert_current(engine: Engine, bias: Sequence[Decimal] = DEFAULT_OPTIMISM_BIAS) -> None:
-    """Every project has its row, equal to the reference, each amount a whole number of pence."""
-    expected, found = reference(engine, bias), kept(engine)
-    assert found == expected
-    for figures in found.values():
-        for name in MONEY:
-            amount = getattr(figures, name)
-            assert amount == amount.quantize(PENNY), (name, amount)
-    with Session(engine) as session:
-        bases = set(session.exec(sa.select(ProjectEconomics.basis)).scalars())
-    assert bases <= {stored.basis_of(bias)}
 
 
 def api_figures(row: calc.Economics) -> dict[str, Any]:
