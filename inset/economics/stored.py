@@ -28,13 +28,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from inset.config import DEFAULT_OPTIMISM_BIAS
 from inset.db import transaction
@@ -107,23 +108,24 @@ def refresh_projects(
     if not project_ids:
         return
     ids = sorted(set(project_ids))
-    starts = dict(
-        conn.execute(
+    starts: dict[int, date] = {
+        row.id: row.started_on
+        for row in conn.execute(
             sa.select(col(Project.id), col(Project.started_on))
             .where(col(Project.id).in_(ids))
             .order_by(col(Project.id))
             .with_for_update()
-        ).all()
-    )
+        )
+    }
     costs: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(
+    for cost in conn.execute(
         sa.select(col(Cost.project_id), col(Cost.amount_pence), col(Cost.confidence)).where(
             col(Cost.project_id).in_(ids), col(Cost.archived_at).is_(None)
         )
     ):
-        costs[row.project_id].append(row)
+        costs[cost.project_id].append(cost)
     benefits: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(
+    for benefit in conn.execute(
         sa.select(
             col(Benefit.project_id),
             col(Benefit.amount_pence),
@@ -135,7 +137,7 @@ def refresh_projects(
             col(Benefit.period_end),
         ).where(col(Benefit.project_id).in_(ids), col(Benefit.archived_at).is_(None))
     ):
-        benefits[row.project_id].append(row)
+        benefits[benefit.project_id].append(benefit)
     basis = basis_of(optimism_bias)
     rows = [
         stored_values(
@@ -186,7 +188,7 @@ def _store(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Inserts the rows, or overwrites the ones already there (one statement each way)."""
     if not rows:
         return
-    table = ProjectEconomics.__table__
+    table = SQLModel.metadata.tables[ProjectEconomics.__tablename__]
     insert = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
     changed = {c.name: insert.excluded[c.name] for c in table.columns if c.name != "project_id"}
     conn.execute(insert.on_conflict_do_update(index_elements=["project_id"], set_=changed), rows)
@@ -213,7 +215,7 @@ def _next_ids(conn: Connection, after: int) -> list[int]:
         .order_by(col(Project.id))
         .limit(BATCH)
     )
-    return list(conn.execute(query).scalars())
+    return [i for i in conn.execute(query).scalars() if i is not None]
 
 
 def use_basis(engine: Engine, optimism_bias: Sequence[Decimal]) -> int:
@@ -250,4 +252,4 @@ def _stale_ids(conn: Connection, basis: str) -> list[int]:
         .order_by(col(Project.id))
         .limit(BATCH)
     )
-    return list(conn.execute(query).scalars())
+    return [i for i in conn.execute(query).scalars() if i is not None]
