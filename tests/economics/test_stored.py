@@ -3,10 +3,16 @@ figures the API works out from its lines on read."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -449,3 +455,84 @@ def test_the_migration_fills_the_figures_of_existing_projects(
     assert len(expected) >= 4
     assert kept(engine) == expected
     assert_current(engine)
+
+
+def test_db_upgrade_with_another_optimism_bias_recomputes_the_stored_figures(
+    world: Any, engine: Engine, lead: Actor, db_url: str, tmp_path: Path
+) -> None:
+    # given projects with lines, stored on the default bias
+    operations = Operations(engine, lead, [world.project(lead).id], random.Random(5))
+    for step in [operations.new_project] + [operations.record_cost, operations.record_benefit] * 4:
+        operations.run(step)
+
+    def upgrade(bias: str) -> str:
+        environment = {
+            **os.environ,
+            "INSET_DATABASE_URL": db_url,
+            "INSET_SECRET_FILE": str(tmp_path / "secret"),
+            "INSET_OPTIMISM_BIAS": bias,
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "inset", "db", "upgrade"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    # when `inset db upgrade` runs with another bias, then once more
+    first = upgrade("0,10,20,30,50,100")
+    second = upgrade("0,10,20,30,50,100")
+
+    # then the first run recomputes both projects on it, and the second has nothing to do
+    assert "recomputed the stored economics of 2 projects" in first
+    assert "recomputed" not in second
+    bias = tuple(Decimal(p).scaleb(-2) for p in (0, 10, 20, 30, 50, 100))
+    assert_current(engine, bias)
+
+
+def test_two_changes_to_one_project_at_once_both_count(
+    world: Any, engine: Engine, lead: Actor
+) -> None:
+    # given a project
+    project_id = world.project(lead).id
+    first_recorded, second_started = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def record(amount: str) -> None:
+        with transaction(engine) as session:
+            service.record_cost(
+                session=session,
+                actor=lead,
+                project_id=project_id,
+                category=CostCategory.STAFF,
+                description="A cost",
+                amount=Decimal(amount),
+                confidence=2,
+            )
+            if not first_recorded.is_set():
+                # hold this transaction open while the other change starts
+                first_recorded.set()
+                second_started.wait(10)
+                time.sleep(0.5)
+
+    def second() -> None:
+        first_recorded.wait(10)
+        second_started.set()
+        try:
+            record("200.00")
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    # when a second cost is recorded while the first one's transaction is still open
+    other = threading.Thread(target=second)
+    other.start()
+    record("100.00")
+    other.join(30)
+
+    # then the stored figures count both costs, whichever committed first
+    assert failures == []
+    assert_current(engine)
+    assert kept(engine)[project_id].total_cost == Decimal("315.00")  # 300 x 1.05
