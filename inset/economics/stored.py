@@ -179,7 +179,7 @@ def stored_values(project_id: int, figures: calc.Economics, basis: str) -> dict[
             raise Invalid(
                 f"the project's {name.replace('_', ' ')} would reach £{_MONEY_LIMIT:,.0f}, "
                 "more than Inset can hold",
-                ("amount",),
+                ("amount", "amount"),
             )
     return values
 

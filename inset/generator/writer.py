@@ -157,7 +157,8 @@ def _analyze(engine: Engine, counts: dict[str, int]) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.connect() as conn:
-        conn.execute(sa.text(f"ANALYZE {', '.join(t for t in counts if counts[t])}"))
+        tables = [*(t for t in counts if counts[t]), "project_economics"]
+        conn.execute(sa.text(f"ANALYZE {', '.join(tables)}"))
         conn.commit()
 
 

@@ -536,3 +536,21 @@ def test_two_changes_to_one_project_at_once_both_count(
     assert failures == []
     assert_current(engine)
     assert kept(engine)[project_id].total_cost == Decimal("315.00")  # 300 x 1.05
+
+
+def test_figures_beyond_what_the_table_holds_are_refused_naming_the_amount() -> None:
+    # 10,001 costs of just under £10bn each (the most a line may be) come to over £100tn
+    line = calc.CostLine(amount=Decimal("9999999999.99"), confidence=1)
+    figures = calc.compute_economics(
+        costs=[line] * 10_001, benefits=[], project_start=date(2025, 4, 1)
+    )
+    with pytest.raises(DomainError) as refused:
+        stored.stored_values(1, figures, "a basis")
+    assert refused.value.code == "INVALID"
+    assert refused.value.field == ("amount", "amount")
+    assert "gross cost would reach £100,000,000,000,000" in refused.value.message
+    # one line fewer fits
+    fits = calc.compute_economics(
+        costs=[line] * 10_000, benefits=[], project_start=date(2025, 4, 1)
+    )
+    assert stored.stored_values(1, fits, "a basis")["total_cost"] == Decimal("99999999999900.00")
