@@ -3,16 +3,21 @@ Inset, keyed by the partner's ids, and converges whatever happened before.
 
 Run it again after any failure: a project or cost that already exists is found by its
 externalId (or named by DUPLICATE's existingId), a changed cost is corrected with
-updateCost, and a cost someone changed meanwhile (CONFLICT) is read again and corrected
-from its new version. Needs `pip install "gql[httpx]"`.
+updateCost, and a cost someone changed meanwhile (CONFLICT) is corrected again from its
+current version, which the CONFLICT payload carries. A request refused by the rate limit
+(THROTTLED, HTTP 429) is sent again after the Retry-After seconds the answer names.
+Needs `pip install "gql[httpx]"`.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gql import Client, GraphQLRequest
+from gql.transport.exceptions import TransportQueryError, TransportServerError
 from gql.transport.httpx import HTTPXTransport
 
 PROJECTS = """
@@ -36,13 +41,13 @@ mutation Record($input: RecordCostInput!) {
 """
 UPDATE_COST = """
 mutation Update($input: UpdateCostInput!) {
-  updateCost(input: $input) { cost { version } userErrors { code message } }
+  updateCost(input: $input) { cost { ...CostFields } userErrors { code message } }
 }
+fragment CostFields on Cost { id externalId version description amount { amount } }
 """
 COST = """
-query Cost($id: ID!) {
-  node(id: $id) { ... on Cost { id externalId version description amount { amount } } }
-}
+query Cost($id: ID!) { node(id: $id) { ...CostFields } }
+fragment CostFields on Cost { id externalId version description amount { amount } }
 """
 
 
@@ -52,6 +57,7 @@ class Stats:
     corrected: int = 0
     unchanged: int = 0
     conflicts: int = 0
+    throttled: int = 0  # requests sent again after waiting out the rate limit
 
 
 @dataclass
@@ -65,6 +71,8 @@ class SyncJob:
     projects: dict[str, tuple[str, str]]
     costs: dict[str, tuple[str, str, str]]
     page_size: int = 50
+    max_waits: int = 5  # THROTTLED answers to one request before giving up
+    sleep: Callable[[float], None] = time.sleep
     stats: Stats = field(default_factory=Stats)
     found_projects: dict[str, str] = field(default_factory=dict)  # partner id -> Inset id
     found_costs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -75,9 +83,24 @@ class SyncJob:
         return self.stats
 
     def _call(self, document: str, **variables: Any) -> dict[str, Any]:
-        transport = HTTPXTransport(url=self.url, headers={"Authorization": f"Bearer {self.token}"})
-        with Client(transport=transport) as session:
-            return session.execute(GraphQLRequest(document, variable_values=variables))
+        """Sends one request; when the rate limit refuses it (nothing of it ran), waits the
+        seconds its Retry-After header names and sends it again."""
+        waits = 0
+        while True:
+            transport = HTTPXTransport(
+                url=self.url, headers={"Authorization": f"Bearer {self.token}"}
+            )
+            try:
+                with Client(transport=transport) as session:
+                    return dict(
+                        session.execute(GraphQLRequest(document, variable_values=variables))
+                    )
+            except (TransportQueryError, TransportServerError) as error:
+                if not _throttled(error) or waits == self.max_waits:
+                    raise
+            waits += 1
+            self.stats.throttled += 1
+            self.sleep(float((transport.response_headers or {}).get("Retry-After", "1")))
 
     def read(self) -> None:
         """Pages through our projects in Inset, with their costs."""
@@ -153,10 +176,19 @@ class SyncJob:
                 return
             if answer["userErrors"][0]["code"] != "CONFLICT":
                 raise RuntimeError(answer["userErrors"][0]["message"])
-            # Someone changed it since we read it: read it again and decide afresh.
+            # Someone changed it since we read it: decide afresh from the cost as it is now,
+            # which the payload carries with its version (read it if a server leaves it out).
             self.stats.conflicts += 1
-            cost = self._call(COST, id=cost["id"])["node"]
+            cost = answer["cost"] or self._call(COST, id=cost["id"])["node"]
         raise RuntimeError(f"cost {cost['id']} keeps changing; try again later")
+
+
+def _throttled(error: Exception) -> bool:
+    """THROTTLED (HTTP 429): the bucket of our token could not pay for the request."""
+    if isinstance(error, TransportServerError):
+        return error.code == 429
+    assert isinstance(error, TransportQueryError)
+    return any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in error.errors or [])
 
 
 def _existing(answer: dict[str, Any]) -> str:

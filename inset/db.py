@@ -7,7 +7,6 @@ and the same Alembic migrations.
 from __future__ import annotations
 
 import enum
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect, Engine
 from sqlmodel import Session
+
+from inset import sqlite
 
 NAME_LENGTH = 200
 TEXT_LENGTH = 20_000
@@ -91,15 +92,6 @@ def enum_type(enum_class: type[enum.Enum]) -> sa.Enum:
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def normalise_url(url: str) -> str:
     """Plain `postgresql://` URLs use psycopg 3, the driver this project installs."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -110,64 +102,13 @@ def normalise_url(url: str) -> str:
 WRITE = {"inset_write": True}
 
 
-SQLITE_BUSY_SECONDS = 10
-
-
-class _SQLiteWriters:
-    """One writing transaction at a time in this process, waiting in turn.
-
-    SQLite's own wait for the write lock polls with sleeps of up to 100 ms, so under a
-    burst of writes a thread can keep missing the moment the lock is free and fail with
-    "database is locked" after the busy timeout. Queueing this process's writers on a
-    lock hands the database over as soon as a writer finishes; other processes still
-    wait through SQLite's busy timeout.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def begin(self, conn: sa.Connection) -> None:
-        if not self._lock.acquire(timeout=SQLITE_BUSY_SECONDS):
-            raise sa.exc.OperationalError(
-                "BEGIN IMMEDIATE", None, TimeoutError("waited too long for the write lock")
-            )
-        conn.info["inset_holds_write_lock"] = True
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            self.release(conn.info)
-            raise
-
-    def release(self, info: dict[Any, Any]) -> None:
-        if info.pop("inset_holds_write_lock", False):
-            self._lock.release()
-
-    def listen(self, engine: Engine) -> None:
-        sa.event.listen(engine, "begin", self._on_begin)
-        # Released once the transaction ends however it ends: commit, rollback, or the
-        # pool's reset of a connection handed back mid-transaction.
-        sa.event.listen(engine, "commit", lambda conn: self.release(conn.info))
-        sa.event.listen(engine, "rollback", lambda conn: self.release(conn.info))
-        sa.event.listen(engine.pool, "checkin", lambda _dbapi, record: self.release(record.info))
-
-    def _on_begin(self, conn: sa.Connection) -> None:
-        # pysqlite would start transactions only at the first write, so a mutation's
-        # reads (the version check) would not share its snapshot. We issue BEGIN
-        # ourselves, and BEGIN IMMEDIATE for writes, so that writers queue, not race.
-        if conn.get_execution_options().get("inset_write", False):
-            self.begin(conn)
-        else:
-            conn.exec_driver_sql("BEGIN")
-
-
 def create_db_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url, connect_args={"check_same_thread": False, "isolation_level": None}
         )
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        _SQLiteWriters().listen(engine)
+        sqlite.configure(engine)
         return engine
     # JIT compilation pays off for long analytical queries; ours are short, and the
     # planner's estimates for the visibility rule made it compile (100 ms+) needlessly.

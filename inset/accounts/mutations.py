@@ -18,6 +18,7 @@ from inset.accounts.types import (
 )
 from inset.errors import ErrorCode
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.errors import user_error
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
@@ -26,8 +27,12 @@ from inset.operations.metrics import sign_in_failed
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Adds an account to an organisation. STAFF only.")
-    def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
+    @strawberry.mutation(
+        description="Adds an account to an organisation. STAFF only. User errors: FORBIDDEN, "
+        "INVALID (email), REQUIRED, TOO_LONG, PERSONAL_DATA, NOT_FOUND (organisationId), "
+        "DUPLICATE (email taken)."
+    )
+    def create_account(self, info: Info, input: Input[CreateAccountInput]) -> AccountPayload:
         result = run_mutation(
             info,
             lambda session: service.create_account(
@@ -45,9 +50,15 @@ class AccountMutation:
         return AccountPayload(account=Account.from_model(result), user_errors=[])
 
     @strawberry.mutation(
-        description="A bearer token for your own account; the secret is shown once."
+        description="A bearer token for your own account; the secret is shown once. Any "
+        "signed-in account may create one (an integration's tokens come from "
+        "createIntegrationToken). User errors: FORBIDDEN (anonymous; a READ token asking for "
+        "READ_WRITE), NOT_FOUND (no account behind the caller), REQUIRED, TOO_LONG, "
+        "PERSONAL_DATA, INVALID (expiresInDays)."
     )
-    def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
+    def create_api_token(
+        self, info: Info, input: Input[CreateApiTokenInput]
+    ) -> CreateApiTokenPayload:
         secrets: list[str] = []
 
         def work(session):  # type: ignore[no-untyped-def]
@@ -68,8 +79,15 @@ class AccountMutation:
             token=ApiToken.from_model(result), secret=secrets[0], user_errors=[]
         )
 
-    @strawberry.mutation(description="Revokes one of your tokens (STAFF: anyone's).")
-    def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
+    @strawberry.mutation(
+        description="Revokes a token at once: its next request is refused. Your own tokens; "
+        "STAFF: anyone's; an integration's: its organisation's LEADs, STAFF, or the token "
+        "itself. Revoking twice is harmless. User errors: NOT_FOUND (not a token you may "
+        "see), FORBIDDEN (anonymous, or a READ token)."
+    )
+    def revoke_api_token(
+        self, info: Info, input: Input[RevokeApiTokenInput]
+    ) -> RevokeApiTokenPayload:
         result = run_mutation(
             info,
             lambda session: service.revoke_api_token(
@@ -85,9 +103,13 @@ class AccountMutation:
 
     @strawberry.mutation(
         description="Signs in to the web client: sets an HttpOnly session cookie. A wrong "
-        "email or password gets the same error; repeated failures must wait."
+        "email or password gets the same error; from the 5th failure in 15 minutes an email "
+        "waits before its next try, 1 second doubling each failure, up to 15 minutes. The "
+        "session lasts 12 hours. User "
+        "errors: INVALID (wrong email or password, or too many attempts: the wait in "
+        "seconds is in the message)."
     )
-    def sign_in(self, info: Info, input: SignInInput) -> SignInPayload:
+    def sign_in(self, info: Info, input: Input[SignInInput]) -> SignInPayload:
         context = info.context
         signed = run_mutation(
             info,
@@ -120,7 +142,10 @@ class AccountMutation:
         )
         return SignInPayload(account=Account.from_model(signed.account), user_errors=[])
 
-    @strawberry.mutation(description="Ends this browser's session and clears its cookie.")
+    @strawberry.mutation(
+        description="Ends this browser's session and clears its cookie; without a session, "
+        "changes nothing. User errors: none."
+    )
     def sign_out(self, info: Info) -> SignOutPayload:
         context = info.context
         result = run_mutation(

@@ -9,14 +9,23 @@ from inset.archive import service
 from inset.archive.types import ArchivePayload, ArchiveRecordInput
 from inset.errors import NotFound
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.transaction import run_mutation
 from inset.ids import from_global_id
 
 
 @strawberry.type
 class ArchiveMutation:
-    @strawberry.mutation(description="Hides a record from every list; it is kept and audited.")
-    def archive_record(self, info: Info, input: ArchiveRecordInput) -> ArchivePayload:
+    @strawberry.mutation(
+        description="Hides a record from every list, count and figure (a project: with "
+        "everything under it); nothing is deleted, and the archive is audited. An archived "
+        "record keeps its externalId (a sync job sending it again gets DUPLICATE). Needs write "
+        "access to the record's project. User errors: FORBIDDEN, NOT_FOUND (no such record, "
+        "or not yours to see, or already archived), INVALID (a kind that cannot be "
+        "archived; a bad idempotencyKey), REQUIRED (reason), TOO_LONG, PERSONAL_DATA, "
+        "DUPLICATE (idempotencyKey used with other input)."
+    )
+    def archive_record(self, info: Info, input: Input[ArchiveRecordInput]) -> ArchivePayload:
         def work(session: Session) -> Any:
             decoded = from_global_id(input.id)
             if decoded is None:

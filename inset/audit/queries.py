@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from inset.audit import models, service
 from inset.audit.types import AuditEvent, AuditFilter
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.ids import pk_of
 from inset.pagination import PageRequest, SortKey, count, fetch_page
@@ -15,14 +18,18 @@ NEWEST_FIRST = [SortKey(models.AuditEvent.id, descending=True)]
 @strawberry.type
 class AuditQuery:
     @strawberry.field(
-        description="The audit trail, newest first. STAFF: all; LEAD: their organisation's."
+        description="The audit trail, newest first. STAFF: all; LEAD: their organisation's. "
+        "Anyone else gets the GraphQL error FORBIDDEN."
     )
     async def audit_log(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: AuditFilter | None = None,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            AuditFilter | None,
+            strawberry.argument(description="Only the events matching it; all if null."),
+        ] = None,
     ) -> Connection[AuditEvent]:
         f = filter or AuditFilter()
         stmt = service.audit_list(

@@ -18,9 +18,12 @@ if TYPE_CHECKING:
     from inset.integrations.types import Integration
 
 
-@strawberry.type
+@strawberry.type(description="One field of a change, with its value before and after.")
 class AuditChange:
-    field: str
+    field: str = strawberry.field(
+        description='The changed field\'s name as stored, in snake_case (e.g. "theory_of_change", '
+        '"version", "archived").'
+    )
     before: str | None = strawberry.field(description="The old value as JSON; null when new.")
     after: str | None = strawberry.field(description="The new value as JSON.")
 
@@ -30,13 +33,21 @@ class AuditEvent(Node):
     pk: strawberry.Private[int]
     account_pk: strawberry.Private[int | None]
     integration_pk: strawberry.Private[int | None]
-    occurred_at: datetime
+    occurred_at: datetime = strawberry.field(description="When the change was made (UTC).")
     action: str = strawberry.field(description='What was done, e.g. "project.update".')
-    entity_type: str
+    entity_type: str = strawberry.field(
+        description='The type name of the record changed, as in global ids (e.g. "Project", '
+        '"Cost"); filter on it with AuditFilter.entityTypes.'
+    )
     entity_id: strawberry.ID = strawberry.field(description="The global id of the record.")
-    changes: list[AuditChange]
+    changes: list[AuditChange] = strawberry.field(
+        description="Each field that changed; empty for an action with no field (a sign-in)."
+    )
     via_api_token: bool = strawberry.field(description="Made with an API token, not the web.")
-    request_id: str | None
+    request_id: str | None = strawberry.field(
+        description="The id of the HTTP request that made it (the response carried it too); "
+        "null for the command line and seeds."
+    )
 
     @classmethod
     def from_model(cls, row: models.AuditEvent) -> AuditEvent:
@@ -67,12 +78,12 @@ class AuditEvent(Node):
     async def integration(
         self, info: Info
     ) -> Annotated[Integration, strawberry.lazy("inset.integrations.types")] | None:
-        from inset.integrations.loaders import integration_by_id
+        from inset.integrations.loaders import integration_by_reference
         from inset.integrations.types import Integration
 
         if self.integration_pk is None:
             return None
-        row = await info.context.loaders.load(integration_by_id, self.integration_pk)
+        row = await info.context.loaders.load(integration_by_reference, self.integration_pk)
         return Integration.from_model(row) if row else None
 
     @strawberry.field(
@@ -85,12 +96,26 @@ class AuditEvent(Node):
         return Account.from_model(row) if row else None
 
 
-@strawberry.input
+@strawberry.input(
+    description="Narrows auditLog: every condition given must hold; a list matches any of "
+    "its values; null or left out means any."
+)
 class AuditFilter:
-    entity_types: list[str] | None = None
-    actions: list[str] | None = None
-    since: datetime | None = None
-    account_id: strawberry.ID | None = None
+    entity_types: list[str] | None = strawberry.field(
+        default=None, description='Type names, exactly as in entityType ("Project", "Lesson").'
+    )
+    actions: list[str] | None = strawberry.field(
+        default=None, description='Actions, exactly as in action ("project.update").'
+    )
+    since: datetime | None = strawberry.field(
+        default=None,
+        description="Events at or after this instant (inclusive); needs a UTC offset.",
+    )
+    account_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Events made by this account (a global id); an id that is not an "
+        "account's matches nothing.",
+    )
 
 
 @strawberry.type(
@@ -100,7 +125,7 @@ class AuditFilter:
 )
 class ActivityEntry:
     account_pk: strawberry.Private[int | None]
-    occurred_at: datetime
+    occurred_at: datetime = strawberry.field(description="When it happened (UTC).")
     summary: str = strawberry.field(
         description='What happened, e.g. "Moved the project on from idea to pilot".'
     )

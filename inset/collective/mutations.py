@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlmodel import Session
 
@@ -23,9 +25,20 @@ from inset.projects.types import Project
 class CollectiveMutation:
     @strawberry.mutation(
         description="Staff put a project in a year's digest, at a position, with a summary. "
-        "Featuring it again moves it and replaces the summary. Idempotent with idempotencyKey."
+        "Featuring it again moves it and replaces the summary. Idempotent with "
+        "idempotencyKey. User errors: FORBIDDEN (not STAFF with a read_write credential), "
+        "NOT_FOUND (projectId), INVALID (year, position, a project not PUBLIC or before "
+        "EVALUATION, idempotencyKey), REQUIRED (summary), TOO_LONG (summary), PERSONAL_DATA "
+        "(summary), DUPLICATE (idempotencyKey used with other input)."
     )
-    def feature_case_study(self, info: Info, input: FeatureCaseStudyInput) -> CaseStudyPayload:
+    def feature_case_study(
+        self,
+        info: Info,
+        input: Annotated[
+            FeatureCaseStudyInput,
+            strawberry.argument(description="The project, year, position and summary."),
+        ],
+    ) -> CaseStudyPayload:
         def work(session: Session) -> models.CaseStudy:
             return service.feature_case_study(
                 session=session,
@@ -50,9 +63,18 @@ class CollectiveMutation:
             case_study=CaseStudy.of(view) if view is not None else None, user_errors=[]
         )
 
-    @strawberry.mutation(description="Staff take a project out of a year's digest.")
+    @strawberry.mutation(
+        description="Staff take a project out of a year's digest (kept in the audit log; "
+        "the others keep their positions). User errors: FORBIDDEN (not STAFF with a "
+        "read_write credential), INVALID (year), NOT_FOUND (projectId)."
+    )
     async def unfeature_case_study(
-        self, info: Info, input: UnfeatureCaseStudyInput
+        self,
+        info: Info,
+        input: Annotated[
+            UnfeatureCaseStudyInput,
+            strawberry.argument(description="The project and the year."),
+        ],
     ) -> UnfeatureCaseStudyPayload:
         result = run_mutation(
             info,

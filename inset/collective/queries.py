@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from inset.collective.digest import build_digest
@@ -12,9 +14,19 @@ from inset.graphql.context import Info
 class CollectiveQuery:
     @strawberry.field(
         description="The Collective digest of a year (2000..2100), as anyone may read it, "
-        "whoever asks."
+        "whoever asks: the same for anonymous callers and STAFF."
     )
-    def collective(self, info: Info, year: int) -> Collective:
+    def collective(
+        self,
+        info: Info,
+        year: Annotated[
+            int,
+            strawberry.argument(
+                description="The calendar year, 2000..2100 inclusive; outside it the field "
+                "fails with code INVALID."
+            ),
+        ],
+    ) -> Collective:
         digest = build_digest(
             session=info.context.session,
             year=check_year(year),

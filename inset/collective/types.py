@@ -11,6 +11,7 @@ from inset.collective import digest as d
 from inset.collective.figures import Count, YearFigures
 from inset.collective.learning import DigestLesson
 from inset.economics.types import Money
+from inset.graphql.descriptions import USER_ERRORS
 from inset.graphql.errors import UserError
 from inset.lessons.models import LessonKind
 from inset.projects.models import ProjectStatus, Stage
@@ -19,8 +20,11 @@ from inset.projects.types import Project
 
 @strawberry.type(name="CollectiveCount", description="How many fall in one group.")
 class CollectiveCount:
-    label: str
-    count: int
+    label: str = strawberry.field(
+        description='The group in words, e.g. "Pilot", "Local authority", "Unknown" (no '
+        'region), "No theme", "Idea to pilot" (a GO through that gate) or "Put on hold".'
+    )
+    count: int = strawberry.field(description="How many fall in it, 0 or more.")
 
     @classmethod
     def of(cls, counts: list[Count]) -> list[CollectiveCount]:
@@ -32,18 +36,34 @@ class CollectiveCount:
     "at the stage and status they had when it ended (from their gate decisions)."
 )
 class CollectiveFigures:
-    year: int
-    project_count: int
-    by_stage: list[CollectiveCount]
-    stopped: int = strawberry.field(description="Stopped by the end of the year.")
+    year: int = strawberry.field(description="The calendar year (UTC) the figures are of.")
+    project_count: int = strawberry.field(
+        description="PUBLIC, live projects created before the year ended."
+    )
+    by_stage: list[CollectiveCount] = strawberry.field(
+        description="Those projects by the stage they were at when the year ended: always "
+        'all four, "Idea", "Pilot", "Evaluation", "Scale", in order, zeros included; the '
+        "counts add up to projectCount."
+    )
+    stopped: int = strawberry.field(
+        description="Of projectCount, those STOPPED when the year ended (counted in byStage "
+        "at the stage where they stopped)."
+    )
     by_theme: list[CollectiveCount] = strawberry.field(
         description='Themes as they are now; a project counts under each; "No theme" if none.'
     )
-    by_organisation_kind: list[CollectiveCount]
-    by_region: list[CollectiveCount]
+    by_organisation_kind: list[CollectiveCount] = strawberry.field(
+        description="By the kind of the lead organisation (as it is now), in words, most "
+        "first, ties by label; the counts add up to projectCount."
+    )
+    by_region: list[CollectiveCount] = strawberry.field(
+        description='By the lead organisation\'s region (as it is now; "Unknown" for none), '
+        "most first, ties by label; the counts add up to projectCount."
+    )
     gate_movements: list[CollectiveCount] = strawberry.field(
-        description="Gate decisions taken during the year: GO by gate, then holds, resumes, "
-        "recycles and stops."
+        description="Gate decisions taken during the year (UTC) on those projects: GO by "
+        'gate ("Idea to pilot", ...), then "Put on hold", "Resumed", "Recycled to an '
+        'earlier stage" and "Stopped"; only kinds that happened.'
     )
     lessons: int = strawberry.field(description="Lessons anyone may read, recorded in the year.")
 
@@ -64,31 +84,68 @@ class CollectiveFigures:
 
 @strawberry.type(description="An outcome of a case study: baseline -> latest against target.")
 class CollectiveOutcome:
-    name: str
-    unit: str
-    higher_is_better: bool
-    baseline: Decimal | None
-    latest: Decimal | None = strawberry.field(description="The latest live observation.")
-    latest_on: date | None
-    target: Decimal | None
+    name: str = strawberry.field(description="What is measured, as the project named it.")
+    unit: str = strawberry.field(description='Its unit, e.g. "children" or "%".')
+    higher_is_better: bool = strawberry.field(
+        description="Which direction is better: true when up, false when down."
+    )
+    baseline: Decimal | None = strawberry.field(
+        description="The value before the project, exact, in the unit; null when not given."
+    )
+    latest: Decimal | None = strawberry.field(
+        description="The latest live observation (by date observed, whatever the year), "
+        "exact; null when there is none."
+    )
+    latest_on: date | None = strawberry.field(
+        description="When `latest` was observed; null when there is none."
+    )
+    target: Decimal | None = strawberry.field(
+        description="The value the project aims for, exact; null when not given."
+    )
 
 
 @strawberry.type(description="A project staff chose for the year, with their summary.")
 class CaseStudy:
-    position: int
-    summary: str = strawberry.field(description="Staff's editorial summary.")
-    project: Project
+    position: int = strawberry.field(
+        description="Its place in the year's list, from 1; the list may have gaps where a "
+        "case study was taken out."
+    )
+    summary: str = strawberry.field(
+        description="Staff's editorial summary, public, up to 20,000 characters."
+    )
+    project: Project = strawberry.field(description="The project, PUBLIC.")
     organisation: str = strawberry.field(description="The lead organisation's name.")
-    organisation_kind: str
-    region: str | None
-    themes: list[str]
-    evidence_level: int
-    evidence_level_name: str
-    outcomes: list[CollectiveOutcome]
-    total_cost: Money = strawberry.field(description="After optimism bias.")
-    adjusted_benefit: Money
-    net_benefit: Money
-    benefit_cost_ratio: float | None
+    organisation_kind: str = strawberry.field(
+        description='The lead organisation\'s kind in words, e.g. "Local authority".'
+    )
+    region: str | None = strawberry.field(
+        description="The lead organisation's region; null when not recorded."
+    )
+    themes: list[str] = strawberry.field(
+        description="The project's themes' names, alphabetical; empty when none."
+    )
+    evidence_level: int = strawberry.field(
+        description="The project's derived evidence level now, 0..5 (Project.evidenceLevel)."
+    )
+    evidence_level_name: str = strawberry.field(
+        description='That level in words, e.g. "Level 3: causation".'
+    )
+    outcomes: list[CollectiveOutcome] = strawberry.field(
+        description="The project's live outcomes, oldest first."
+    )
+    total_cost: Money = strawberry.field(
+        description="As the project's economics.totalCost now: live cost lines raised by "
+        "optimism bias, exact GBP."
+    )
+    adjusted_benefit: Money = strawberry.field(
+        description="As the project's economics.adjustedBenefit now, exact GBP."
+    )
+    net_benefit: Money = strawberry.field(
+        description="adjustedBenefit - totalCost, exact GBP; negative when costs are larger."
+    )
+    benefit_cost_ratio: float | None = strawberry.field(
+        description="adjustedBenefit / totalCost, rounded half up to 2 places; null without costs."
+    )
 
     @classmethod
     def of(cls, view: d.CaseStudyView) -> CaseStudy:
@@ -127,12 +184,23 @@ class CaseStudy:
     "region of its organisation, never the organisation or the project."
 )
 class CollectiveLesson:
-    title: str
-    body: str
-    kind: LessonKind
-    stage: Stage
-    barriers: list[str]
-    anonymised: bool
+    title: str = strawberry.field(
+        description="The lesson's title as its team wrote it, up to 200 characters."
+    )
+    body: str = strawberry.field(
+        description="The lesson's body in full: what was meant to happen, what happened, "
+        "why, and what to do next time."
+    )
+    kind: LessonKind = strawberry.field(
+        description="WHAT_WORKED, WHAT_DID_NOT_WORK, BARRIER, ENABLER or RECOMMENDATION."
+    )
+    stage: Stage = strawberry.field(description="The lifecycle stage the lesson came from.")
+    barriers: list[str] = strawberry.field(
+        description='Its barrier tags, e.g. "staff capacity", in the fixed list\'s order.'
+    )
+    anonymised: bool = strawberry.field(
+        description="Its team chose anonymity: source names only kind and region."
+    )
     source: str = strawberry.field(
         description='Who learned it: "project, organisation", the organisation alone, or '
         '"kind, region" when anonymised.'
@@ -140,7 +208,9 @@ class CollectiveLesson:
     project_title: str | None = strawberry.field(
         description="Null when anonymised or when the project is not PUBLIC."
     )
-    project_outcome: ProjectStatus
+    project_outcome: ProjectStatus = strawberry.field(
+        description="How the trial stands now: the project's status (STOPPED for a failed trial)."
+    )
 
     @classmethod
     def of(cls, lesson: DigestLesson) -> CollectiveLesson:
@@ -157,18 +227,25 @@ class CollectiveLesson:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The digest's lessons under one barrier tag.")
 class BarrierLessons:
-    barrier: str = strawberry.field(description='A barrier tag, or "Other lessons".')
-    lessons: list[CollectiveLesson]
+    barrier: str = strawberry.field(
+        description='A barrier tag, e.g. "funding", or "Other lessons" for untagged ones.'
+    )
+    lessons: list[CollectiveLesson] = strawberry.field(
+        description="Its lessons, oldest first; a lesson with two tags is under both."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One figure of the digest, this year against the year before.")
 class CollectiveChange:
-    label: str
+    label: str = strawberry.field(
+        description='The figure, e.g. "Public projects", "At pilot", "Stopped", "Gate '
+        'decisions in the year" or "Lessons shared in the year".'
+    )
     previous: int = strawberry.field(description="The year before.")
-    current: int
-    change: int
+    current: int = strawberry.field(description="This year.")
+    change: int = strawberry.field(description="current - previous; negative for a fall.")
 
 
 @strawberry.type(
@@ -176,9 +253,11 @@ class CollectiveChange:
     "same content as the page /collective/<year> and its PDF."
 )
 class Collective:
-    year: int
-    figures: CollectiveFigures
-    previous_year: CollectiveFigures
+    year: int = strawberry.field(description="The calendar year (UTC), 2000..2100.")
+    figures: CollectiveFigures = strawberry.field(description="The year in figures.")
+    previous_year: CollectiveFigures = strawberry.field(
+        description="The same figures for the year before, to compare."
+    )
     case_studies: list[CaseStudy] = strawberry.field(
         description="In staff's order; only while the project is PUBLIC."
     )
@@ -187,11 +266,18 @@ class Collective:
         "under each of their barrier tags, most used first; untagged last."
     )
     enablers: list[CollectiveLesson] = strawberry.field(
-        description="ENABLER lessons recorded in the year."
+        description="ENABLER lessons anyone may read, from any project, recorded in the year, "
+        "oldest first."
     )
-    changes: list[CollectiveChange] = strawberry.field(description="Since the year before.")
-    page_url: str
-    pdf_url: str
+    changes: list[CollectiveChange] = strawberry.field(
+        description="Each headline figure since the year before."
+    )
+    page_url: str = strawberry.field(
+        description='The digest as a web page, a path on this service: "/collective/<year>".'
+    )
+    pdf_url: str = strawberry.field(
+        description='The digest as a PDF, a path on this service: "/collective/<year>.pdf".'
+    )
 
     @classmethod
     def of(cls, digest: d.Digest) -> Collective:
@@ -218,34 +304,51 @@ class Collective:
         )
 
 
-@strawberry.input
+_YEAR = "The digest's calendar year, 2000..2100 inclusive (else INVALID)."
+
+
+@strawberry.input(description="A project to feature in a year's digest.")
 class FeatureCaseStudyInput:
     project_id: strawberry.ID = strawberry.field(
-        description="A PUBLIC project that reached EVALUATION or SCALE."
+        description="A live, PUBLIC project that reached EVALUATION or SCALE (else INVALID); "
+        "NOT_FOUND when there is none."
     )
-    year: int
+    year: int = strawberry.field(description=_YEAR)
     position: int = strawberry.field(
-        description="1 is first; a taken position moves the others down by one."
+        description="1 is first, up to 1000 (else INVALID); a taken position moves that "
+        "case study and the ones after it down by one."
     )
     summary: str = strawberry.field(
-        description="The editorial summary, public: checked for personal data."
+        description="The editorial summary, public: trimmed, 1..20,000 characters "
+        "(REQUIRED, TOO_LONG), checked for personal data as public text (PERSONAL_DATA)."
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Optional, 1..200 characters (else INVALID). Sent again by the same "
+        "credential within 24 hours with the same input, it replays the first answer; "
+        "with other input it is DUPLICATE.",
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A project to take out of a year's digest.")
 class UnfeatureCaseStudyInput:
-    project_id: strawberry.ID
-    year: int
+    project_id: strawberry.ID = strawberry.field(
+        description="The featured project; NOT_FOUND when it is not a case study of that year."
+    )
+    year: int = strawberry.field(description=_YEAR)
 
 
-@strawberry.type
+@strawberry.type(description="The result of featureCaseStudy.")
 class CaseStudyPayload:
-    case_study: CaseStudy | None
-    user_errors: list[UserError]
+    case_study: CaseStudy | None = strawberry.field(
+        description="The case study as the digest shows it; null with userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of unfeatureCaseStudy.")
 class UnfeatureCaseStudyPayload:
-    project: Project | None
-    user_errors: list[UserError]
+    project: Project | None = strawberry.field(
+        description="The project taken out; null with userErrors or if you may not read it."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)

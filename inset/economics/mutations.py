@@ -19,6 +19,7 @@ from inset.economics.types import (
     UpdateCostInput,
 )
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
@@ -38,10 +39,15 @@ def _currency(money: MoneyInput | None) -> str:
 @strawberry.type
 class EconomicsMutation:
     @strawberry.mutation(
-        description="Records a cost line at the project's current stage. Idempotent with "
-        "idempotencyKey."
+        description="Records a cost line at the project's current stage; the project's "
+        "economics follow at once. Idempotent with idempotencyKey. For LEADs of the "
+        "project's lead or partner organisations, and STAFF. "
+        "User errors: NOT_FOUND, FORBIDDEN, REQUIRED, TOO_LONG, INVALID (amount: more than "
+        "0, below £10bn, whole pence, GBP; confidence 1..6; dates; externalId; "
+        "idempotencyKey), PERSONAL_DATA, DUPLICATE (externalId taken, with existingId; "
+        "idempotencyKey used with other input)."
     )
-    def record_cost(self, info: Info, input: RecordCostInput) -> CostPayload:
+    def record_cost(self, info: Info, input: Input[RecordCostInput]) -> CostPayload:
         def work(session: Session) -> models.Cost:
             return service.record_cost(
                 session=session,
@@ -62,10 +68,17 @@ class EconomicsMutation:
         return _cost(run_mutation(info, work, name="recordCost", data=input, replay=models.Cost))
 
     @strawberry.mutation(
-        description="Records a benefit line at the project's current stage. Idempotent with "
-        "idempotencyKey."
+        description="Records a benefit line at the project's current stage; the project's "
+        "economics follow at once. Idempotent with idempotencyKey. For LEADs of the "
+        "project's lead or partner organisations, and STAFF. REQUIRED also for a FISCAL "
+        "benefit without a beneficiary. "
+        "User errors: NOT_FOUND, FORBIDDEN, REQUIRED, TOO_LONG, INVALID (amount: more than "
+        "0, below £10bn, whole pence, GBP; deadweight and attribution 0..1 to 4 places; "
+        "confidence 1..6; dates; externalId; "
+        "idempotencyKey), PERSONAL_DATA, DUPLICATE (externalId taken, with existingId; "
+        "idempotencyKey used with other input)."
     )
-    def record_benefit(self, info: Info, input: RecordBenefitInput) -> BenefitPayload:
+    def record_benefit(self, info: Info, input: Input[RecordBenefitInput]) -> BenefitPayload:
         def work(session: Session) -> models.Benefit:
             return service.record_benefit(
                 session=session,
@@ -93,7 +106,7 @@ class EconomicsMutation:
         "errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion), REQUIRED, TOO_LONG, "
         "INVALID, PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
     )
-    def update_cost(self, info: Info, input: UpdateCostInput) -> CostPayload:
+    def update_cost(self, info: Info, input: Input[UpdateCostInput]) -> CostPayload:
         def work(session: Session) -> models.Cost:
             return corrections.update_cost(
                 session=session,
@@ -110,7 +123,7 @@ class EconomicsMutation:
         "errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion), REQUIRED, TOO_LONG, "
         "INVALID, PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
     )
-    def update_benefit(self, info: Info, input: UpdateBenefitInput) -> BenefitPayload:
+    def update_benefit(self, info: Info, input: Input[UpdateBenefitInput]) -> BenefitPayload:
         def work(session: Session) -> models.Benefit:
             changes = _money(sent(input))
             for name, default in (("deadweight", "0"), ("attribution", "1")):

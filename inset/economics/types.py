@@ -9,6 +9,7 @@ from inset import records
 from inset.db import pk
 from inset.economics import calc, models, service
 from inset.graphql.context import Info
+from inset.graphql.descriptions import USER_ERRORS, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.graphql.scalars import CurrencyCode
@@ -17,8 +18,30 @@ from inset.projects.models import Stage
 from inset.projects.types import Project
 
 # Registered in place, so fields can be annotated with the model enums themselves.
-strawberry.enum(models.CostCategory)
-strawberry.enum(models.BenefitKind)
+_CATEGORY = models.CostCategory
+described_enum(
+    models.CostCategory,
+    "What a cost line pays for; descriptive only, figures treat every category alike.",
+    {
+        _CATEGORY.STAFF: "Salaries and staff time.",
+        _CATEGORY.TECHNOLOGY: "Software, devices and hosting.",
+        _CATEGORY.COMMISSIONING: "Services bought from providers.",
+        _CATEGORY.TRAINING: "Training and development.",
+        _CATEGORY.EVALUATION: "Evaluating the project.",
+        _CATEGORY.PREMISES: "Buildings and rooms.",
+        _CATEGORY.OTHER: "Anything else.",
+    },
+)
+described_enum(
+    models.BenefitKind,
+    "Who gains from a benefit line (HM Treasury's categories).",
+    {
+        models.BenefitKind.FISCAL: "Cashable savings to a public body, which must be named "
+        "as the beneficiary; the only kind counted by fiscalRoi and paybackMonths.",
+        models.BenefitKind.ECONOMIC: "Gains to the wider economy, such as people in work.",
+        models.BenefitKind.SOCIAL: "Gains in wellbeing, valued in money.",
+    },
+)
 
 _PENNY = Decimal("0.01")
 
@@ -28,7 +51,7 @@ class Money:
     amount: Decimal = strawberry.field(
         description='Pounds, always with two decimal places: "12500.00", "-40.50".'
     )
-    currency: CurrencyCode
+    currency: CurrencyCode = strawberry.field(description='Always "GBP".')
 
     @classmethod
     def of(cls, pounds: Decimal, currency: str = service.CURRENCY) -> Money:
@@ -42,18 +65,29 @@ class Money:
 @strawberry.type(description="A cost line. `amount` is its total over its period, not a rate.")
 class Cost(Node):
     row: strawberry.Private[models.Cost]
-    category: models.CostCategory
-    description: str
-    amount: Money
+    category: models.CostCategory = strawberry.field(description="What it pays for.")
+    description: str = strawberry.field(description="What it is, up to 20,000 characters.")
+    amount: Money = strawberry.field(
+        description="The total over its period as recorded, exact to the penny (stored as "
+        "whole pence), before optimism bias."
+    )
     recurring: bool = strawberry.field(description="Descriptive: figures count `amount` once.")
-    period_start: date | None
-    period_end: date | None
+    period_start: date | None = strawberry.field(
+        description="The first day the amount covers; null when not given."
+    )
+    period_end: date | None = strawberry.field(
+        description="The last day the amount covers, included; null when not given."
+    )
     stage: Stage = strawberry.field(description="The project's stage when it was recorded.")
-    funding_source: str | None
+    funding_source: str | None = strawberry.field(
+        description="Who pays for it, up to 500 characters; null when not given."
+    )
     confidence: int = strawberry.field(
         description="1 (audited, local data) .. 6 (expert guess); sets the optimism bias."
     )
-    recorded_at: datetime
+    recorded_at: datetime = strawberry.field(
+        description="When it was first recorded (UTC); corrections do not change it."
+    )
     version: int = strawberry.field(description=records.VERSION_HELP)
     external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
@@ -91,14 +125,19 @@ class Cost(Node):
 @strawberry.type(description="A benefit line. `amount` is its total over its period, not a rate.")
 class Benefit(Node):
     row: strawberry.Private[models.Benefit]
-    kind: models.BenefitKind
-    description: str
+    kind: models.BenefitKind = strawberry.field(description="Who gains.")
+    description: str = strawberry.field(description="What it is, up to 20,000 characters.")
     amount: Money | None = strawberry.field(description="Null while described but not monetised.")
     beneficiary: str | None = strawberry.field(
         description="The public body that gains; every FISCAL benefit names one."
     )
-    period_start: date | None
-    period_end: date | None
+    period_start: date | None = strawberry.field(
+        description="The first day the amount covers; null when not given. paybackMonths "
+        "and presentValueBenefit place the benefit by its period."
+    )
+    period_end: date | None = strawberry.field(
+        description="The last day the amount covers, included; null when not given."
+    )
     deadweight: float = strawberry.field(
         description="Share that would have happened anyway, 0..1 (4 decimal places)."
     )
@@ -109,7 +148,9 @@ class Benefit(Node):
         description="1 (audited, local data) .. 6 (expert guess); sets the optimism bias."
     )
     stage: Stage = strawberry.field(description="The project's stage when it was recorded.")
-    recorded_at: datetime
+    recorded_at: datetime = strawberry.field(
+        description="When it was first recorded (UTC); corrections do not change it."
+    )
     version: int = strawberry.field(description=records.VERSION_HELP)
     external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
@@ -216,19 +257,37 @@ class MoneyInput:
     amount: Decimal = strawberry.field(
         description='Pounds, more than 0, at most 2 decimal places: "12500.00".'
     )
-    currency: CurrencyCode | None = CurrencyCode(service.CURRENCY)
+    currency: CurrencyCode | None = strawberry.field(
+        default=CurrencyCode(service.CURRENCY),
+        description='Only "GBP" (the default; null means GBP too); any other is INVALID.',
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new cost line, at the project's current stage. Its text is checked for "
+    "personal data (as public text when the project is PUBLIC)."
+)
 class RecordCostInput:
-    project_id: strawberry.ID
-    category: models.CostCategory
-    description: str
+    project_id: strawberry.ID = strawberry.field(description="The project it is a cost of.")
+    category: models.CostCategory = strawberry.field(description="What it pays for.")
+    description: str = strawberry.field(description="1 to 20,000 characters after trimming.")
     amount: MoneyInput = strawberry.field(description="The total over the period, not a rate.")
-    recurring: bool | None = False
-    period_start: date | None = None
-    period_end: date | None = strawberry.field(default=None, description="On or after the start.")
-    funding_source: str | None = None
+    recurring: bool | None = strawberry.field(
+        default=False,
+        description="Descriptive only: the amount is still counted once. Default (and null) false.",
+    )
+    period_start: date | None = strawberry.field(
+        default=None,
+        description="The first day the amount covers, 1 January 1990 to 31 December 2100; "
+        "null when not known.",
+    )
+    period_end: date | None = strawberry.field(
+        default=None,
+        description="On or after the start, and before the day 30 years after it; included.",
+    )
+    funding_source: str | None = strawberry.field(
+        default=None, description="Who pays, up to 500 characters; blank or null for none."
+    )
     confidence: int = strawberry.field(description="1 (audited, local data) .. 6 (expert guess).")
     external_id: str | None = strawberry.field(
         default=None, description=records.EXTERNAL_ID_INPUT_HELP
@@ -238,19 +297,31 @@ class RecordCostInput:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new benefit line, at the project's current stage. Its text is checked "
+    "for personal data (as public text when the project is PUBLIC)."
+)
 class RecordBenefitInput:
-    project_id: strawberry.ID
-    kind: models.BenefitKind
-    description: str
+    project_id: strawberry.ID = strawberry.field(description="The project it is a benefit of.")
+    kind: models.BenefitKind = strawberry.field(description="Who gains.")
+    description: str = strawberry.field(description="1 to 20,000 characters after trimming.")
     amount: MoneyInput | None = strawberry.field(
         default=None, description="The total over the period; leave out until monetised."
     )
     beneficiary: str | None = strawberry.field(
-        default=None, description="The public body that gains; required for FISCAL."
+        default=None,
+        description="The public body that gains, up to 500 characters; required for FISCAL "
+        "(REQUIRED).",
     )
-    period_start: date | None = None
-    period_end: date | None = strawberry.field(default=None, description="On or after the start.")
+    period_start: date | None = strawberry.field(
+        default=None,
+        description="The first day the amount covers, 1 January 1990 to 31 December 2100; "
+        "null when not known.",
+    )
+    period_end: date | None = strawberry.field(
+        default=None,
+        description="On or after the start, and before the day 30 years after it; included.",
+    )
     deadweight: float | None = strawberry.field(
         default=0, description="0..1, at most 4 decimal places: what would have happened anyway."
     )
@@ -273,17 +344,27 @@ class RecordBenefitInput:
 class UpdateCostInput:
     id: strawberry.ID = strawberry.field(description="The cost line to correct.")
     expected_version: int = strawberry.field(description=records.VERSION_HELP)
-    category: models.CostCategory | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    category: models.CostCategory | None = strawberry.field(
+        default=strawberry.UNSET, description="The new category; cannot be null."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 20,000 characters; cannot be null."
+    )
     amount: MoneyInput | None = strawberry.field(
         default=strawberry.UNSET, description="The total over the period, not a rate."
     )
-    recurring: bool | None = strawberry.UNSET
-    period_start: date | None = strawberry.UNSET
+    recurring: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="The new flag (descriptive only)."
+    )
+    period_start: date | None = strawberry.field(
+        default=strawberry.UNSET, description="1 January 1990 to 31 December 2100; null clears it."
+    )
     period_end: date | None = strawberry.field(
         default=strawberry.UNSET, description="On or after the start."
     )
-    funding_source: str | None = strawberry.UNSET
+    funding_source: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Up to 500 characters; null clears it."
+    )
     confidence: int | None = strawberry.field(
         default=strawberry.UNSET, description="1 (audited, local data) .. 6 (expert guess)."
     )
@@ -300,13 +381,22 @@ class UpdateCostInput:
 class UpdateBenefitInput:
     id: strawberry.ID = strawberry.field(description="The benefit line to correct.")
     expected_version: int = strawberry.field(description=records.VERSION_HELP)
-    kind: models.BenefitKind | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    kind: models.BenefitKind | None = strawberry.field(
+        default=strawberry.UNSET, description="The new kind; FISCAL needs a beneficiary."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 20,000 characters; cannot be null."
+    )
     amount: MoneyInput | None = strawberry.field(
         default=strawberry.UNSET, description="The total over the period; null: not monetised."
     )
-    beneficiary: str | None = strawberry.UNSET
-    period_start: date | None = strawberry.UNSET
+    beneficiary: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Up to 500 characters; null clears it (REQUIRED for a FISCAL benefit).",
+    )
+    period_start: date | None = strawberry.field(
+        default=strawberry.UNSET, description="1 January 1990 to 31 December 2100; null clears it."
+    )
     period_end: date | None = strawberry.field(
         default=strawberry.UNSET, description="On or after the start."
     )
@@ -324,10 +414,12 @@ class UpdateBenefitInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of recordCost or updateCost.")
 class CostPayload:
-    cost: Cost | None
-    user_errors: list[UserError]
+    cost: Cost | None = strawberry.field(
+        description="The cost line as it now stands; null with userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     project_pk: strawberry.Private[int | None]
 
     @strawberry.field(description="The project as it is after the change.")
@@ -335,10 +427,12 @@ class CostPayload:
         return await _project(info, self.project_pk)
 
 
-@strawberry.type
+@strawberry.type(description="The result of recordBenefit or updateBenefit.")
 class BenefitPayload:
-    benefit: Benefit | None
-    user_errors: list[UserError]
+    benefit: Benefit | None = strawberry.field(
+        description="The benefit line as it now stands; null with userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     project_pk: strawberry.Private[int | None]
 
     @strawberry.field(description="The project as it is after the change.")

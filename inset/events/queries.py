@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from inset.events import models, service
 from inset.events.mapping import EVENT_TYPES
 from inset.events.types import Event
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.ids import pk_of
 from inset.pagination import PageRequest, SortKey, count, fetch_page
@@ -18,15 +21,31 @@ class EventQuery:
     @strawberry.field(
         description="Every change you may read, oldest first, in commit order. Keep the "
         "last `endCursor` and resume `after` it: no event is ever skipped or repeated. "
+        "Anyone may ask; anonymous callers see the events of PUBLIC projects and of lessons "
+        "shared publicly. "
         "Types: " + ", ".join(EVENT_TYPES) + "."
     )
     async def events(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        types: list[str] | None = None,
-        project_id: strawberry.ID | None = None,
+        first: First = None,
+        after: After = None,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only events of these types (any of them); null or empty: "
+                "every type. A name that is not one of the types fails the field with code "
+                "INVALID, so that a typo is not an empty feed."
+            ),
+        ] = None,
+        project_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only events of this project (its records' events included). "
+                "An id that is not a project, or a project you may not read, gives an "
+                "empty list."
+            ),
+        ] = None,
     ) -> Connection[Event]:
         project_pk = None
         if project_id is not None:

@@ -11,6 +11,7 @@ from inset.evidence.types import (
     UpdateEvidenceInput,
 )
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
@@ -21,9 +22,13 @@ from inset.graphql.transaction import run_mutation
 class EvidenceMutation:
     @strawberry.mutation(
         description="Records an item of evidence at the project's current stage and "
-        "re-derives the project's evidence level. Idempotent with idempotencyKey."
+        "re-derives the project's evidence level. Idempotent with idempotencyKey. For LEADs "
+        "of its lead or partner organisations, and STAFF. User errors: NOT_FOUND, "
+        "FORBIDDEN, REQUIRED, TOO_LONG, INVALID (level, externalId, idempotencyKey), "
+        "PERSONAL_DATA, DUPLICATE (externalId taken, with existingId; idempotencyKey used "
+        "with other input)."
     )
-    def record_evidence(self, info: Info, input: RecordEvidenceInput) -> EvidencePayload:
+    def record_evidence(self, info: Info, input: Input[RecordEvidenceInput]) -> EvidencePayload:
         def work(session: Session) -> models.Evidence:
             return service.record_evidence(
                 session=session,
@@ -46,7 +51,7 @@ class EvidenceMutation:
         "level. User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale expectedVersion), "
         "REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
     )
-    def update_evidence(self, info: Info, input: UpdateEvidenceInput) -> EvidencePayload:
+    def update_evidence(self, info: Info, input: Input[UpdateEvidenceInput]) -> EvidencePayload:
         def work(session: Session) -> models.Evidence:
             return service.update_evidence(
                 session=session,

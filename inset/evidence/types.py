@@ -10,6 +10,7 @@ from inset.accounts.types import Account
 from inset.db import pk
 from inset.evidence import models
 from inset.graphql.context import Info
+from inset.graphql.descriptions import USER_ERRORS, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.projects.loaders import project_by_id
@@ -19,16 +20,40 @@ from inset.projects.types import Project
 # strawberry.enum registers the model's enum in place and returns the same class, so the
 # fields below are annotated with the model's enums (Stage is registered by
 # inset.projects.types), which mypy sees as real types.
-EvidenceKind = strawberry.enum(models.EvidenceKind)
+_KIND = models.EvidenceKind
+EvidenceKind = described_enum(
+    models.EvidenceKind,
+    "What sort of evidence an item is. The level it supports is claimed separately "
+    "(`level`); the kind does not set it.",
+    {
+        _KIND.DESCRIPTION: "An account of the work and why it should have impact (typically "
+        "level 1).",
+        _KIND.MONITORING_DATA: "Data collected as the work runs, such as before and after "
+        "figures (typically level 2).",
+        _KIND.SURVEY: "Answers gathered from people involved or served.",
+        _KIND.COMPARISON_STUDY: "A comparison with a group that did not receive it "
+        "(typically level 3).",
+        _KIND.RANDOMISED_TRIAL: "A trial with random allocation to a control group "
+        "(typically level 3 or 4).",
+        _KIND.EVALUATION_REPORT: "A report of an evaluation; independent ones support level 4.",
+        _KIND.CASE_STUDY: "The story of one instance of the work, told in aggregate terms.",
+        _KIND.FEEDBACK: "What practitioners, carers or young people said about it.",
+    },
+)
 
 
-@strawberry.type(description="An item of evidence and the level it claims.")
+@strawberry.type(
+    description="An item of evidence and the level it claims. Readable by whoever may read "
+    "its project; archived items are gone from lists and from the project's level."
+)
 class Evidence(Node):
     pk: strawberry.Private[int]
     recorded_by_pk: strawberry.Private[int | None]
-    kind: models.EvidenceKind
-    title: str
-    summary: str
+    kind: models.EvidenceKind = strawberry.field(description="What sort of evidence it is.")
+    title: str = strawberry.field(description="A short name, 1 to 200 characters.")
+    summary: str = strawberry.field(
+        description="What it shows, 1 to 20,000 characters, aggregate figures only."
+    )
     level: int = strawberry.field(
         description="The level claimed on the Nesta Standards of Evidence, 1..5. A level-4 "
         "claim counts towards the project's level only when independent; a level-5 claim "
@@ -41,7 +66,9 @@ class Evidence(Node):
     reference: str | None = strawberry.field(
         description="Where to read it: a report's address or citation."
     )
-    recorded_at: datetime
+    recorded_at: datetime = strawberry.field(
+        description="When it was first recorded (UTC); corrections do not change it."
+    )
     version: int = strawberry.field(description=records.VERSION_HELP)
     external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
@@ -62,7 +89,7 @@ class Evidence(Node):
             external_id=row.external_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Who recorded it; null when the system or an integration did.")
     async def recorded_by(self, info: Info) -> Account | None:
         if self.recorded_by_pk is None:
             return None
@@ -70,15 +97,26 @@ class Evidence(Node):
         return Account.from_model(row) if row else None
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new item of evidence. Its text is checked for personal data (as public "
+    "text when the project is PUBLIC)."
+)
 class RecordEvidenceInput:
-    project_id: strawberry.ID
-    kind: models.EvidenceKind
-    title: str
-    summary: str
+    project_id: strawberry.ID = strawberry.field(description="The project it is evidence for.")
+    kind: models.EvidenceKind = strawberry.field(description="What sort of evidence it is.")
+    title: str = strawberry.field(description="1 to 200 characters after trimming.")
+    summary: str = strawberry.field(description="1 to 20,000 characters after trimming.")
     level: int = strawberry.field(description="1..5 on the Nesta Standards of Evidence.")
-    independent: bool = False
-    reference: str | None = None
+    independent: bool = strawberry.field(
+        default=False,
+        description="Produced independently of the project; a level-4 claim counts only "
+        "then. Default false.",
+    )
+    reference: str | None = strawberry.field(
+        default=None,
+        description="Where to read it (an address or citation), up to 2,000 characters; "
+        "blank or null for none.",
+    )
     external_id: str | None = strawberry.field(
         default=None, description=records.EXTERNAL_ID_INPUT_HELP
     )
@@ -94,24 +132,36 @@ class RecordEvidenceInput:
 class UpdateEvidenceInput:
     id: strawberry.ID = strawberry.field(description="The evidence to correct.")
     expected_version: int = strawberry.field(description=records.VERSION_HELP)
-    kind: models.EvidenceKind | None = strawberry.UNSET
-    title: str | None = strawberry.UNSET
-    summary: str | None = strawberry.UNSET
+    kind: models.EvidenceKind | None = strawberry.field(
+        default=strawberry.UNSET, description="The new kind; cannot be null."
+    )
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 200 characters; cannot be null."
+    )
+    summary: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 20,000 characters; cannot be null."
+    )
     level: int | None = strawberry.field(
         default=strawberry.UNSET, description="1..5 on the Nesta Standards of Evidence."
     )
-    independent: bool | None = strawberry.UNSET
-    reference: str | None = strawberry.UNSET
+    independent: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="The new flag; cannot be null."
+    )
+    reference: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Up to 2,000 characters; null clears it."
+    )
     external_id: str | None = strawberry.field(
         default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of recordEvidence or updateEvidence.")
 class EvidencePayload:
-    evidence: Evidence | None
+    evidence: Evidence | None = strawberry.field(
+        description="The item as it now stands; null with userErrors."
+    )
     project_pk: strawberry.Private[int | None]
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
     @strawberry.field(description="The project, with its evidence level after the change.")
     async def project(self, info: Info) -> Project | None:

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from inset.gates import models, service
 from inset.gates.types import DecideGateInput, DecideGatePayload, GateDecision
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
 from inset.lessons.service import InlineLesson
@@ -15,9 +16,16 @@ from inset.lessons.service import InlineLesson
 class GateMutation:
     @strawberry.mutation(
         description="GO, HOLD, RESUME, RECYCLE or STOP: the only way a project's stage or "
-        "status changes. Needs expectedVersion; idempotent with idempotencyKey."
+        "status changes. Needs expectedVersion; the project's version goes up by one. "
+        "Idempotent with idempotencyKey. For LEADs of its lead or partner organisations, and "
+        "STAFF (override: STAFF only). User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale "
+        "expectedVersion), INVALID_TRANSITION (not allowed from the project's stage or "
+        "status), GATE_NOT_MET (mandatory criteria unmet), REQUIRED (rationale; toStage "
+        "for RECYCLE; a lesson for RECYCLE and STOP), TOO_LONG, INVALID (override not on "
+        "GO, revisitOn, a barrier tag, idempotencyKey), PERSONAL_DATA, ANONYMITY (the "
+        "inline lesson), DUPLICATE (idempotencyKey used with other input)."
     )
-    def decide_gate(self, info: Info, input: DecideGateInput) -> DecideGatePayload:
+    def decide_gate(self, info: Info, input: Input[DecideGateInput]) -> DecideGatePayload:
         def work(session: Session) -> models.GateDecision:
             lesson = input.lesson
             _, decision = service.decide_gate(

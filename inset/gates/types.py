@@ -13,6 +13,7 @@ from inset.gates import models
 from inset.gates.models import GateDecisionKind
 from inset.gates.service import CriterionResult, Readiness
 from inset.graphql.context import Info
+from inset.graphql.descriptions import USER_ERRORS, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.lessons.loaders import lessons_by_decision
@@ -26,14 +27,29 @@ if TYPE_CHECKING:
     from inset.reviews.types import DecisionPanel
 
 # Registers the model's enum with strawberry in place, so the model class is the type.
-strawberry.enum(models.GateDecisionKind)
+described_enum(
+    models.GateDecisionKind,
+    "What a gate decision does to a project's stage and status.",
+    {
+        GateDecisionKind.GO: "On to the next stage; needs an ACTIVE project and every "
+        "mandatory criterion met (or a STAFF override).",
+        GateDecisionKind.HOLD: "ACTIVE to ON_HOLD at the same stage, with an optional revisitOn.",
+        GateDecisionKind.RESUME: "ON_HOLD back to ACTIVE at the same stage.",
+        GateDecisionKind.RECYCLE: "Back to an earlier stage (toStage) of an ACTIVE project; "
+        "needs a lesson.",
+        GateDecisionKind.STOP: "Ends an ACTIVE or ON_HOLD project for good (STOPPED); needs "
+        "a lesson.",
+    },
+)
 
 
 @strawberry.type(description="One criterion of a gate, checked against the project as it stands.")
 class GateCriterion:
     code: str = strawberry.field(description='Stable, e.g. "outcome_with_baseline".')
     description: str = strawberry.field(description="What to do to meet it.")
-    met: bool
+    met: bool = strawberry.field(
+        description="Whether the project meets it now, from its live records."
+    )
     mandatory: bool = strawberry.field(
         description="Mandatory criteria block a GO; the others are advice."
     )
@@ -56,9 +72,14 @@ class GateCriterion:
     "at SCALE (there is none), has no criteria and is never ready."
 )
 class GateReadiness:
-    to_stage: Stage
-    ready: bool
-    criteria: list[GateCriterion]
+    to_stage: Stage = strawberry.field(description="The stage the gate leads into.")
+    ready: bool = strawberry.field(
+        description="True when every mandatory criterion is met: a GO would not be "
+        "GATE_NOT_MET (it may still be INVALID_TRANSITION, see above)."
+    )
+    criteria: list[GateCriterion] = strawberry.field(
+        description="Every criterion of the gate, in the gate's own order."
+    )
 
     @classmethod
     def from_result(cls, result: Readiness) -> GateReadiness:
@@ -74,11 +95,15 @@ class GateDecision(Node):
     pk: strawberry.Private[int]
     decided_by_pk: strawberry.Private[int | None]
     panel_snapshot: strawberry.Private[dict[str, Any] | None]
-    decision: GateDecisionKind
-    from_stage: Stage
+    decision: GateDecisionKind = strawberry.field(description="What was decided.")
+    from_stage: Stage = strawberry.field(description="The stage before the decision.")
     to_stage: Stage = strawberry.field(description="The stage after the decision.")
-    status_after: ProjectStatus
-    rationale: str
+    status_after: ProjectStatus = strawberry.field(
+        description="The project's status after the decision."
+    )
+    rationale: str = strawberry.field(
+        description="Why, in the decider's words (1 to 20,000 characters)."
+    )
     override: bool = strawberry.field(
         description="STAFF took a GO although mandatory criteria were unmet (listed in "
         "unmetCriteria)."
@@ -87,7 +112,7 @@ class GateDecision(Node):
         description="Codes of the mandatory criteria unmet when the gate was overridden."
     )
     revisit_on: date | None = strawberry.field(description="For HOLD: when to look again.")
-    decided_at: datetime
+    decided_at: datetime = strawberry.field(description="When it was taken (UTC).")
 
     @classmethod
     def from_model(cls, row: models.GateDecision) -> GateDecision:
@@ -106,7 +131,9 @@ class GateDecision(Node):
             decided_at=row.decided_at,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who took it; null when the system (command line, seeds) or an integration did."
+    )
     async def decided_by(self, info: Info) -> Account | None:
         if self.decided_by_pk is None:
             return None
@@ -133,11 +160,17 @@ class GateDecision(Node):
         return Lesson.from_model(rows[0]) if rows else None
 
 
-@strawberry.input
+@strawberry.input(
+    description="A lesson recorded with a gate decision, at the stage the project leaves; "
+    'its errors are reported under ["input", "lesson", ...].'
+)
 class InlineLessonInput:
-    kind: LessonKind
-    title: str
-    body: str
+    kind: LessonKind = strawberry.field(description="What sort of lesson.")
+    title: str = strawberry.field(description="1 to 200 characters after trimming.")
+    body: str = strawberry.field(
+        description="What was meant to happen, what happened, why, and what to do next time: "
+        "1 to 20,000 characters."
+    )
     barriers: list[str] | None = strawberry.field(
         default=None, description="Tags from the fixed list, as in recordLesson."
     )
@@ -155,13 +188,18 @@ class InlineLessonInput:
     "lesson is the inline `lesson`, or one already recorded at the project's current stage."
 )
 class DecideGateInput:
-    project_id: strawberry.ID
-    decision: GateDecisionKind
+    project_id: strawberry.ID = strawberry.field(description="The project to decide on.")
+    decision: GateDecisionKind = strawberry.field(description="What to do.")
     to_stage: Stage | None = strawberry.field(
         default=None, description="GO: the next stage (the default); RECYCLE: an earlier one."
     )
-    rationale: str
-    expected_version: int
+    rationale: str = strawberry.field(
+        description="Why: 1 to 20,000 characters, checked for personal data (as public text "
+        "when the project is PUBLIC)."
+    )
+    expected_version: int = strawberry.field(
+        description="The project's `version` as you read it; stale: CONFLICT."
+    )
     override: bool = strawberry.field(
         default=False,
         description="STAFF only, GO only: go although mandatory criteria are unmet; the "
@@ -179,11 +217,13 @@ class DecideGateInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of decideGate.")
 class DecideGatePayload:
-    decision: GateDecision | None
+    decision: GateDecision | None = strawberry.field(
+        description="The decision taken; null with userErrors."
+    )
     project_pk: strawberry.Private[int | None]
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
     @strawberry.field(description="The project after the decision.")
     async def project(self, info: Info) -> Project | None:

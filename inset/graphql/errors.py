@@ -8,17 +8,59 @@ import strawberry
 from graphql import GraphQLError
 
 from inset.errors import ErrorCode
+from inset.graphql.descriptions import described_enum
 from inset.ids import to_global_id
 
 # Registered once, here, under its API name; fields use the domain enum.
-strawberry.enum(ErrorCode, name="UserErrorCode")
+described_enum(
+    ErrorCode,
+    "Why a mutation changed nothing. Each mutation's description lists the codes it can "
+    "return; a payload with any userErrors has written nothing at all.",
+    {
+        ErrorCode.INVALID: "A value is out of its range or format (a date in the future, a "
+        "negative amount, an unknown global id's kind, ...); `field` says which and "
+        "`message` what is allowed.",
+        ErrorCode.REQUIRED: "A value that must be given was empty or missing.",
+        ErrorCode.TOO_LONG: "A text is longer than its limit in characters; the limit is in "
+        "`message`.",
+        ErrorCode.NOT_FOUND: "The object named by an id does not exist or the viewer may "
+        "not see it; the two are not told apart, so ids of hidden objects reveal nothing.",
+        ErrorCode.FORBIDDEN: "The viewer may see the object but not make this change (for "
+        "example a MEMBER where a LEAD is needed, or a token of scope READ).",
+        ErrorCode.CONFLICT: "`expectedVersion` is not the object's current `version`: "
+        "someone else changed it since it was read. Read it again, reapply the change and "
+        "retry; the current version is in `message`.",
+        ErrorCode.GATE_NOT_MET: "A GO decision was refused because criteria of the gate are "
+        "unmet; `message` names each and what to record to meet it.",
+        ErrorCode.INVALID_TRANSITION: "The decision is not allowed from the project's "
+        "current stage or status (for example GO at SCALE, or deciding on a stopped project).",
+        ErrorCode.PERSONAL_DATA: "A text looks like it holds personal data about children "
+        "or families (a name with a date of birth, an address, a phone number, ...), which "
+        "Inset must not store.",
+        ErrorCode.ANONYMITY: "An anonymised lesson's text names what anonymity hides: its "
+        "project, its organisations or its people.",
+        ErrorCode.DUPLICATE: "A value that must be unique is taken (an externalId in the "
+        "organisation, a name, an email, an idempotencyKey reused for a different request, "
+        "...); for an externalId, `existingId` is the record that holds it.",
+    },
+    name="UserErrorCode",
+)
 
 
-@strawberry.type
+@strawberry.type(
+    description="One reason a mutation changed nothing. Match on `code` and `field`; "
+    "`message` is for people and its wording may change."
+)
 class UserError:
-    field: list[str] | None
-    code: ErrorCode
-    message: str
+    field: list[str] | None = strawberry.field(
+        description="The path of the input field at fault, in the API's names, from the "
+        'mutation\'s arguments: ["input", "title"], ["input", "lesson", "body"]. Null when '
+        "the error is about the request as a whole."
+    )
+    code: ErrorCode = strawberry.field(description="What kind of failure, for programs.")
+    message: str = strawberry.field(
+        description="What is wrong and how to put it right, in English, for people."
+    )
     existing_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="With DUPLICATE for an externalId already used: the global id of the "

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -87,13 +87,28 @@ async def resolve_node(info: Info, global_id: str) -> Node | None:
 
 @strawberry.enum(description="The kinds of record that carry an externalId.")
 class RecordKind(Enum):
-    PROJECT = "Project"
-    EVIDENCE = "Evidence"
-    OUTCOME = "Outcome"
-    OBSERVATION = "Observation"
-    COST = "Cost"
-    BENEFIT = "Benefit"
-    LESSON = "Lesson"
+    PROJECT = strawberry.enum_value(
+        "Project", description="A project, keyed by its lead organisation."
+    )
+    EVIDENCE = strawberry.enum_value(
+        "Evidence", description="An item of evidence, keyed by the recorder's organisation."
+    )
+    OUTCOME = strawberry.enum_value(
+        "Outcome", description="An outcome measure, keyed by the recorder's organisation."
+    )
+    OBSERVATION = strawberry.enum_value(
+        "Observation",
+        description="A dated reading of an outcome, keyed by the recorder's organisation.",
+    )
+    COST = strawberry.enum_value(
+        "Cost", description="A cost line, keyed by the recorder's organisation."
+    )
+    BENEFIT = strawberry.enum_value(
+        "Benefit", description="A benefit line, keyed by the recorder's organisation."
+    )
+    LESSON = strawberry.enum_value(
+        "Lesson", description="A lesson, keyed by the recorder's organisation."
+    )
 
 
 def _keyed_model(kind: RecordKind) -> tuple[Any, str]:
@@ -120,11 +135,31 @@ def _keyed_model(kind: RecordKind) -> tuple[Any, str]:
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any record by its global id; null when you may not read it.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id, as any record's `id` gives it. An id that is not "
+                "one of Inset's, or names a record you may not read, gives null, not an error."
+            ),
+        ],
+    ) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(description=f"Up to {MAX_NODES} records by global id, in the order asked.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description=f"1 to {MAX_NODES} global ids (more is a PAGE_SIZE error); each "
+                "answer is at the same position, null where `node` would give null."
+            ),
+        ],
+    ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             from inset.graphql.errors import graphql_error
 
@@ -138,7 +173,18 @@ class NodeQuery:
         "no keys."
     )
     async def record_by_external_id(
-        self, info: Info, kind: RecordKind, external_id: str
+        self,
+        info: Info,
+        kind: Annotated[
+            RecordKind, strawberry.argument(description="Which kind of record the key names.")
+        ],
+        external_id: Annotated[
+            str,
+            strawberry.argument(
+                description="The key as your organisation gave it: matched exactly, case "
+                "included, after spaces around it are trimmed (as they were when stored)."
+            ),
+        ],
     ) -> Node | None:
         from inset.records import id_by_external_id
 
@@ -148,6 +194,7 @@ class NodeQuery:
         )
         if found is None:
             return None
-        loader, to_type = _registry()[kind.value]
+        # str(): the value is the type name, typed as the enum_value that declared it
+        loader, to_type = _registry()[str(kind.value)]
         row = await info.context.loaders.load(loader, found)
         return to_type(row) if row is not None else None

@@ -16,30 +16,54 @@ T = TypeVar("T")
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
-    @strawberry.field
+    @strawberry.field(
+        description="The global id: opaque, stable for ever, and unique across every type. "
+        "Pass it to `node(id:)` or to any input that names this record; do not parse it."
+    )
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id(type(self).__name__, self.pk))  # type: ignore[attr-defined]
 
 
-@strawberry.type
+@strawberry.type(description="Where this page sits in its list, and the cursors to move on.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether records follow this page: ask again with "
+        "`first` and `after: endCursor`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether records come before this page: ask again with "
+        "`last` and `before: startCursor`."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first record; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last record; null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One record of a page, with the cursor that marks its place.")
 class Edge(Generic[T]):
-    node: T
-    cursor: str
+    node: T = strawberry.field(description="The record itself.")
+    cursor: str = strawberry.field(
+        description="Opaque; pass it as `after` or `before` to page on from this record. "
+        "It stays valid while records are added, but only for this same list."
+    )
 
 
 @strawberry.type(description="A page of a list. Cursors stay valid while records are added.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    nodes: list[T]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(
+        description="The page's records with their cursors, in the list's order."
+    )
+    nodes: list[T] = strawberry.field(
+        description="The page's records in the list's order, without cursors: the same "
+        "records as `edges`."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more records come before or after this page, and the cursors "
+        "to ask for them."
+    )
     counter: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many records the whole list has, for this viewer.")

@@ -76,11 +76,28 @@ def _mutation_types() -> tuple[type, ...]:
     )
 
 
+def _described(merged: type, description: str) -> type:
+    """The merged root type under the same name, with a description (merge_types takes none)."""
+    return strawberry.type(type(merged.__name__, (merged,), {}), description=description)
+
+
 def build_schema(*, direct_resolvers: bool = True) -> strawberry.Schema:
     """The schema, with direct resolvers where fields need no more (inset.graphql.direct);
     `direct_resolvers=False` keeps strawberry's own everywhere, for comparison."""
-    query = merge_types("Query", _query_types())
-    mutation = merge_types("Mutation", _mutation_types())
+    query = _described(
+        merge_types("Query", _query_types()),
+        "Everything Inset lets you read. Anonymous readers see what is PUBLIC; a signed-in "
+        "account or token sees, in addition, what its organisation and role may read (see "
+        "Visibility and Role). Records you may not read behave as if they did not exist.",
+    )
+    mutation = _described(
+        merge_types("Mutation", _mutation_types()),
+        "Every change. Each mutation takes one `input`, runs as one transaction, is written "
+        "to the audit log, and answers a payload whose `userErrors` say why it changed "
+        "nothing. Changes to projects and their records are made by LEADs and STAFF (a web "
+        "session or a READ_WRITE token) and by integrations; each mutation says who may "
+        "make it, and anyone else gets the user error FORBIDDEN.",
+    )
     schema = strawberry.Schema(
         query=query,
         mutation=mutation,

@@ -10,8 +10,20 @@ from inset.graphql.loaders import rows_by_id, rows_by_parent
 
 
 def integration_by_id(context: Context) -> DataLoader[int, Integration | None]:
-    # Names are readable by anyone who can see a record that names them, as for
-    # accounts; the tokens guard themselves (Integration.tokens).
+    """Integrations the viewer may read on their own (`node`, `nodes`): every one for
+    staff, their own organisation's for a signed-in member; anything else loads as None,
+    so nobody lists other organisations' service accounts by trying ids."""
+    actor = context.actor
+    stmt = sa.select(Integration)
+    if not actor.is_staff:
+        own = actor.organisation_id if not actor.is_anonymous else None
+        stmt = stmt.where(col(Integration.organisation_id) == own if own else sa.false())
+    return rows_by_id(context, stmt, Integration.id)
+
+
+def integration_by_reference(context: Context) -> DataLoader[int, Integration | None]:
+    """Any integration, for an audit entry the viewer may read that names it: the entry
+    being readable is the check. The tokens guard themselves (Integration.tokens)."""
     return rows_by_id(context, sa.select(Integration), Integration.id)
 
 

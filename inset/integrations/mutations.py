@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlmodel import Session
 
@@ -22,10 +24,20 @@ from inset.integrations.types import (
 class IntegrationMutation:
     @strawberry.mutation(
         description="A service account of an organisation, for a sync job. By the "
-        "organisation's leads or incubator staff. User errors: NOT_FOUND, FORBIDDEN, "
-        "REQUIRED, TOO_LONG, PERSONAL_DATA."
+        "organisation's LEADs or incubator STAFF, signed in as a person with a read_write "
+        "credential (an integration's own token cannot create integrations). User errors: "
+        "FORBIDDEN (anonymous, read-only token, MEMBER, an integration, or another "
+        "organisation), NOT_FOUND (organisationId), REQUIRED (name), TOO_LONG (name), "
+        "PERSONAL_DATA (name)."
     )
-    def create_integration(self, info: Info, input: CreateIntegrationInput) -> IntegrationPayload:
+    def create_integration(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateIntegrationInput,
+            strawberry.argument(description="The organisation and the integration's name."),
+        ],
+    ) -> IntegrationPayload:
         def work(session: Session) -> models.Integration:
             return service.create_integration(
                 session=session,
@@ -40,11 +52,22 @@ class IntegrationMutation:
         return IntegrationPayload(integration=Integration.from_model(result), user_errors=[])
 
     @strawberry.mutation(
-        description="A token for an integration; the secret is shown once. Revoke it with "
-        "revokeApiToken. User errors: NOT_FOUND, FORBIDDEN, REQUIRED, INVALID."
+        description="A token for an integration; the secret is shown once. It acts as a "
+        "LEAD of the integration's organisation, never STAFF. Revoke it with "
+        "revokeApiToken. By the organisation's LEADs or STAFF, signed in as a person with "
+        "a read_write credential. User errors: FORBIDDEN (anonymous, read-only token, "
+        "MEMBER, an integration), NOT_FOUND (integrationId), REQUIRED (name), TOO_LONG (name), "
+        "INVALID (expiresInDays)."
     )
     def create_integration_token(
-        self, info: Info, input: CreateIntegrationTokenInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateIntegrationTokenInput,
+            strawberry.argument(
+                description="The integration, and the token's name, scope and lifetime."
+            ),
+        ],
     ) -> CreateIntegrationTokenPayload:
         secrets: list[str] = []
 

@@ -100,6 +100,7 @@ def create_integration_token(
         session=session, actor=actor, integration_id=integration_id
     )
     cleaned = required_text(name, "name", limit=NAME_LENGTH)
+    no_personal_data({"name": cleaned}, public=False)
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
         raise Invalid(f"expiresInDays must be from 1 to {MAX_TOKEN_DAYS}", ("expires_in_days",))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -20,13 +20,17 @@ from inset.organisations.types import Organisation
 @strawberry.type(
     description="A service account of an organisation, for a sync job: its tokens act with "
     "LEAD rights on the organisation's projects (never STAFF), and the audit log names it "
-    "rather than a person."
+    "rather than a person. Readable by STAFF and the organisation's own members, and "
+    "named on the audit entries a reader may see; its tokens only by the organisation's "
+    "LEADs and STAFF."
 )
 class Integration(Node):
     pk: strawberry.Private[int]
     organisation_pk: strawberry.Private[int]
-    name: str
-    created_at: datetime
+    name: str = strawberry.field(
+        description='What it is for, e.g. "Case system sync": 1..200 characters.'
+    )
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
 
     @classmethod
     def from_model(cls, row: models.Integration) -> Integration:
@@ -37,7 +41,7 @@ class Integration(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The organisation it belongs to and acts for.")
     async def organisation(self, info: Info) -> Organisation:
         row = await referenced_organisation(info.context, self.organisation_pk)
         return Organisation.from_model(row)
@@ -54,34 +58,57 @@ class Integration(Node):
         return [ApiToken.from_model(r) for r in rows]
 
 
-@strawberry.input
+@strawberry.input(description="A new integration of an organisation.")
 class CreateIntegrationInput:
     organisation_id: strawberry.ID = strawberry.field(
-        description="Your organisation (STAFF: any organisation)."
+        description="Your organisation (STAFF: any organisation); NOT_FOUND when it does not "
+        "exist, FORBIDDEN when it is not yours."
     )
-    name: str = strawberry.field(description='What it is for, e.g. "Case system sync".')
+    name: str = strawberry.field(
+        description='What it is for, e.g. "Case system sync": trimmed, 1..200 characters '
+        "(REQUIRED, TOO_LONG), checked for personal data (PERSONAL_DATA)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createIntegration.")
 class IntegrationPayload:
-    integration: Integration | None
-    user_errors: list[UserError]
+    integration: Integration | None = strawberry.field(
+        description="The new integration; null when there are userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was created; empty on success."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new token for an integration.")
 class CreateIntegrationTokenInput:
-    integration_id: strawberry.ID
-    name: str
-    scope: TokenScope = strawberry.field(description="READ, or READ_WRITE to make changes.")
+    integration_id: strawberry.ID = strawberry.field(
+        description="The integration's global id; NOT_FOUND when it is unknown, archived "
+        "or of another organisation (to all but STAFF)."
+    )
+    name: str = strawberry.field(
+        description='What the token is for, e.g. "nightly job on server 2": trimmed, '
+        "1..200 characters (REQUIRED, TOO_LONG)."
+    )
+    scope: TokenScope = strawberry.field(
+        description="READ, or READ_WRITE to make changes (as a LEAD of the organisation)."
+    )
     expires_in_days: int | None = strawberry.field(
-        default=None, description="1..3650; null: never expires (revoke it when done)."
+        default=None,
+        description="Days from now until it stops working, 1..3650 inclusive (else "
+        "INVALID); null: never expires (revoke it when done).",
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createIntegrationToken.")
 class CreateIntegrationTokenPayload:
-    token: ApiToken | None
-    secret: str | None = strawberry.field(
-        description="Send as `Authorization: Bearer <secret>`. Shown once, never again."
+    token: ApiToken | None = strawberry.field(
+        description="The new token (without its secret); null when there are userErrors."
     )
-    user_errors: list[UserError]
+    secret: str | None = strawberry.field(
+        description="Send as `Authorization: Bearer <secret>` (it starts `inset_`). Shown "
+        "once, never again: only a hash is kept. Null when there are userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was created; empty on success."
+    )

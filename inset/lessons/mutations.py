@@ -4,6 +4,7 @@ import strawberry
 from sqlmodel import Session
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
@@ -22,9 +23,14 @@ from inset.lessons.types import (
 @strawberry.type
 class LessonMutation:
     @strawberry.mutation(
-        description="Records what the project learned. Idempotent with idempotencyKey."
+        description="Records what the project learned. Idempotent with idempotencyKey. For "
+        "LEADs of the project's lead or partner organisations, and STAFF. User errors: "
+        "NOT_FOUND, FORBIDDEN, REQUIRED, TOO_LONG, INVALID (a barrier tag, a stage not "
+        "reached, externalId, idempotencyKey), PERSONAL_DATA, ANONYMITY (an anonymised "
+        "lesson naming its project, organisations or people), DUPLICATE (externalId taken, "
+        "with existingId; idempotencyKey used with other input)."
     )
-    def record_lesson(self, info: Info, input: RecordLessonInput) -> LessonPayload:
+    def record_lesson(self, info: Info, input: Input[RecordLessonInput]) -> LessonPayload:
         def work(session: Session) -> models.Lesson:
             return service.record_lesson(
                 session=session,
@@ -45,10 +51,10 @@ class LessonMutation:
 
     @strawberry.mutation(
         description="Corrects a lesson. User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale "
-        "expectedVersion), REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, DUPLICATE (externalId, "
-        "with existingId)."
+        "expectedVersion), REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, ANONYMITY, DUPLICATE "
+        "(externalId, with existingId)."
     )
-    def update_lesson(self, info: Info, input: UpdateLessonInput) -> LessonPayload:
+    def update_lesson(self, info: Info, input: Input[UpdateLessonInput]) -> LessonPayload:
         def work(session: Session) -> models.Lesson:
             return corrections.update_lesson(
                 session=session,
@@ -62,16 +68,18 @@ class LessonMutation:
 
     @strawberry.mutation(
         description="Marks a lesson you may read as useful to you: one mark a person, so "
-        "marking it again changes nothing. Needs a signed-in account (FORBIDDEN otherwise); "
-        "a lesson you may not read is NOT_FOUND."
+        "marking it again changes nothing. Any signed-in account, MEMBERs included. User "
+        "errors: NOT_FOUND (a lesson you may not read, or archived), FORBIDDEN (anonymous, "
+        "an integration, or a READ token)."
     )
-    def mark_lesson_useful(self, info: Info, input: LessonMarkInput) -> LessonMarkPayload:
+    def mark_lesson_useful(self, info: Info, input: Input[LessonMarkInput]) -> LessonMarkPayload:
         return _marked(info, input, marks.mark_useful, "markLessonUseful")
 
     @strawberry.mutation(
-        description="Takes back your mark on a lesson; without one it changes nothing."
+        description="Takes back your mark on a lesson; without one it changes nothing. User "
+        "errors: NOT_FOUND, FORBIDDEN (as markLessonUseful)."
     )
-    def unmark_lesson_useful(self, info: Info, input: LessonMarkInput) -> LessonMarkPayload:
+    def unmark_lesson_useful(self, info: Info, input: Input[LessonMarkInput]) -> LessonMarkPayload:
         return _marked(info, input, marks.unmark_useful, "unmarkLessonUseful")
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection
 from inset.lessons import service
@@ -41,10 +44,19 @@ class LessonQuery:
     async def lessons(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        search: str | None = None,
-        filter: LessonFilter | None = None,
+        first: First = None,
+        after: After = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description=f"Words to find, up to {MAX_LENGTH} characters (see above); null "
+                "or blank: no search, newest first."
+            ),
+        ] = None,
+        filter: Annotated[
+            LessonFilter | None,
+            strawberry.argument(description="Only the lessons matching it; all if null."),
+        ] = None,
     ) -> Connection[Lesson]:
         f = filter or LessonFilter()
         lessons = service.lesson_list(

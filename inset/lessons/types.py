@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -9,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from inset import records
 from inset.db import pk
 from inset.graphql.context import Context, Info
+from inset.graphql.descriptions import USER_ERRORS, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.lessons import models
@@ -34,7 +36,18 @@ from inset.projects.models import ProjectStatus, Stage, Visibility
 from inset.projects.types import Project
 
 # Registers the model's enum with strawberry in place, so the model class is the type.
-strawberry.enum(models.LessonKind)
+described_enum(
+    models.LessonKind,
+    "What sort of lesson it is.",
+    {
+        LessonKind.WHAT_WORKED: "Something that worked and is worth repeating.",
+        LessonKind.WHAT_DID_NOT_WORK: "Something that did not work, and why: above all "
+        "from trials that failed.",
+        LessonKind.BARRIER: "Something that stood in the way (tag it with `barriers`).",
+        LessonKind.ENABLER: "Something that made the work possible or easier.",
+        LessonKind.RECOMMENDATION: "Advice for whoever tries this next.",
+    },
+)
 
 
 def snippet_by_lesson(context: Context) -> DataLoader[tuple[str, int], str | None]:
@@ -70,14 +83,19 @@ class Lesson(Node):
     pk: strawberry.Private[int]
     project_pk: strawberry.Private[int]
     shared_with: strawberry.Private[Visibility | None]
-    kind: LessonKind
-    title: str
+    kind: LessonKind = strawberry.field(description="What sort of lesson it is.")
+    title: str = strawberry.field(description="A short name, 1 to 200 characters.")
     body: str = strawberry.field(
         description="What was meant to happen, what happened, why, and what to do next time."
     )
     stage: Stage = strawberry.field(description="The stage the lesson came from.")
-    anonymised: bool
-    recorded_at: datetime
+    anonymised: bool = strawberry.field(
+        description="Whether it hides its organisation and project from readers outside "
+        "them (see above)."
+    )
+    recorded_at: datetime = strawberry.field(
+        description="When it was first recorded (UTC); corrections do not change it."
+    )
     version: int = strawberry.field(description=records.VERSION_HELP)
     key: strawberry.Private[str | None]
     key_owner: strawberry.Private[int | None]
@@ -205,7 +223,16 @@ class Lesson(Node):
         "one, the same stage one more), then the newest. Only lessons you may read; "
         f"anonymised ones stay anonymous. `first`: 1 to {MAX_RELATED} (INVALID otherwise)."
     )
-    async def related(self, info: Info, first: int = 5) -> list[Lesson]:
+    async def related(
+        self,
+        info: Info,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description=f"How many at most: 1 to {MAX_RELATED} inclusive, default 5."
+            ),
+        ] = 5,
+    ) -> list[Lesson]:
         check_first(first)
         rows = await info.context.loaders.load(related_by_lesson, (self.pk, first))
         return [Lesson.from_model(row) for row in rows]
@@ -213,12 +240,20 @@ class Lesson(Node):
 
 @strawberry.input(description="Every list matches any of its values; lists left out do not filter.")
 class LessonFilter:
-    themes: list[strawberry.ID] | None = None
+    themes: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Lessons of projects with any of these themes (global ids); an id that "
+        "is not a theme's matches nothing.",
+    )
     barriers: list[str] | None = strawberry.field(
         default=None, description='Barrier tags from the fixed list, e.g. "staff capacity".'
     )
-    stages: list[Stage] | None = None
-    kinds: list[LessonKind] | None = None
+    stages: list[Stage] | None = strawberry.field(
+        default=None, description="Lessons that came from any of these stages."
+    )
+    kinds: list[LessonKind] | None = strawberry.field(
+        default=None, description="Lessons of any of these kinds."
+    )
     organisation_kinds: list[OrganisationKind] | None = strawberry.field(
         default=None, description="Kinds of the lead organisation."
     )
@@ -230,12 +265,18 @@ class LessonFilter:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new lesson. Its text is checked for personal data (as public text when "
+    "the lesson will be readable by anyone)."
+)
 class RecordLessonInput:
-    project_id: strawberry.ID
-    kind: LessonKind
-    title: str
-    body: str
+    project_id: strawberry.ID = strawberry.field(description="The project that learned it.")
+    kind: LessonKind = strawberry.field(description="What sort of lesson.")
+    title: str = strawberry.field(description="1 to 200 characters after trimming.")
+    body: str = strawberry.field(
+        description="What was meant to happen, what happened, why, and what to do next time: "
+        "1 to 20,000 characters."
+    )
     barriers: list[str] | None = strawberry.field(
         default=None,
         description="Tags from the fixed list: staff capacity, culture, funding, technology, "
@@ -273,9 +314,15 @@ class RecordLessonInput:
 class UpdateLessonInput:
     id: strawberry.ID = strawberry.field(description="The lesson to correct.")
     expected_version: int = strawberry.field(description=records.VERSION_HELP)
-    kind: LessonKind | None = strawberry.UNSET
-    title: str | None = strawberry.UNSET
-    body: str | None = strawberry.UNSET
+    kind: LessonKind | None = strawberry.field(
+        default=strawberry.UNSET, description="The new kind; cannot be null."
+    )
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 200 characters; cannot be null."
+    )
+    body: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 20,000 characters; cannot be null."
+    )
     barriers: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="Tags from the fixed list, as in recordLesson."
     )
@@ -283,7 +330,11 @@ class UpdateLessonInput:
         default=strawberry.UNSET,
         description="Share the lesson more widely than its project; never narrower.",
     )
-    anonymised: bool | None = strawberry.UNSET
+    anonymised: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Whether to hide the organisation and project (see recordLesson); "
+        "cannot be null.",
+    )
     stage: Stage | None = strawberry.field(
         default=strawberry.UNSET, description="A stage the project has reached."
     )
@@ -292,26 +343,30 @@ class UpdateLessonInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which lesson to mark or unmark.")
 class LessonMarkInput:
-    lesson_id: strawberry.ID
+    lesson_id: strawberry.ID = strawberry.field(
+        description="The global id of a lesson you may read."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of markLessonUseful or unmarkLessonUseful.")
 class LessonMarkPayload:
     lesson: Lesson | None = strawberry.field(
         description="The lesson with its count and your mark as they now stand."
     )
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of recordLesson or updateLesson.")
 class LessonPayload:
-    lesson: Lesson | None
+    lesson: Lesson | None = strawberry.field(
+        description="The lesson as it now stands; null with userErrors."
+    )
     project_pk: strawberry.Private[int | None]
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
-    @strawberry.field
+    @strawberry.field(description="The lesson's project after the change; null with userErrors.")
     async def project(self, info: Info) -> Project | None:
         if self.project_pk is None:
             return None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlmodel import Session
@@ -34,10 +34,22 @@ def _nomination_id(value: strawberry.ID) -> int:
 @strawberry.type
 class NominationMutation:
     @strawberry.mutation(
-        description="Nominates an innovation seen elsewhere; anyone signed in. Every text is "
-        "checked for personal data as public text. Idempotent with idempotencyKey."
+        description="Nominates an innovation seen elsewhere, PENDING until STAFF act; any "
+        "signed-in person (any role, read-only tokens included; not integrations). Every "
+        "text is checked for personal data as public text. Idempotent with "
+        "idempotencyKey. User errors: FORBIDDEN (not signed in as a person), REQUIRED "
+        "(what, where), TOO_LONG (what, where, contact), PERSONAL_DATA (what, where, "
+        "contact), INVALID (idempotencyKey), DUPLICATE (idempotencyKey used with other "
+        "input)."
     )
-    def nominate_innovation(self, info: Info, input: NominateInnovationInput) -> NominationPayload:
+    def nominate_innovation(
+        self,
+        info: Info,
+        input: Annotated[
+            NominateInnovationInput,
+            strawberry.argument(description="The innovation and where you saw it."),
+        ],
+    ) -> NominationPayload:
         def work(session: Session) -> models.Nomination:
             return service.nominate(
                 session=session,
@@ -53,8 +65,17 @@ class NominationMutation:
             )
         )
 
-    @strawberry.mutation(description="Staff: records that the organisation was invited.")
-    def invite_nomination(self, info: Info, input: InviteNominationInput) -> NominationPayload:
+    @strawberry.mutation(
+        description="STAFF: records that the nominated organisation was invited (INVITED); "
+        "again on an INVITED one changes nothing. User errors: FORBIDDEN (not STAFF with a "
+        "read_write credential), NOT_FOUND (nominationId), INVALID (already accepted or "
+        "declined)."
+    )
+    def invite_nomination(
+        self,
+        info: Info,
+        input: Annotated[InviteNominationInput, strawberry.argument(description="The nomination.")],
+    ) -> NominationPayload:
         return _payload(
             run_mutation(
                 info,
@@ -68,11 +89,18 @@ class NominationMutation:
         )
 
     @strawberry.mutation(
-        description="Staff: the organisation joined; creates its project at IDEA (PRIVATE) "
-        "from the nomination and tells the nominator."
+        description="STAFF: the organisation joined; creates its project at IDEA (PRIVATE) "
+        "from the nomination and tells the nominator (NOMINATION_ACCEPTED). User errors: "
+        "FORBIDDEN (not STAFF with a read_write credential), NOT_FOUND (nominationId, "
+        "organisationId), INVALID (already accepted or declined)."
     )
     def accept_nomination(
-        self, info: Info, input: AcceptNominationInput
+        self,
+        info: Info,
+        input: Annotated[
+            AcceptNominationInput,
+            strawberry.argument(description="The nomination and the organisation that joined."),
+        ],
     ) -> AcceptNominationPayload:
         result = run_mutation(
             info,
@@ -93,8 +121,20 @@ class NominationMutation:
             user_errors=[],
         )
 
-    @strawberry.mutation(description="Staff: declines with a reason the nominator is told.")
-    def decline_nomination(self, info: Info, input: DeclineNominationInput) -> NominationPayload:
+    @strawberry.mutation(
+        description="STAFF: declines with a reason the nominator is told "
+        "(NOMINATION_DECLINED). User errors: FORBIDDEN (not STAFF with a read_write "
+        "credential), NOT_FOUND (nominationId), INVALID (already accepted or declined), "
+        "REQUIRED (reason), TOO_LONG (reason), PERSONAL_DATA (reason)."
+    )
+    def decline_nomination(
+        self,
+        info: Info,
+        input: Annotated[
+            DeclineNominationInput,
+            strawberry.argument(description="The nomination and the reason."),
+        ],
+    ) -> NominationPayload:
         return _payload(
             run_mutation(
                 info,

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlmodel import col
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.nominations import service
 from inset.nominations.models import Nomination as NominationRow
@@ -20,15 +23,20 @@ NEWEST_FIRST = (
 @strawberry.type
 class NominationQuery:
     @strawberry.field(
-        description="Nominated innovations, newest first: staff see every one, anyone else "
-        "their own; anonymous readers none."
+        description="Nominated innovations, newest first (by when nominated): STAFF see "
+        "every one, anyone else their own; anonymous readers none."
     )
     def nominations(
         self,
         info: Info,
-        status: list[NominationStatus] | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        status: Annotated[
+            list[NominationStatus] | None,
+            strawberry.argument(
+                description="Only nominations in any of these statuses; null or empty: all."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Nomination]:
         session = info.context.session
         stmt = service.readable_nominations(info.context.actor)

@@ -23,6 +23,7 @@ from inset.errors import Forbidden, Invalid, NotFound
 from inset.nominations.models import Nomination, NominationStatus
 from inset.notifications.models import NotificationKind
 from inset.notifications.service import notify
+from inset.organisations.service import get_organisation
 from inset.projects import service as projects
 from inset.projects.models import InnovationType, Project, Visibility
 from inset.validation import no_personal_data, required_text, text
@@ -119,6 +120,7 @@ def accept(
     from the nomination; the nominator is told."""
     require_staff(actor, "accept nominations")
     row = _open_nomination(session, nomination_id)
+    get_organisation(session=session, organisation_id=organisation_id)  # NOT_FOUND on its own path
     project = projects.create_project(
         session=session,
         actor=actor,

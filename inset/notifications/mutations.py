@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlmodel import Session
 
@@ -45,8 +47,18 @@ def _unread(info: Info) -> int:
 
 @strawberry.type
 class NotificationMutation:
-    @strawberry.mutation(description="Follows a theme, a barrier, a project or an organisation.")
-    def follow(self, info: Info, input: FollowInput) -> FollowPayload:
+    @strawberry.mutation(
+        description="Follows a theme, a barrier, a project or an organisation, to be told of "
+        "its news (Account.notifications). Following it again returns the same follow. "
+        "For any signed-in person, read-only tokens included; not for integrations. User "
+        "errors: FORBIDDEN (not signed in as a person), INVALID (not exactly one target; "
+        "an unknown barrier), NOT_FOUND (themeId, projectId, organisationId)."
+    )
+    def follow(
+        self,
+        info: Info,
+        input: Annotated[FollowInput, strawberry.argument(description="The one thing to follow.")],
+    ) -> FollowPayload:
         def work(session: Session) -> models.Follow:
             return service.follow(session=session, actor=info.context.actor, **_target(input))  # type: ignore[arg-type]
 
@@ -55,8 +67,19 @@ class NotificationMutation:
             return FollowPayload(follow=None, user_errors=result)
         return FollowPayload(follow=Follow.from_model(result), user_errors=[])
 
-    @strawberry.mutation(description="Stops following; `unfollowed` is false if you were not.")
-    def unfollow(self, info: Info, input: FollowInput) -> UnfollowPayload:
+    @strawberry.mutation(
+        description="Stops following; `unfollowed` is false if you were not. The follow is "
+        "deleted (it is your setting, not a record). User errors: FORBIDDEN (not signed in "
+        "as a person), INVALID (not exactly one target; an unknown barrier), NOT_FOUND (an "
+        "id that is not of its kind)."
+    )
+    def unfollow(
+        self,
+        info: Info,
+        input: Annotated[
+            FollowInput, strawberry.argument(description="The one thing to stop following.")
+        ],
+    ) -> UnfollowPayload:
         def work(session: Session) -> bool:
             return service.unfollow(session=session, actor=info.context.actor, **_target(input))  # type: ignore[arg-type]
 
@@ -65,9 +88,17 @@ class NotificationMutation:
             return UnfollowPayload(unfollowed=False, user_errors=result)
         return UnfollowPayload(unfollowed=result, user_errors=[])
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Marks one of your notifications read (again is harmless). User errors: "
+        "FORBIDDEN (not signed in as a person), NOT_FOUND (notificationId)."
+    )
     def mark_notification_read(
-        self, info: Info, input: MarkNotificationReadInput
+        self,
+        info: Info,
+        input: Annotated[
+            MarkNotificationReadInput,
+            strawberry.argument(description="The notification to mark read."),
+        ],
     ) -> MarkNotificationReadPayload:
         result = run_mutation(
             info,
@@ -88,7 +119,10 @@ class NotificationMutation:
             user_errors=[],
         )
 
-    @strawberry.mutation(description="Marks every one of your notifications read.")
+    @strawberry.mutation(
+        description="Marks every one of your unread notifications read. User errors: "
+        "FORBIDDEN (not signed in as a person)."
+    )
     def mark_all_notifications_read(self, info: Info) -> MarkAllNotificationsReadPayload:
         result = run_mutation(
             info,
@@ -101,8 +135,18 @@ class NotificationMutation:
             marked=result, unread_count=_unread(info), user_errors=[]
         )
 
-    @strawberry.mutation(description="How often you are emailed a digest: DAILY, WEEKLY or OFF.")
-    def set_email_digest(self, info: Info, input: SetEmailDigestInput) -> SetEmailDigestPayload:
+    @strawberry.mutation(
+        description="How often you are emailed a digest of your unread notifications: "
+        "DAILY, WEEKLY (the default) or OFF. User errors: FORBIDDEN (not signed in as a "
+        "person), NOT_FOUND (your account is gone)."
+    )
+    def set_email_digest(
+        self,
+        info: Info,
+        input: Annotated[
+            SetEmailDigestInput, strawberry.argument(description="The frequency to set.")
+        ],
+    ) -> SetEmailDigestPayload:
         def work(session: Session) -> models.EmailDigest:
             return service.choose_digest_frequency(
                 session=session, actor=info.context.actor, frequency=input.frequency

@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.transaction import run_mutation
 from inset.organisations import service
 from inset.organisations.types import (
@@ -14,9 +15,12 @@ from inset.organisations.types import (
 
 @strawberry.type
 class OrganisationMutation:
-    @strawberry.mutation(description="Adds a member organisation. STAFF only.")
+    @strawberry.mutation(
+        description="Adds a member organisation. STAFF only. User errors: FORBIDDEN, "
+        "REQUIRED, TOO_LONG, PERSONAL_DATA (its text is public), DUPLICATE (name taken)."
+    )
     def create_organisation(
-        self, info: Info, input: CreateOrganisationInput
+        self, info: Info, input: Input[CreateOrganisationInput]
     ) -> OrganisationPayload:
         result = run_mutation(
             info,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.organisations import models, service
 from inset.organisations.types import Organisation, OrganisationFilter
@@ -13,13 +16,19 @@ ORDER = [SortKey(models.Organisation.name), SortKey(models.Organisation.id)]
 
 @strawberry.type
 class OrganisationQuery:
-    @strawberry.field(description="Member organisations, by name.")
+    @strawberry.field(
+        description="Member organisations (not archived), ordered by name then id; readable "
+        "by anyone, signed in or not."
+    )
     async def organisations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: OrganisationFilter | None = None,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            OrganisationFilter | None,
+            strawberry.argument(description="Only the organisations matching it; all if null."),
+        ] = None,
     ) -> Connection[Organisation]:
         session = info.context.session
         f = filter or OrganisationFilter()

@@ -4,6 +4,7 @@ import strawberry
 from sqlmodel import Session
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.errors import UserError
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
@@ -35,9 +36,13 @@ def _payload(result: models.Outcome | models.Observation | list[UserError]) -> O
 class OutcomeMutation:
     @strawberry.mutation(
         description="A measure the project wants to move, with its baseline and target. "
-        "Aggregate figures only. Idempotent with idempotencyKey."
+        "Aggregate figures only. Idempotent with idempotencyKey. For LEADs of the project's "
+        "lead or partner organisations, and STAFF. User errors: NOT_FOUND, FORBIDDEN, "
+        "REQUIRED (baseline when baselineOn is given), TOO_LONG, INVALID (decimal places, "
+        "size, dates, externalId, idempotencyKey), PERSONAL_DATA, DUPLICATE (externalId "
+        "taken, with existingId; idempotencyKey used with other input)."
     )
-    def define_outcome(self, info: Info, input: DefineOutcomeInput) -> OutcomePayload:
+    def define_outcome(self, info: Info, input: Input[DefineOutcomeInput]) -> OutcomePayload:
         def work(session: Session) -> models.Outcome:
             return service.define_outcome(
                 session=session,
@@ -57,9 +62,12 @@ class OutcomeMutation:
         )
 
     @strawberry.mutation(
-        description="Adds a dated reading to an outcome. Idempotent with idempotencyKey."
+        description="Adds a dated reading to an outcome. Idempotent with idempotencyKey. "
+        "User errors: NOT_FOUND, FORBIDDEN, TOO_LONG (note), INVALID (decimal places, size, "
+        "observedOn, externalId, idempotencyKey), PERSONAL_DATA, DUPLICATE (externalId "
+        "taken, with existingId; idempotencyKey used with other input)."
     )
-    def observe_outcome(self, info: Info, input: ObserveOutcomeInput) -> OutcomePayload:
+    def observe_outcome(self, info: Info, input: Input[ObserveOutcomeInput]) -> OutcomePayload:
         def work(session: Session) -> models.Observation:
             return service.observe_outcome(
                 session=session,
@@ -80,7 +88,7 @@ class OutcomeMutation:
         "expectedVersion), REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, DUPLICATE (externalId, "
         "with existingId)."
     )
-    def update_outcome(self, info: Info, input: UpdateOutcomeInput) -> OutcomePayload:
+    def update_outcome(self, info: Info, input: Input[UpdateOutcomeInput]) -> OutcomePayload:
         def work(session: Session) -> models.Outcome:
             return corrections.update_outcome(
                 session=session,
@@ -97,7 +105,9 @@ class OutcomeMutation:
         "FORBIDDEN, CONFLICT (stale expectedVersion), REQUIRED, TOO_LONG, INVALID, "
         "PERSONAL_DATA, DUPLICATE (externalId, with existingId)."
     )
-    def update_observation(self, info: Info, input: UpdateObservationInput) -> OutcomePayload:
+    def update_observation(
+        self, info: Info, input: Input[UpdateObservationInput]
+    ) -> OutcomePayload:
         def work(session: Session) -> models.Observation:
             return corrections.update_observation(
                 session=session,

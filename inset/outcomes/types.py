@@ -8,6 +8,7 @@ import strawberry
 from inset import records
 from inset.db import pk
 from inset.graphql.context import Info
+from inset.graphql.descriptions import USER_ERRORS
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.outcomes import models, service
@@ -24,9 +25,17 @@ DECIMALS = (
 )
 class Observation(Node):
     pk: strawberry.Private[int]
-    value: Decimal
-    observed_on: date
-    note: str | None
+    value: Decimal = strawberry.field(
+        description="The reading in the outcome's unit; at most 4 decimal places, read back "
+        'without trailing zeros ("78.5").'
+    )
+    observed_on: date = strawberry.field(
+        description="The day it was measured: not in the future, nor before the outcome's "
+        "baselineOn."
+    )
+    note: str | None = strawberry.field(
+        description="How or where it was measured, up to 2,000 characters; null for none."
+    )
     version: int = strawberry.field(description=records.VERSION_HELP)
     external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
@@ -45,12 +54,22 @@ class Observation(Node):
 @strawberry.type(description="A measure the project wants to move. " + DECIMALS)
 class Outcome(Node):
     row: strawberry.Private[models.Outcome]
-    name: str
-    unit: str
-    higher_is_better: bool
-    baseline: Decimal | None
+    name: str = strawberry.field(
+        description='What is measured, 1 to 200 characters ("children missing from care").'
+    )
+    unit: str = strawberry.field(
+        description='What is counted, 1 to 100 characters ("children", "%").'
+    )
+    higher_is_better: bool = strawberry.field(
+        description="Which way is improvement: true when a rise is good; see `improved`."
+    )
+    baseline: Decimal | None = strawberry.field(
+        description="The value before the project, in `unit`; null when not measured."
+    )
     baseline_on: date | None = strawberry.field(description="When the baseline was measured.")
-    target: Decimal | None
+    target: Decimal | None = strawberry.field(
+        description="The value the project aims for, in `unit`; null when none is set."
+    )
     version: int = strawberry.field(description=records.VERSION_HELP)
     external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
@@ -99,19 +118,28 @@ class Outcome(Node):
         return (await self._progress(info)).improved
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new outcome measure. Aggregate figures only; its text is checked for "
+    "personal data (as public text when the project is PUBLIC)."
+)
 class DefineOutcomeInput:
-    project_id: strawberry.ID
-    name: str
-    unit: str = strawberry.field(description='What is counted, e.g. "children" or "%".')
-    higher_is_better: bool
+    project_id: strawberry.ID = strawberry.field(description="The project that wants to move it.")
+    name: str = strawberry.field(description="1 to 200 characters after trimming.")
+    unit: str = strawberry.field(
+        description='What is counted, e.g. "children" or "%": 1 to 100 characters.'
+    )
+    higher_is_better: bool = strawberry.field(description="True when a rise is an improvement.")
     baseline: Decimal | None = strawberry.field(
-        default=None, description="At most 4 decimal places."
+        default=None,
+        description="At most 4 decimal places, less than 10^14 in size; required when "
+        "baselineOn is given.",
     )
     baseline_on: date | None = strawberry.field(
         default=None, description="When the baseline was measured; not in the future."
     )
-    target: Decimal | None = strawberry.field(default=None, description="At most 4 decimal places.")
+    target: Decimal | None = strawberry.field(
+        default=None, description="At most 4 decimal places, less than 10^14 in size."
+    )
     external_id: str | None = strawberry.field(
         default=None, description=records.EXTERNAL_ID_INPUT_HELP
     )
@@ -120,14 +148,18 @@ class DefineOutcomeInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A dated reading of an outcome: an aggregate figure.")
 class ObserveOutcomeInput:
-    outcome_id: strawberry.ID
-    value: Decimal = strawberry.field(description="At most 4 decimal places.")
+    outcome_id: strawberry.ID = strawberry.field(description="The outcome measured.")
+    value: Decimal = strawberry.field(
+        description="At most 4 decimal places, less than 10^14 in size."
+    )
     observed_on: date = strawberry.field(
         description="Not in the future, nor before the outcome's baselineOn."
     )
-    note: str | None = None
+    note: str | None = strawberry.field(
+        default=None, description="Up to 2,000 characters; blank or null for none."
+    )
     external_id: str | None = strawberry.field(
         default=None, description=records.EXTERNAL_ID_INPUT_HELP
     )
@@ -144,9 +176,15 @@ class ObserveOutcomeInput:
 class UpdateOutcomeInput:
     id: strawberry.ID = strawberry.field(description="The outcome to correct.")
     expected_version: int = strawberry.field(description=records.VERSION_HELP)
-    name: str | None = strawberry.UNSET
-    unit: str | None = strawberry.UNSET
-    higher_is_better: bool | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 200 characters; cannot be null."
+    )
+    unit: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 100 characters; cannot be null."
+    )
+    higher_is_better: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="The new direction; cannot be null."
+    )
     baseline: Decimal | None = strawberry.field(
         default=strawberry.UNSET, description="At most 4 decimal places."
     )
@@ -175,16 +213,20 @@ class UpdateObservationInput:
         default=strawberry.UNSET,
         description="Not in the future, nor before the outcome's baselineOn.",
     )
-    note: str | None = strawberry.UNSET
+    note: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Up to 2,000 characters; null clears it."
+    )
     external_id: str | None = strawberry.field(
         default=strawberry.UNSET, description=records.EXTERNAL_ID_INPUT_HELP
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of defineOutcome, observeOutcome, updateOutcome or updateObservation."
+)
 class OutcomePayload:
     outcome_pk: strawberry.Private[int | None]
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     observation: Observation | None = strawberry.field(
         default=None,
         description="The observation added or corrected, with its id; null for changes to "

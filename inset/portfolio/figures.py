@@ -9,26 +9,36 @@ from decimal import ROUND_HALF_UP, Decimal
 import strawberry
 
 from inset.economics.types import Money
+from inset.graphql.descriptions import described_enum
 from inset.outcomes.service import plain
 from inset.outcomes.types import Outcome
 from inset.portfolio import breakdown, service, stages, stories, timeline
 from inset.projects.models import STAGES, Stage
 from inset.projects.types import Project
 
-strawberry.enum(
-    timeline.Interval, description="Calendar months, or calendar quarters (Jan to Mar ...)."
+described_enum(
+    timeline.Interval,
+    "Calendar months, or calendar quarters (Jan to Mar ...), in UTC.",
+    {
+        timeline.Interval.MONTH: 'Calendar months, e.g. "Apr 2025".',
+        timeline.Interval.QUARTER: 'Calendar quarters from January, e.g. "Apr to Jun 2025".',
+    },
 )
-strawberry.enum(
+described_enum(
     breakdown.Grouping,
-    description="REGION and ORGANISATION_KIND: of the lead organisation (one group a "
-    "project); THEME: one group per theme of the project (a project with two themes is in "
-    "two groups).",
+    "REGION and ORGANISATION_KIND: of the lead organisation (one group a project); THEME: "
+    "one group per theme of the project (a project with two themes is in two groups).",
+    {
+        breakdown.Grouping.REGION: 'By the lead organisation\'s region ("" for none).',
+        breakdown.Grouping.ORGANISATION_KIND: "By the lead organisation's kind.",
+        breakdown.Grouping.THEME: 'By theme, one group per theme of a project ("" for none).',
+    },
 )
 
 
 @strawberry.type(description="The projects at one stage now, split by status.")
 class StageCount:
-    stage: Stage
+    stage: Stage = strawberry.field(description="The stage the projects are at now.")
     count: int = strawberry.field(
         description="Projects at this stage now, whatever their status: active + onHold + stopped."
     )
@@ -53,7 +63,10 @@ class StageCount:
 class GroupCount:
     key: str = strawberry.field(description="The group, as a filter would name it.")
     label: str = strawberry.field(description="The group in words, for people.")
-    count: int
+    count: int = strawberry.field(
+        description="How many fall in it, 0 or more; what is counted (projects or "
+        "lessons) is said by the field that lists the groups."
+    )
 
     @classmethod
     def from_figures(cls, figures: service.GroupCount) -> GroupCount:
@@ -169,7 +182,7 @@ class StageConversion:
     "end in .5; a median is null when there are no stays."
 )
 class StageDuration:
-    stage: Stage
+    stage: Stage = strawberry.field(description="The stage the stays were at.")
     completed_stays: float | None = strawberry.field(
         description="Median days of the stays at this stage that have ended."
     )
@@ -194,8 +207,11 @@ class StageDuration:
 
 @strawberry.type(description="How many projects entered a stage in one month or quarter.")
 class EntryCount:
-    stage: Stage
-    count: int
+    stage: Stage = strawberry.field(description="The stage entered.")
+    count: int = strawberry.field(
+        description="Entries to it in the month or quarter, 0 or more; a project that "
+        "entered it twice in that time (after a RECYCLE) counts twice."
+    )
 
 
 @strawberry.type(
@@ -231,7 +247,10 @@ class PortfolioGroup:
         description='The group as ProjectFilter names it: a region ("" for none), an '
         'OrganisationKind, or a theme\'s id ("" for no theme).'
     )
-    label: str
+    label: str = strawberry.field(
+        description='The group in words: the region, the kind in words (e.g. "Local '
+        'authority"), or the theme\'s name; "Unknown" for no region, "No theme".'
+    )
     project_count: int = strawberry.field(description="Projects in the group.")
     by_stage: list[StageCount] = strawberry.field(
         description="Its projects at each stage now, split by status; all four stages."
@@ -243,7 +262,9 @@ class PortfolioGroup:
     adjusted_benefit: Money = strawberry.field(
         description="As Portfolio.adjustedBenefit, for the group."
     )
-    net_benefit: Money = strawberry.field(description="adjustedBenefit - totalCost.")
+    net_benefit: Money = strawberry.field(
+        description="adjustedBenefit - totalCost, exact GBP; negative when costs are larger."
+    )
     benefit_cost_ratio: float | None = strawberry.field(
         description="adjustedBenefit / totalCost, half up to 2 places; null without costs."
     )
@@ -270,14 +291,19 @@ class PortfolioGroup:
     "children missing down to 24 is (45 - 24) / 45 = 0.467. Decimal figures are exact."
 )
 class SuccessStory:
-    outcome: Outcome
-    project: Project
-    baseline: Decimal
+    outcome: Outcome = strawberry.field(description="The outcome that improved.")
+    project: Project = strawberry.field(description="The project it belongs to.")
+    baseline: Decimal = strawberry.field(
+        description="The outcome's baseline, in its unit, exact (not 0)."
+    )
     latest: Decimal = strawberry.field(
         description="The last live observation (in the period, when the filter has one)."
     )
     latest_on: date = strawberry.field(description="When `latest` was observed.")
-    change: Decimal = strawberry.field(description="latest - baseline.")
+    change: Decimal = strawberry.field(
+        description="latest - baseline, exact, in the outcome's unit; negative when the "
+        "outcome fell (an improvement when lower is better)."
+    )
     improvement: float = strawberry.field(
         description="The relative improvement, greater than 0, rounded half up to 3 places."
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
 from inset.economics.types import Money
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, First
 from inset.graphql.relay import Connection, connection
 from inset.pagination import PageRequest, count, fetch_page
 from inset.portfolio import breakdown, replications, service, stages, stories, timeline
@@ -30,14 +31,27 @@ from inset.projects.types import Project
 
 T = TypeVar("T")
 
+_TopFirst = Annotated[
+    int,
+    strawberry.argument(
+        description="At most this many items, 1..100 inclusive; default 10. Outside that "
+        "range the field fails with code INVALID."
+    ),
+]
+
 
 @strawberry.type(description="A project and how far it travelled to other organisations.")
 class ProjectReplications:
     project_pk: strawberry.Private[int]
-    replications: int = strawberry.field(description="Its replications you may read.")
-    organisations: int = strawberry.field(description="Distinct organisations leading them.")
+    replications: int = strawberry.field(
+        description="Its live replications (projects that name it as their original) that "
+        "you may read; ones you may not read are not counted. At least 1."
+    )
+    organisations: int = strawberry.field(
+        description="Distinct organisations leading those replications, at least 1."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The project that was replicated (the original).")
     async def project(self, info: Info) -> Project:
         row = await info.context.loaders.load(project_by_id, self.project_pk)
         if row is None:  # pragma: no cover - the figures come from readable projects only
@@ -177,7 +191,9 @@ class Portfolio:
     def adjusted_benefit(self, info: Info) -> Money:
         return Money.of_pence(self._money(info).adjusted_benefit)
 
-    @strawberry.field(description="adjustedBenefit - totalCost.")
+    @strawberry.field(
+        description="adjustedBenefit - totalCost, exact GBP; negative when costs are larger."
+    )
     def net_benefit(self, info: Info) -> Money:
         figures = self._money(info)
         return Money.of_pence(figures.adjusted_benefit - figures.total_cost)
@@ -199,7 +215,17 @@ class Portfolio:
         "noDecisionForDays: days}."
     )
     async def stalled(
-        self, info: Info, days: int = 90, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        days: Annotated[
+            int,
+            strawberry.argument(
+                description="Whole days without a gate decision, 1..3650 inclusive; "
+                "default 90. Outside that range the field fails with code INVALID."
+            ),
+        ] = 90,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Project]:
         stmt = service.stalled_projects(projects=self.projects, days=days, now=self.as_of)
         return self._quiet_page(info, stmt, first, after)
@@ -210,7 +236,17 @@ class Portfolio:
         "but may be due a look. Oldest last decision first."
     )
     async def quiet_at_scale(
-        self, info: Info, days: int = 365, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        days: Annotated[
+            int,
+            strawberry.argument(
+                description="Whole days without a gate decision, 1..3650 inclusive; "
+                "default 365. Outside that range the field fails with code INVALID."
+            ),
+        ] = 365,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Project]:
         stmt = service.quiet_at_scale(projects=self.projects, days=days, now=self.as_of)
         return self._quiet_page(info, stmt, first, after)
@@ -242,7 +278,7 @@ class Portfolio:
         "counts only when its project is one of these, however widely the lesson itself is "
         "shared; an anonymised one only for staff and its project's own organisations."
     )
-    def top_barriers(self, info: Info, first: int = 10) -> list[GroupCount]:
+    def top_barriers(self, info: Info, first: _TopFirst = 10) -> list[GroupCount]:
         rows = service.top_barriers(
             session=info.context.session,
             actor=info.context.actor,
@@ -256,7 +292,7 @@ class Portfolio:
         description="What helped: the tags most often given on the live ENABLER lessons of "
         "these projects, counted as topBarriers counts its lessons."
     )
-    def top_enablers(self, info: Info, first: int = 10) -> list[GroupCount]:
+    def top_enablers(self, info: Info, first: _TopFirst = 10) -> list[GroupCount]:
         rows = service.top_enablers(
             session=info.context.session,
             actor=info.context.actor,
@@ -272,7 +308,14 @@ class Portfolio:
         "has one), zeros included. Only entries in the period count."
     )
     def entries(
-        self, info: Info, interval: timeline.Interval = timeline.Interval.QUARTER
+        self,
+        info: Info,
+        interval: Annotated[
+            timeline.Interval,
+            strawberry.argument(
+                description="Count by calendar MONTH or QUARTER (UTC); default QUARTER."
+            ),
+        ] = timeline.Interval.QUARTER,
     ) -> list[StageEntries]:
         rows = timeline.stage_entries(
             session=info.context.session,
@@ -289,7 +332,17 @@ class Portfolio:
         "project in each of its themes' groups, so they may add up to more). Groups with "
         "any project only, most projects first, ties by label."
     )
-    def groups(self, info: Info, by: breakdown.Grouping) -> list[PortfolioGroup]:
+    def groups(
+        self,
+        info: Info,
+        by: Annotated[
+            breakdown.Grouping,
+            strawberry.argument(
+                description="What to group by: the lead organisation's REGION or "
+                "ORGANISATION_KIND, or THEME."
+            ),
+        ],
+    ) -> list[PortfolioGroup]:
         rows = breakdown.breakdown(
             session=info.context.session,
             projects=self.projects,
@@ -304,7 +357,7 @@ class Portfolio:
         "(1..100). Outcomes without a baseline, with a baseline of 0 or not better than it "
         "are left out. With a period, only observations in it count."
     )
-    def success_stories(self, info: Info, first: int = 10) -> list[SuccessStory]:
+    def success_stories(self, info: Info, first: _TopFirst = 10) -> list[SuccessStory]:
         rows = stories.success_stories(
             session=info.context.session, projects=self.projects, first=first, period=self.period
         )
@@ -314,7 +367,7 @@ class Portfolio:
         description="The most replicated of these projects, most first, ties by age; at most "
         "`first` (1..100); only projects with a replication you may read."
     )
-    def replications(self, info: Info, first: int = 10) -> list[ProjectReplications]:
+    def replications(self, info: Info, first: _TopFirst = 10) -> list[ProjectReplications]:
         rows = replications.replications_by_project(
             session=info.context.session,
             actor=info.context.actor,

@@ -6,6 +6,7 @@ import strawberry
 from sqlmodel import Session
 
 from inset.graphql.context import Info
+from inset.graphql.descriptions import Input
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
 from inset.projects import models, replication, service
@@ -49,8 +50,14 @@ def _changes(input: UpdateProjectInput) -> dict[str, Any]:
 
 @strawberry.type
 class ProjectMutation:
-    @strawberry.mutation(description="A new project at IDEA. Idempotent with idempotencyKey.")
-    def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
+    @strawberry.mutation(
+        description="A new project at IDEA, ACTIVE, version 1. LEADs create projects led by "
+        "their own organisation; STAFF for any. Idempotent with idempotencyKey. User "
+        "errors: FORBIDDEN, NOT_FOUND (an organisation or theme id), REQUIRED, TOO_LONG, "
+        "INVALID (startedOn, leadAccountId, externalId, idempotencyKey), PERSONAL_DATA, "
+        "DUPLICATE (externalId taken, with existingId; idempotencyKey used with other input)."
+    )
+    def create_project(self, info: Info, input: Input[CreateProjectInput]) -> ProjectPayload:
         def work(session: Session) -> models.Project:
             return service.create_project(
                 session=session,
@@ -81,8 +88,15 @@ class ProjectMutation:
             run_mutation(info, work, name="createProject", data=input, replay=models.Project)
         )
 
-    @strawberry.mutation(description="Changes the fields sent; needs expectedVersion.")
-    def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
+    @strawberry.mutation(
+        description="Changes the fields sent; fields left out stay as they are. Needs "
+        "expectedVersion; the version goes up by one when anything changed. For LEADs of "
+        "its lead or partner organisations, and STAFF. User errors: NOT_FOUND, FORBIDDEN, "
+        "CONFLICT (stale expectedVersion), REQUIRED, TOO_LONG, INVALID, PERSONAL_DATA, "
+        "ANONYMITY (a new title or partner named by an anonymised lesson), DUPLICATE "
+        "(externalId, with existingId)."
+    )
+    def update_project(self, info: Info, input: Input[UpdateProjectInput]) -> ProjectPayload:
         return _payload(
             run_mutation(
                 info,
@@ -97,8 +111,14 @@ class ProjectMutation:
             )
         )
 
-    @strawberry.mutation(description="Shares the project with its partners, members or everyone.")
-    def set_visibility(self, info: Info, input: SetVisibilityInput) -> ProjectPayload:
+    @strawberry.mutation(
+        description="Shares the project with its partners, members or everyone. Going PUBLIC "
+        "checks every text it would publish, its records' included, and refuses with one "
+        "PERSONAL_DATA error for each. User errors: NOT_FOUND, FORBIDDEN, CONFLICT (stale "
+        "expectedVersion), PERSONAL_DATA, ANONYMITY (an anonymised lesson names what wider "
+        "readers would then see)."
+    )
+    def set_visibility(self, info: Info, input: Input[SetVisibilityInput]) -> ProjectPayload:
         return _payload(
             run_mutation(
                 info,
@@ -115,9 +135,13 @@ class ProjectMutation:
 
     @strawberry.mutation(
         description="Your organisation adopts a project it may read: a new project at IDEA "
-        "linked to the original. Idempotent with idempotencyKey."
+        "linked to the original, copying its summary, problem, theory of change, kind and "
+        "themes (no records). Idempotent with idempotencyKey. User errors: NOT_FOUND "
+        "(projectId), FORBIDDEN, INVALID (an archived project, or one your organisation "
+        "leads; leadAccountId; idempotencyKey), REQUIRED, TOO_LONG, PERSONAL_DATA, DUPLICATE "
+        "(idempotencyKey used with other input)."
     )
-    def replicate_project(self, info: Info, input: ReplicateProjectInput) -> ProjectPayload:
+    def replicate_project(self, info: Info, input: Input[ReplicateProjectInput]) -> ProjectPayload:
         def work(session: Session) -> models.Project:
             return replication.replicate_project(
                 session=session,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
@@ -9,6 +10,7 @@ import strawberry
 from inset.access import Actor
 from inset.db import pk, utcnow
 from inset.graphql.context import Info
+from inset.graphql.descriptions import After, Before, First, Last
 from inset.graphql.errors import graphql_error
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection, node_fields
@@ -161,12 +163,18 @@ class ProjectQuery:
     async def projects(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ProjectFilter | None = None,
-        order_by: ProjectOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            ProjectFilter | None,
+            strawberry.argument(description="Only the projects matching it; all if null."),
+        ] = None,
+        order_by: Annotated[
+            ProjectOrder | None,
+            strawberry.argument(description="Default: CREATED_AT, DESC (newest first)."),
+        ] = None,
     ) -> Connection[Project]:
         return await list_projects(
             info, filter=filter, order=order_by, first=first, after=after, last=last, before=before

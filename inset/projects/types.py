@@ -11,6 +11,7 @@ from inset.accounts.loaders import account_by_reference
 from inset.accounts.types import Account
 from inset.db import pk, utcnow
 from inset.graphql.context import Info
+from inset.graphql.descriptions import USER_ERRORS, After, First, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.loaders import AwaitableOrValue, then
 from inset.graphql.relay import Connection, Node
@@ -37,37 +38,112 @@ if TYPE_CHECKING:
     from inset.outcomes.types import Outcome
     from inset.reviews.types import ReviewPanel
 
-strawberry.enum(models.Stage)  # registered once, here; fields use the model enum
-strawberry.enum(models.ProjectStatus)  # registered once, here; fields use the model enum
-strawberry.enum(models.Visibility)  # registered once, here; fields use the model enum
-strawberry.enum(models.InnovationType)  # registered once, here; fields use the model enum
-strawberry.enum(
+described_enum(
+    models.Stage,
+    "Where a project is in the lifecycle IDEA -> PILOT -> EVALUATION -> SCALE. It changes "
+    "only through a gate decision (GO forward one stage, RECYCLE back).",
+    {
+        Stage.IDEA: "A problem and a theory of change; every project starts here.",
+        Stage.PILOT: "Tried on a small scale, gathering data (evidence level 2 to move on).",
+        Stage.EVALUATION: "Evaluated with a comparison or independently (level 3 to move on).",
+        Stage.SCALE: "Run at scale; the last stage: no GO from here.",
+    },
+)
+described_enum(
+    models.ProjectStatus,
+    "Whether a project is going: changed only by gate decisions (HOLD, RESUME, STOP).",
+    {
+        ProjectStatus.ACTIVE: "Going; takes GO, HOLD, RECYCLE and STOP decisions.",
+        ProjectStatus.ON_HOLD: "Paused at its stage (see revisitOn); takes RESUME or STOP.",
+        ProjectStatus.STOPPED: "Ended, for good: takes no decision; its lessons stay.",
+    },
+)
+described_enum(
+    models.Visibility,
+    "Who may read a project and everything recorded under it. STAFF read every project.",
+    {
+        Visibility.PRIVATE: "Its lead organisation, partner organisations named on it, and STAFF.",
+        Visibility.MEMBERS: "Every signed-in account of any member organisation.",
+        Visibility.PUBLIC: "Anyone, signed in or not; its text must hold no email address, "
+        "phone number or full postcode either.",
+    },
+)
+described_enum(
+    models.InnovationType,
+    "What kind of change a project makes.",
+    {
+        InnovationType.PRACTICE: "A new way of working with children and families.",
+        InnovationType.TECHNOLOGY: "A digital tool or system.",
+        InnovationType.COMMISSIONING: "A new way of buying or funding services.",
+        InnovationType.WORKFORCE: "Recruiting, training or keeping staff and carers.",
+        InnovationType.PARTNERSHIP: "Organisations working together in a new way.",
+    },
+)
+described_enum(
     GateOutcome,
-    description="How a project that reached a stage went at its gate: exactly one of "
+    "How a project that reached a stage went at its gate: exactly one of "
     "PASSED, STOPPED, RECYCLED, ON_HOLD, STILL_THERE; ENTERED is all of them.",
+    {
+        GateOutcome.ENTERED: "Every project that reached the stage, whatever happened next.",
+        GateOutcome.PASSED: "Has been beyond the stage: went through its gate at some time, "
+        "even if recycled since. None at SCALE, which has no gate.",
+        GateOutcome.STOPPED: "Never passed the gate, and is stopped at the stage.",
+        GateOutcome.RECYCLED: "Never passed the gate, and is now at an earlier stage: sent "
+        "back from it.",
+        GateOutcome.ON_HOLD: "Never passed the gate, and is at the stage now, ON_HOLD.",
+        GateOutcome.STILL_THERE: "Never passed the gate, and is at the stage now, ACTIVE.",
+    },
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description="An innovation project of a member organisation. Readable as its "
+    "`visibility` says (STAFF: all); archived ones are left out of every list and figure. "
+    "Everything under it "
+    "(evidence, outcomes, costs, benefits, lessons) is readable by the same readers."
+)
 class Project(Node):
     row: strawberry.Private[models.Project]
-    title: str
-    summary: str
-    problem: str | None
-    theory_of_change: str | None
-    stage: Stage
-    status: ProjectStatus
-    visibility: Visibility
-    innovation_type: InnovationType
+    title: str = strawberry.field(description="A short name, 1 to 200 characters.")
+    summary: str = strawberry.field(
+        description="What the project does, 1 to 20,000 characters; searched by "
+        "ProjectFilter.search."
+    )
+    problem: str | None = strawberry.field(
+        description="The problem it addresses, up to 20,000 characters; null when not stated "
+        "(stating it is a criterion of the IDEA gate)."
+    )
+    theory_of_change: str | None = strawberry.field(
+        description="How the project expects to cause its outcomes, up to 20,000 "
+        "characters; stating it puts the project at evidence level 1 at least."
+    )
+    stage: Stage = strawberry.field(description="The current stage; see GateDecision.")
+    status: ProjectStatus = strawberry.field(description="Whether it is going, paused or ended.")
+    visibility: Visibility = strawberry.field(
+        description="Who may read it; changed with setVisibility."
+    )
+    innovation_type: InnovationType = strawberry.field(description="What kind of change it is.")
     evidence_level: int = strawberry.field(
         description="0..5 on the Nesta Standards of Evidence, derived from the live evidence."
     )
     started_on: date = strawberry.field(description="Economics count years from this date.")
-    stage_entered_at: datetime
+    stage_entered_at: datetime = strawberry.field(
+        description="When it entered its current stage (UTC): creation for IDEA, else the "
+        "GO or RECYCLE decision."
+    )
     revisit_on: date | None = strawberry.field(description="When a project on hold is due a look.")
-    created_at: datetime
-    updated_at: datetime
-    version: int
+    created_at: datetime = strawberry.field(description="When it was created (UTC); never changes.")
+    updated_at: datetime = strawberry.field(
+        description="When it or anything under it last changed (UTC): its fields, a "
+        "decision, a record recorded, corrected or archived. What ProjectFilter.updatedSince "
+        "compares."
+    )
+    version: int = strawberry.field(
+        description="Starts at 1 and goes up by one with each change to the project's own "
+        "fields, visibility, stage or status (not with records under it). Send it as "
+        "expectedVersion to updateProject, setVisibility and decideGate: a stale one is "
+        "CONFLICT and changes nothing."
+    )
     external_id: str | None = strawberry.field(description=records.EXTERNAL_ID_HELP)
 
     @property
@@ -103,18 +179,25 @@ class Project(Node):
     # The relations a page of projects shows resolve at once when the page has loaded
     # them (inset.projects.queries.prefetch), and through their loaders otherwise.
 
-    @strawberry.field(graphql_type=list[Theme])
+    @strawberry.field(graphql_type=list[Theme], description="Its themes, by name.")
     def themes(self, info: Info) -> AwaitableOrValue[list[Theme]]:
         rows = info.context.loaders.now(themes_by_project, self.pk)
         return then(rows, lambda found: [Theme.from_model(r) for r in found])
 
-    @strawberry.field(graphql_type=Organisation)
+    @strawberry.field(
+        graphql_type=Organisation,
+        description="The organisation that leads it and answers for it.",
+    )
     def lead_organisation(self, info: Info) -> AwaitableOrValue[Organisation]:
         lead = self.row.lead_organisation_id
         row = info.context.loaders.now(organisation_by_id, lead)
         return then(row, lambda found: Organisation.from_model(referenced(found, lead)))
 
-    @strawberry.field(graphql_type=list[Organisation])
+    @strawberry.field(
+        graphql_type=list[Organisation],
+        description="Other organisations named on it: they read it even when PRIVATE, and "
+        "their LEADs may change it.",
+    )
     def partners(self, info: Info) -> AwaitableOrValue[list[Organisation]]:
         rows = info.context.loaders.now(partners_by_project, self.pk)
         return then(rows, lambda found: [Organisation.from_model(r) for r in found])
@@ -128,7 +211,15 @@ class Project(Node):
 
     @strawberry.field(description="The criteria of a gate, met or not. Default: the next stage.")
     async def readiness(
-        self, info: Info, to_stage: Stage | None = None
+        self,
+        info: Info,
+        to_stage: Annotated[
+            Stage | None,
+            strawberry.argument(
+                description="The stage the gate leads to (PILOT, EVALUATION or SCALE); "
+                "default: the stage after the current one."
+            ),
+        ] = None,
     ) -> Annotated[GateReadiness, strawberry.lazy("inset.gates.types")]:
         from inset.gates.queries import readiness_of
 
@@ -136,7 +227,7 @@ class Project(Node):
 
     @strawberry.field(description="Every gate decision, oldest first.")
     async def decisions(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Annotated[GateDecision, strawberry.lazy("inset.gates.types")]]:
         from inset.gates.queries import decisions_of
 
@@ -159,21 +250,32 @@ class Project(Node):
         "accounts of other member organisations). Empty for anyone else."
     )
     def reviewer_candidates(
-        self, info: Info, search: str | None = None, first: int = 20
+        self,
+        info: Info,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Part of the name, ignoring case; null or blank: all."),
+        ] = None,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description="At most this many; below 1 counts as 1, above 50 as 50."
+            ),
+        ] = 20,
     ) -> list[Account]:
         from inset.reviews.resolvers import reviewer_candidates_of
 
         return reviewer_candidates_of(info, self.row, search, first)
 
-    @strawberry.field
+    @strawberry.field(description="Its live (not archived) evidence, newest first.")
     async def evidence(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Annotated[Evidence, strawberry.lazy("inset.evidence.types")]]:
         from inset.evidence.queries import evidence_of
 
         return await evidence_of(info, self.pk, first=first, after=after)
 
-    @strawberry.field
+    @strawberry.field(description="Its live outcome measures, oldest first.")
     async def outcomes(
         self, info: Info
     ) -> list[Annotated[Outcome, strawberry.lazy("inset.outcomes.types")]]:
@@ -181,17 +283,17 @@ class Project(Node):
 
         return await outcomes_of(info, self.pk)
 
-    @strawberry.field
+    @strawberry.field(description="Its live cost lines, newest first.")
     async def costs(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Annotated[Cost, strawberry.lazy("inset.economics.types")]]:
         from inset.economics.queries import costs_of
 
         return await costs_of(info, self.pk, first=first, after=after)
 
-    @strawberry.field
+    @strawberry.field(description="Its live benefit lines, newest first.")
     async def benefits(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Annotated[Benefit, strawberry.lazy("inset.economics.types")]]:
         from inset.economics.queries import benefits_of
 
@@ -202,7 +304,7 @@ class Project(Node):
         "only for staff and the project's own organisations (lead and partners)."
     )
     async def lessons(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Annotated[Lesson, strawberry.lazy("inset.lessons.types")]]:
         from inset.lessons.queries import lessons_of
 
@@ -231,13 +333,16 @@ class Project(Node):
         "audit trail in words, for whoever may read the project."
     )
     async def activity(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[Annotated[ActivityEntry, strawberry.lazy("inset.audit.types")]]:
         from inset.audit.resolvers import activity_of
 
         return await activity_of(info, self.pk, first=first, after=after)
 
-    @strawberry.field(graphql_type=Annotated["Economics", strawberry.lazy("inset.economics.types")])
+    @strawberry.field(
+        graphql_type=Annotated["Economics", strawberry.lazy("inset.economics.types")],
+        description="The cost-benefit figures worked from its live cost and benefit lines.",
+    )
     def economics(self, info: Info) -> AwaitableOrValue[Economics]:
         from inset.economics.queries import economics_of
 
@@ -254,10 +359,18 @@ class GateFilter:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Narrows `projects` (and `portfolio`) within what you may read: every "
+    "condition given must hold; a list matches any of its values; null, left out or an "
+    "empty list means any."
+)
 class ProjectFilter:
-    stages: list[Stage] | None = None
-    statuses: list[ProjectStatus] | None = None
+    stages: list[Stage] | None = strawberry.field(
+        default=None, description="Projects at any of these stages now."
+    )
+    statuses: list[ProjectStatus] | None = strawberry.field(
+        default=None, description="Projects with any of these statuses now."
+    )
     themes: list[strawberry.ID] | None = strawberry.field(
         default=None,
         description='Projects with any of these themes; "" stands for projects without a '
@@ -274,20 +387,38 @@ class ProjectFilter:
     organisation_kinds: list[OrganisationKind] | None = strawberry.field(
         default=None, description="Kinds of the lead organisation."
     )
-    sectors: list[Sector] | None = None
+    sectors: list[Sector] | None = strawberry.field(
+        default=None,
+        description="Sectors of the lead organisation; with organisationKinds, a lead "
+        "organisation matching either is included.",
+    )
     regions: list[str] | None = strawberry.field(
         default=None,
         description='Regions of the lead organisation; "" stands for lead organisations '
         'without a region (the portfolio\'s "Unknown").',
     )
-    innovation_types: list[InnovationType] | None = None
-    min_evidence_level: int | None = None
+    innovation_types: list[InnovationType] | None = strawberry.field(
+        default=None, description="Projects of any of these kinds."
+    )
+    min_evidence_level: int | None = strawberry.field(
+        default=None, description="Projects at this evidence level (0..5) or higher, inclusive."
+    )
     evidence_levels: list[int] | None = strawberry.field(
         default=None, description="Projects at exactly one of these evidence levels (0..5)."
     )
-    visibility: list[Visibility] | None = None
-    search: str | None = strawberry.field(default=None, description="Words in title or summary.")
-    updated_since: datetime | None = None
+    visibility: list[Visibility] | None = strawberry.field(
+        default=None, description="Projects shared at any of these levels."
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="Text found, ignoring case, in the title or the summary: the words as "
+        "one phrase, up to 200 characters. Blank: no search.",
+    )
+    updated_since: datetime | None = strawberry.field(
+        default=None,
+        description="Projects whose updatedAt is at or after this instant (inclusive); needs "
+        "a UTC offset. For a sync job: keep the time you started a run and pass it next time.",
+    )
     external_ids: list[str] | None = strawberry.field(
         default=None,
         description="Your organisation's own keys (externalId) of projects it leads, up to "
@@ -345,31 +476,64 @@ class ProjectOrderField(Enum):
     )
 
 
-@strawberry.enum
+@strawberry.enum(description="Which way an order runs; ties are broken by id the same way.")
 class OrderDirection(Enum):
-    ASC = "asc"
-    DESC = "desc"
+    ASC = strawberry.enum_value("asc", description="Smallest, earliest or A first.")
+    DESC = strawberry.enum_value("desc", description="Largest, latest or Z first.")
 
 
 @strawberry.input(description="Newest first (CREATED_AT, DESC) unless given.")
 class ProjectOrder:
-    field: ProjectOrderField = ProjectOrderField.CREATED_AT
-    direction: OrderDirection = OrderDirection.DESC
+    field: ProjectOrderField = strawberry.field(
+        default=ProjectOrderField.CREATED_AT,
+        description="What to sort by; default CREATED_AT, the order safe to page in.",
+    )
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.DESC, description="Default DESC."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new project. Its text is checked for personal data (as public text when "
+    "`visibility` is PUBLIC)."
+)
 class CreateProjectInput:
-    title: str
-    summary: str
-    problem: str | None = None
-    theory_of_change: str | None = None
-    innovation_type: InnovationType
-    theme_ids: list[strawberry.ID] | None = None
-    lead_organisation_id: strawberry.ID
-    partner_organisation_ids: list[strawberry.ID] | None = None
-    visibility: Visibility = Visibility.PRIVATE
-    lead_account_id: strawberry.ID | None = None
-    started_on: date | None = strawberry.field(default=None, description="Default: today.")
+    title: str = strawberry.field(description="1 to 200 characters after trimming.")
+    summary: str = strawberry.field(description="1 to 20,000 characters after trimming.")
+    problem: str | None = strawberry.field(
+        default=None, description="Up to 20,000 characters; blank or null for none."
+    )
+    theory_of_change: str | None = strawberry.field(
+        default=None,
+        description="Up to 20,000 characters; blank or null for none. Given, the project "
+        "starts at evidence level 1.",
+    )
+    innovation_type: InnovationType = strawberry.field(description="What kind of change it is.")
+    theme_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Global ids of its themes; an unknown one is NOT_FOUND."
+    )
+    lead_organisation_id: strawberry.ID = strawberry.field(
+        description="The leading organisation: a LEAD's own (FORBIDDEN otherwise); STAFF "
+        "may name any."
+    )
+    partner_organisation_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Other organisations named on it (the lead, if listed, is left out); an "
+        "unknown one is NOT_FOUND.",
+    )
+    visibility: Visibility = strawberry.field(
+        default=Visibility.PRIVATE, description="Who may read it; default PRIVATE."
+    )
+    lead_account_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The person answering for it: a LEAD or STAFF account of the lead "
+        "organisation (INVALID otherwise); null for none.",
+    )
+    started_on: date | None = strawberry.field(
+        default=None,
+        description="When the work began, 1 January 1990 to 31 December 2100; economics count "
+        "years from it. Default: today (UTC).",
+    )
     external_id: str | None = strawberry.field(
         default=None,
         description="The lead organisation's own key for the project, 1..200 printable "
@@ -382,17 +546,45 @@ class CreateProjectInput:
 
 @strawberry.input(description="Fields left out stay as they are; null clears optional text.")
 class UpdateProjectInput:
-    project_id: strawberry.ID
-    expected_version: int
-    title: str | None = strawberry.UNSET
-    summary: str | None = strawberry.UNSET
-    problem: str | None = strawberry.UNSET
-    theory_of_change: str | None = strawberry.UNSET
-    innovation_type: InnovationType | None = strawberry.UNSET
-    theme_ids: list[strawberry.ID] | None = strawberry.UNSET
-    partner_organisation_ids: list[strawberry.ID] | None = strawberry.UNSET
-    lead_account_id: strawberry.ID | None = strawberry.UNSET
-    started_on: date | None = strawberry.UNSET
+    project_id: strawberry.ID = strawberry.field(description="The project to change.")
+    expected_version: int = strawberry.field(
+        description="The project's `version` as you read it; stale: CONFLICT."
+    )
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 200 characters; cannot be cleared."
+    )
+    summary: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 20,000 characters; cannot be cleared."
+    )
+    problem: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Up to 20,000 characters; null or blank clears it."
+    )
+    theory_of_change: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Up to 20,000 characters; null or blank clears it (the evidence level "
+        "is worked out again).",
+    )
+    innovation_type: InnovationType | None = strawberry.field(
+        default=strawberry.UNSET, description="The new kind; null keeps it."
+    )
+    theme_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The whole new list of themes (not additions); null keeps them.",
+    )
+    partner_organisation_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The whole new list of partners; null keeps them. A partner's LEAD "
+        "cannot take their own organisation off (FORBIDDEN).",
+    )
+    lead_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="A LEAD or STAFF account of the lead organisation (INVALID otherwise); "
+        "null clears it.",
+    )
+    started_on: date | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="1 January 1990 to 31 December 2100; null keeps it.",
+    )
     external_id: str | None = strawberry.field(
         default=strawberry.UNSET,
         description="The lead organisation's own key; null clears it. DUPLICATE with "
@@ -400,11 +592,15 @@ class UpdateProjectInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Who may read a project from now on.")
 class SetVisibilityInput:
-    project_id: strawberry.ID
-    visibility: Visibility
-    expected_version: int
+    project_id: strawberry.ID = strawberry.field(description="The project to share.")
+    visibility: Visibility = strawberry.field(
+        description="The new level; the same as now changes nothing."
+    )
+    expected_version: int = strawberry.field(
+        description="The project's `version` as you read it; stale: CONFLICT."
+    )
 
 
 @strawberry.input(
@@ -417,11 +613,19 @@ class ReplicateProjectInput:
     lead_account_id: strawberry.ID | None = strawberry.field(
         default=None, description="Default: you."
     )
-    visibility: Visibility = Visibility.PRIVATE
-    idempotency_key: str | None = None
+    visibility: Visibility = strawberry.field(
+        default=Visibility.PRIVATE, description="Who may read the new project; default PRIVATE."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=records.IDEMPOTENCY_HELP
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of createProject, updateProject, setVisibility or replicateProject."
+)
 class ProjectPayload:
-    project: Project | None
-    user_errors: list[UserError]
+    project: Project | None = strawberry.field(
+        description="The project as it now stands; null with userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlmodel import Session
 
@@ -36,11 +38,21 @@ def _review_payload(result: models.GateReview | list) -> ReviewPayload:  # type:
 @strawberry.type
 class ReviewMutation:
     @strawberry.mutation(
-        description="STAFF: appoint reviewers to the review panel of a project's next gate. "
-        "Idempotent with idempotencyKey."
+        description="STAFF: appoint reviewers to the review panel of a project's next gate "
+        "(a panel that is complete takes no more). Idempotent with idempotencyKey. User "
+        "errors: FORBIDDEN (not STAFF with a read_write credential), NOT_FOUND (projectId, "
+        "reviewerIds), REQUIRED (reviewerIds empty), INVALID (no gate ahead, toStage, panel "
+        "complete, more than 12, a reviewer of the project's own organisations or unable "
+        "to read it, idempotencyKey), DUPLICATE (a reviewer already on the panel or given "
+        "twice; idempotencyKey used with other input)."
     )
     def appoint_reviewers(
-        self, info: Info, input: AppointReviewersInput
+        self,
+        info: Info,
+        input: Annotated[
+            AppointReviewersInput,
+            strawberry.argument(description="The project, its gate and the reviewers."),
+        ],
     ) -> AppointReviewersPayload:
         def work(session: Session) -> Project:
             project, _ = service.appoint_reviewers(
@@ -58,9 +70,18 @@ class ReviewMutation:
         return AppointReviewersPayload(project_pk=result.id, user_errors=[])
 
     @strawberry.mutation(
-        description="STAFF: take a reviewer who has not submitted off the panel (kept, marked)."
+        description="STAFF: take a reviewer who has not submitted off the panel (kept, "
+        "marked `withdrawn`). User errors: FORBIDDEN (not STAFF with a read_write "
+        "credential), NOT_FOUND (reviewId), INVALID (already withdrawn, submitted, or the "
+        "panel closed by a decision)."
     )
-    def withdraw_reviewer(self, info: Info, input: WithdrawReviewerInput) -> ReviewPayload:
+    def withdraw_reviewer(
+        self,
+        info: Info,
+        input: Annotated[
+            WithdrawReviewerInput, strawberry.argument(description="The place to withdraw.")
+        ],
+    ) -> ReviewPayload:
         def work(session: Session) -> models.GateReview:
             return service.withdraw_reviewer(
                 session=session,
@@ -73,9 +94,22 @@ class ReviewMutation:
     @strawberry.mutation(
         description="The reviewer's own review: every criterion assessed, a recommendation "
         "and its rationale. Submitting again corrects it until the panel is complete or "
-        "a decision closes it."
+        "a decision closes it. Only by the appointed reviewer, signed in as a person with "
+        "a read_write credential. User errors: FORBIDDEN (not signed in as a person, "
+        "read-only token, or your organisation has since joined the project), NOT_FOUND "
+        "(reviewId not yours), INVALID (withdrawn, panel complete or closed, a criterion "
+        "not of this gate), DUPLICATE (a criterion assessed twice), REQUIRED (a criterion "
+        "not assessed, a comment, rationale), TOO_LONG (comment, rationale), PERSONAL_DATA "
+        "(comment, rationale)."
     )
-    def submit_review(self, info: Info, input: SubmitReviewInput) -> ReviewPayload:
+    def submit_review(
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitReviewInput,
+            strawberry.argument(description="Your place on the panel and your review."),
+        ],
+    ) -> ReviewPayload:
         def work(session: Session) -> models.GateReview:
             return service.submit_review(
                 session=session,

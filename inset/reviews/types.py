@@ -12,6 +12,7 @@ from inset.accounts.types import Account
 from inset.db import pk
 from inset.gates.criteria import GATES
 from inset.graphql.context import Info
+from inset.graphql.descriptions import described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
 from inset.projects.loaders import project_by_id
@@ -22,8 +23,26 @@ from inset.reviews.loaders import gate_review_by_id, open_reviews_by_project
 from inset.reviews.models import Assessment, Recommendation
 from inset.reviews.panels import state_of
 
-strawberry.enum(models.Assessment)  # registered once, here; fields use the model enum
-strawberry.enum(models.Recommendation)  # registered once, here; fields use the model enum
+described_enum(
+    models.Assessment,
+    "How far a reviewer finds one criterion of the gate met.",
+    {
+        Assessment.MET: "Fully met; a comment is optional.",
+        Assessment.PARTLY_MET: "Met in part; the comment says what is missing.",
+        Assessment.NOT_MET: "Not met; the comment says why.",
+    },
+)
+described_enum(
+    models.Recommendation,
+    "The gate decision a reviewer recommends (the decision itself is taken with "
+    "decideGate, by the project's team or STAFF).",
+    {
+        Recommendation.GO: "Go on to the next stage.",
+        Recommendation.HOLD: "Put the project ON_HOLD at its stage.",
+        Recommendation.RECYCLE: "Send it back to an earlier stage, with a lesson.",
+        Recommendation.STOP: "Stop the trial for good, with a lesson.",
+    },
+)
 
 _DESCRIPTIONS = {c.code: c.description for gate in GATES.values() for c in gate}
 
@@ -32,8 +51,11 @@ _DESCRIPTIONS = {c.code: c.description for gate in GATES.values() for c in gate}
 class CriterionReview:
     criterion: str = strawberry.field(description='The criterion\'s code, e.g. "evidence_level_3".')
     description: str = strawberry.field(description="The criterion, as readiness shows it.")
-    assessment: Assessment
-    comment: str | None = strawberry.field(description="Required unless the criterion is MET.")
+    assessment: Assessment = strawberry.field(description="How far the reviewer finds it met.")
+    comment: str | None = strawberry.field(
+        description="Why it is not fully met, up to 20,000 characters; always present "
+        "unless the criterion is MET (then optional)."
+    )
 
 
 @strawberry.type(
@@ -47,12 +69,18 @@ class GateReview(Node):
     project_pk: strawberry.Private[int]
     reviewer_pk: strawberry.Private[int]
     to_stage: Stage = strawberry.field(description="The gate reviewed: the one into this stage.")
-    appointed_at: datetime
+    appointed_at: datetime = strawberry.field(
+        description="When STAFF appointed the reviewer (UTC)."
+    )
     submitted_at: datetime | None = strawberry.field(
         description="Null until the reviewer submits; the time of the latest correction after."
     )
-    recommendation: Recommendation | None
-    rationale: str | None
+    recommendation: Recommendation | None = strawberry.field(
+        description="The decision the reviewer recommends; null until submitted."
+    )
+    rationale: str | None = strawberry.field(
+        description="Why, in the reviewer's words (up to 20,000 characters); null until submitted."
+    )
     assessments: list[CriterionReview] = strawberry.field(
         description="One per criterion of the gate, in the gate's order; empty until submitted."
     )
@@ -85,7 +113,10 @@ class GateReview(Node):
             closed=row.closed_by_decision_id is not None,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who reviews: STAFF, or an account of an organisation that is neither "
+        "the project's lead nor a partner (its email only for STAFF and that account)."
+    )
     async def reviewer(self, info: Info) -> Account:
         row = await info.context.loaders.load(account_by_reference, self.reviewer_pk)
         if row is None:  # pragma: no cover - a foreign key
@@ -113,10 +144,16 @@ async def readable_reviews_of(info: Info, ids: list[int]) -> list[GateReview | N
     return [GateReview.from_model(r) if r is not None else None for r in rows]
 
 
-@strawberry.enum
+@strawberry.enum(description="Whether every appointed reviewer has submitted.")
 class PanelStatus(Enum):
-    IN_PROGRESS = "IN_PROGRESS"
-    COMPLETE = "COMPLETE"
+    IN_PROGRESS = strawberry.enum_value(
+        "IN_PROGRESS", description="At least one appointed reviewer has not submitted yet."
+    )
+    COMPLETE = strawberry.enum_value(
+        "COMPLETE",
+        description="Every appointed reviewer (at least one) has submitted: the reviews "
+        "stand and the panel takes no more reviewers.",
+    )
 
 
 @strawberry.type(
@@ -145,17 +182,21 @@ class ReviewPanel:
 
 @strawberry.type(description="How many reviewers recommended one decision.")
 class RecommendationCount:
-    recommendation: Recommendation
-    count: int
+    recommendation: Recommendation = strawberry.field(
+        description="The decision recommended (GO, HOLD, RECYCLE or STOP)."
+    )
+    count: int = strawberry.field(description="Submitted reviews recommending it, at least 1.")
 
 
 @strawberry.type(description="The review panel as the gate decision found it.")
 class DecisionPanel:
     review_pks: strawberry.Private[list[int]]
     recommended: strawberry.Private[list[str]]
-    to_stage: Stage
-    appointed: int
-    submitted: int
+    to_stage: Stage = strawberry.field(description="The gate reviewed: the one into this stage.")
+    appointed: int = strawberry.field(
+        description="Reviewers on the panel (not withdrawn) when the decision was taken."
+    )
+    submitted: int = strawberry.field(description="Of those, how many had submitted.")
     complete: bool = strawberry.field(description="Every appointed reviewer had submitted.")
 
     @classmethod
@@ -193,23 +234,39 @@ class DecisionPanel:
         return [r for r in await readable_reviews_of(info, self.review_pks) if r is not None]
 
 
-@strawberry.input
+@strawberry.input(description="Reviewers to add to the panel of a project's next gate.")
 class AppointReviewersInput:
-    project_id: strawberry.ID
+    project_id: strawberry.ID = strawberry.field(
+        description="The project's global id; NOT_FOUND when it is unknown or archived. "
+        "INVALID when it is stopped or at SCALE (no gate ahead)."
+    )
     reviewer_ids: list[strawberry.ID] = strawberry.field(
-        description="Staff, or accounts of member organisations other than the project's "
-        "lead and partners; a non-staff reviewer must be able to read the project."
+        description="Accounts' global ids, at least one (REQUIRED): STAFF, or accounts of "
+        "member organisations other than the project's lead and partners; a non-staff "
+        "reviewer must be able to read the project, so a PRIVATE project takes STAFF only "
+        '(else INVALID, naming the position, e.g. ["input", "reviewerIds", "1"]). '
+        "An unknown or archived account is NOT_FOUND; one already on the panel, or given "
+        "twice, DUPLICATE. A panel holds at most 12 reviewers (INVALID)."
     )
     to_stage: Stage | None = strawberry.field(
-        default=None, description="The gate, by the stage it leads into; only the next one."
+        default=None,
+        description="The gate, by the stage it leads into; only the project's next stage "
+        "(anything else is INVALID). Null: the next one.",
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Optional, 1..200 characters (else INVALID). Sent again by the same "
+        "credential within 24 hours with the same input, it replays the first answer "
+        "without appointing anyone twice; with other input it is DUPLICATE.",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of appointReviewers.")
 class AppointReviewersPayload:
     project_pk: strawberry.Private[int | None]
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nobody was appointed; empty on success."
+    )
 
     @strawberry.field(description="The project; its reviewPanel shows the panel now.")
     async def project(self, info: Info) -> Project | None:
@@ -219,17 +276,26 @@ class AppointReviewersPayload:
         return Project.from_model(row) if row else None
 
 
-@strawberry.input
+@strawberry.input(description="The reviewer's place to take off the panel.")
 class WithdrawReviewerInput:
-    review_id: strawberry.ID
+    review_id: strawberry.ID = strawberry.field(
+        description="The GateReview's global id; NOT_FOUND when it is unknown or its project "
+        "archived. INVALID when already withdrawn, submitted, or closed by a decision."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A reviewer's assessment of one criterion.")
 class CriterionAssessmentInput:
-    criterion: str = strawberry.field(description="The criterion's code, as readiness lists it.")
-    assessment: Assessment
+    criterion: str = strawberry.field(
+        description="The criterion's code, as readiness lists it; INVALID when it is not a "
+        "criterion of this gate, DUPLICATE when assessed twice."
+    )
+    assessment: Assessment = strawberry.field(description="How far it is met.")
     comment: str | None = strawberry.field(
-        default=None, description="Required unless the criterion is MET."
+        default=None,
+        description="Why it is not fully met: REQUIRED unless the assessment is MET; "
+        "trimmed, up to 20,000 characters (TOO_LONG); checked for personal data "
+        "(PERSONAL_DATA).",
     )
 
 
@@ -239,13 +305,27 @@ class CriterionAssessmentInput:
     "panel is complete or a decision closes it."
 )
 class SubmitReviewInput:
-    review_id: strawberry.ID
-    assessments: list[CriterionAssessmentInput]
-    recommendation: Recommendation
-    rationale: str
+    review_id: strawberry.ID = strawberry.field(
+        description="Your place on the panel (Account.reviewsToDo); NOT_FOUND when it is "
+        "not yours. INVALID when you were withdrawn, the panel is complete, or a decision "
+        "closed it."
+    )
+    assessments: list[CriterionAssessmentInput] = strawberry.field(
+        description="One per criterion of the gate, mandatory and advice, in any order; "
+        "REQUIRED when any is missing. Stored in the gate's order."
+    )
+    recommendation: Recommendation = strawberry.field(description="The decision you recommend.")
+    rationale: str = strawberry.field(
+        description="Why: trimmed, 1..20,000 characters (REQUIRED, TOO_LONG); checked for "
+        "personal data (PERSONAL_DATA)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a review mutation.")
 class ReviewPayload:
-    review: GateReview | None
-    user_errors: list[UserError]
+    review: GateReview | None = strawberry.field(
+        description="The review as it is now; null when there are userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success."
+    )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlmodel import Session
@@ -32,11 +32,20 @@ def _payload(result: models.WebhookEndpoint | list[Any], *, secret: bool) -> Web
 @strawberry.type
 class WebhookMutation:
     @strawberry.mutation(
-        description="A webhook endpoint for your organisation; the answer carries its secret, "
-        "once. Idempotent with idempotencyKey (a replay shows the secret again)."
+        description="A webhook endpoint for your organisation, enabled, receiving the events "
+        "committed from now on; the answer carries its secret, once. For LEADs (of their "
+        "own organisation) and STAFF (of theirs), with a read_write credential. Idempotent "
+        "with idempotencyKey (a replay shows the secret again). User errors: FORBIDDEN "
+        "(anonymous, read-only token, MEMBER, or no organisation), INVALID (url, eventTypes, "
+        "idempotencyKey), TOO_LONG (description), PERSONAL_DATA (description), DUPLICATE "
+        "(idempotencyKey used with other input)."
     )
     def create_webhook_endpoint(
-        self, info: Info, input: CreateWebhookEndpointInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateWebhookEndpointInput, strawberry.argument(description="The endpoint to create.")
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             return service.create_endpoint(
@@ -52,9 +61,22 @@ class WebhookMutation:
         )
         return _payload(result, secret=True)
 
-    @strawberry.mutation(description="Changes an endpoint; `enabled: true` resumes delivery.")
+    @strawberry.mutation(
+        description="Changes an endpoint; `enabled: true` resumes delivery. For the LEADs "
+        "of its organisation and STAFF, with a read_write credential. The version goes up "
+        "only when something changed. User errors: FORBIDDEN (anonymous, read-only token, "
+        "MEMBER), NOT_FOUND (endpointId), CONFLICT (expectedVersion), INVALID (url, "
+        "eventTypes), TOO_LONG (description), PERSONAL_DATA (description)."
+    )
     def update_webhook_endpoint(
-        self, info: Info, input: UpdateWebhookEndpointInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateWebhookEndpointInput,
+            strawberry.argument(
+                description="The endpoint, the version you read and what to change."
+            ),
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             changes = {
@@ -74,10 +96,18 @@ class WebhookMutation:
 
     @strawberry.mutation(
         description="A new secret, shown in this answer only; the old one also signs for 24 "
-        "hours, so the receiver can switch without missing a webhook."
+        "hours (each request carries both signatures, space separated), so the receiver "
+        "can switch without missing a webhook. Raises the version. For the LEADs of its "
+        "organisation and STAFF, with a read_write credential. User errors: FORBIDDEN "
+        "(anonymous, read-only token, MEMBER), NOT_FOUND (endpointId)."
     )
     def rotate_webhook_secret(
-        self, info: Info, input: RotateWebhookSecretInput
+        self,
+        info: Info,
+        input: Annotated[
+            RotateWebhookSecretInput,
+            strawberry.argument(description="The endpoint whose secret to replace."),
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             return service.rotate_secret(
@@ -89,10 +119,19 @@ class WebhookMutation:
         return _payload(run_mutation(info, work, name="rotateWebhookSecret"), secret=True)
 
     @strawberry.mutation(
-        description="Sends an event to the endpoint again, now, with the same webhook-id."
+        description="Sends an event to the endpoint again, now, with the same webhook-id and "
+        "a fresh retry schedule, whether or not the endpoint wants its type. For the LEADs "
+        "of its organisation and STAFF, with a read_write credential. User errors: "
+        "FORBIDDEN (anonymous, read-only token, MEMBER), NOT_FOUND (endpointId, or eventId "
+        "when the organisation may not read the event)."
     )
     def redeliver_webhook_event(
-        self, info: Info, input: RedeliverWebhookEventInput
+        self,
+        info: Info,
+        input: Annotated[
+            RedeliverWebhookEventInput,
+            strawberry.argument(description="The endpoint and the event to send again."),
+        ],
     ) -> WebhookEndpointPayload:
         def work(session: Session) -> models.WebhookEndpoint:
             endpoint_id = decode_id(input.endpoint_id, "WebhookEndpoint", "endpoint_id")

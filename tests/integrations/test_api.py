@@ -265,3 +265,65 @@ async def test_staff_create_an_integration_that_still_acts_only_as_a_lead(
         assert len(stored.secret_hash) == 64
         assert stored.account_id is None
     assert pk_of(integration_id, "Integration") == stored.integration_id
+
+
+NODE = "query($id: ID!) { node(id: $id) { ... on Integration { name organisation { name } } } }"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other organisation's lead", "other member"])
+async def test_an_integration_cannot_be_found_by_its_id_outside_its_organisation(
+    api: Api, world: World, who: str
+) -> None:
+    org = world.org("Northmoor Borough Council")
+    integration_id, _ = await an_integration(api, world, org)
+    token = {
+        "anonymous": lambda: None,
+        "other organisation's lead": lambda: world.token(world.lead()),
+        "other member": lambda: world.token(world.member()),
+    }[who]()
+
+    found = await api.data(NODE, {"id": integration_id}, token=token)
+    listed = await api.data(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [integration_id]}, token=token
+    )
+
+    assert found == {"node": None}
+    assert listed == {"nodes": [None]}
+
+
+@pytest.mark.parametrize("who", ["member", "staff"])
+async def test_an_integration_is_found_by_its_own_organisation_and_staff(
+    api: Api, world: World, who: str
+) -> None:
+    org = world.org("Northmoor Borough Council")
+    integration_id, _ = await an_integration(api, world, org)
+    token = world.token(world.member(org) if who == "member" else world.staff)
+
+    found = await api.data(NODE, {"id": integration_id}, token=token)
+
+    assert found == {
+        "node": {"name": "Case system sync", "organisation": {"name": "Northmoor Borough Council"}}
+    }
+
+
+async def test_a_token_name_holding_personal_data_is_refused(api: Api, world: World) -> None:
+    org = world.org()
+    lead_token = world.token(world.lead(org))
+    made = await api.data(
+        CREATE_INTEGRATION,
+        {"input": {"organisationId": org_id(org), "name": "Case system sync"}},
+        token=lead_token,
+    )
+    integration_id = made["createIntegration"]["integration"]["id"]
+
+    refused = await api.data(
+        CREATE_TOKEN,
+        {"input": {"integrationId": integration_id, "name": "NHS 943 476 5919", "scope": "READ"}},
+        token=lead_token,
+    )
+
+    result = refused["createIntegrationToken"]
+    assert (result["token"], result["secret"]) == (None, None)
+    assert [(e["field"], e["code"]) for e in result["userErrors"]] == [
+        (["input", "name"], "PERSONAL_DATA")
+    ]

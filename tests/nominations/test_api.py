@@ -169,6 +169,36 @@ async def test_accepting_a_nomination_makes_an_idea_project_and_tells_the_nomina
     assert actions == ["nomination.create", "nomination.invited", "nomination.accepted"]
 
 
+async def test_accepting_for_an_unknown_organisation_names_that_field_and_changes_nothing(
+    world, api
+):
+    made = await nominate(api, world.token(world.member()))
+    staff = world.token(world.staff)
+
+    accepted = await api.data(
+        ACCEPT,
+        {
+            "input": {
+                "nominationId": made["nomination"]["id"],
+                "organisationId": to_global_id("Organisation", 999_999),
+            }
+        },
+        token=staff,
+    )
+
+    result = accepted["acceptNomination"]
+    assert result["project"] is None
+    assert [(e["field"], e["code"]) for e in result["userErrors"]] == [
+        (["input", "organisationId"], "NOT_FOUND")
+    ]
+    again = await api.data(
+        "query($id: ID!) { node(id: $id) { ... on Nomination { status } } }",
+        {"id": made["nomination"]["id"]},
+        token=staff,
+    )
+    assert again["node"]["status"] == "PENDING"
+
+
 async def test_declining_needs_a_reason_which_the_nominator_reads(world, api):
     nominator = world.member()
     made = await nominate(api, world.token(nominator))

@@ -1,6 +1,7 @@
 """The README's sync job (docs/sync_job.py), run with the `gql` client against a real
 `inset serve`, with an integration's token made by the command line: it pages, upserts by
-its own keys, corrects a cost, survives a CONFLICT and converges after losing its state."""
+its own keys, corrects a cost, survives a CONFLICT, waits out THROTTLED and converges after
+losing its state."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,6 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
+QUERY_COUNTS = "{ projects(first: 5) { totalCount nodes { costs(first: 1) { totalCount } } } }"
 UPDATE_COST = """
 mutation($input: UpdateCostInput!) { updateCost(input: $input) { userErrors { code } } }
 """
@@ -48,9 +51,14 @@ def cli(env: dict[str, str], *args: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-@pytest.fixture
-def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    env = {**os.environ, "INSET_DATABASE_URL": db_url, "INSET_SECRET_FILE": str(tmp_path / "s")}
+@contextmanager
+def serving(db_url: str, tmp_path: Path, **settings: str) -> Iterator[tuple[str, dict[str, str]]]:
+    env = {
+        **os.environ,
+        "INSET_DATABASE_URL": db_url,
+        "INSET_SECRET_FILE": str(tmp_path / "s"),
+        **settings,
+    }
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -79,10 +87,14 @@ def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         log.close()
 
 
-def test_the_sync_job_upserts_by_its_own_keys_and_converges(
-    served: tuple[str, dict[str, str]],
-) -> None:
-    base, env = served
+@pytest.fixture
+def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    with serving(db_url, tmp_path) as running:
+        yield running
+
+
+def integration_token(env: dict[str, str]) -> tuple[str, str, str]:
+    """The organisation, a person's token and the sync job's integration token."""
     org = cli(
         env, "org", "create", "--name", "Northmoor Borough Council", "--kind", "LOCAL_AUTHORITY"
     )
@@ -93,6 +105,14 @@ def test_the_sync_job_upserts_by_its_own_keys_and_converges(
     )
     integration = cli(env, "integration", "create", "--org", org, "--name", "Case system sync")
     token = cli(env, "token", "create", "--integration", integration, "--scope", "read_write")
+    return org, person, token
+
+
+def test_the_sync_job_upserts_by_its_own_keys_and_converges(
+    served: tuple[str, dict[str, str]],
+) -> None:
+    base, env = served
+    org, person, token = integration_token(env)
     module = sync_job()
     projects = {"N-1": ("Family time", "Evening visits."), "N-2": ("Kinship care", "Support.")}
     costs: dict[str, tuple[str, str, str]] = {
@@ -149,3 +169,54 @@ def test_the_sync_job_upserts_by_its_own_keys_and_converges(
     )
     amnesiac.push()
     assert amnesiac.stats == module.Stats(created=0, corrected=0, unchanged=3, conflicts=0)
+
+
+def test_the_sync_job_waits_out_the_rate_limit(db_url: str, tmp_path: Path) -> None:
+    """A bucket of 110 points refilled at 40 a second: a page of projects with their costs
+    costs 101 points (1 project + 100 costs), so the creation that follows it is refused
+    (THROTTLED, HTTP 429); the job waits the Retry-After seconds and carries on, and every
+    record arrives once."""
+    with serving(db_url, tmp_path, INSET_RATE_LIMIT_BUCKET="110", INSET_RATE_LIMIT_REFILL="40") as (
+        base,
+        env,
+    ):
+        org, person, token = integration_token(env)
+        module = sync_job()
+        slept: list[float] = []
+
+        def sleep(seconds: float) -> None:
+            slept.append(seconds)
+            time.sleep(seconds)
+
+        job = module.SyncJob(
+            url=f"{base}/graphql",
+            token=token,
+            organisation_id=org,
+            projects={"N-1": ("Family time", "Evening visits."), "N-2": ("Kinship", "Support.")},
+            costs={"C-1": ("N-1", "Support workers", "40000.00")},
+            page_size=1,
+            sleep=sleep,
+        )
+        stats = job.run()
+        assert (stats.created, stats.corrected, stats.unchanged) == (1, 0, 0)
+        assert stats.throttled == len(slept) >= 1
+        assert all(seconds >= 1 for seconds in slept)  # Retry-After, in whole seconds
+
+        # run again, throttled or not: nothing is created twice
+        again = module.SyncJob(
+            url=f"{base}/graphql",
+            token=token,
+            organisation_id=org,
+            projects=job.projects,
+            costs=job.costs,
+            page_size=1,
+        ).run()
+        assert (again.created, again.corrected, again.unchanged) == (0, 0, 1)
+        answer = httpx.post(
+            f"{base}/graphql",
+            json={"query": QUERY_COUNTS},
+            headers={"Authorization": f"Bearer {person}"},  # a bucket of its own
+        )
+        projects = answer.json()["data"]["projects"]
+        assert projects["totalCount"] == 2
+        assert sorted(p["costs"]["totalCount"] for p in projects["nodes"]) == [0, 1]
