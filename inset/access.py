@@ -114,7 +114,7 @@ def require_writer(actor: Actor) -> None:
     if actor.is_anonymous:
         raise Forbidden("sign in to make changes")
     if actor.scope is TokenScope.READ:
-        raise Forbidden("this API token may only read; use a read_write token")
+        raise Forbidden("this API token may only read; use a READ_WRITE token")
     if not actor.may_write:
         raise Forbidden("members read; only leads and incubator staff make changes")
 

@@ -6,7 +6,9 @@ transaction back, so a user error never leaves a half-written change.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -23,11 +25,25 @@ class ErrorCode(StrEnum):
     DUPLICATE = "DUPLICATE"
 
 
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def api_name(name: str) -> str:
+    """The API's (camelCase) name of a service's field name, for paths and messages:
+    `observed_on` is `observedOn`. Other path parts (global ids, list positions) are kept
+    as they are."""
+    if not _SNAKE_CASE.fullmatch(name):
+        return name
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 class DomainError(Exception):
     """One expected failure.
 
     `field` is the path within the mutation's input in the service's own names, e.g.
     `("title",)` or `("lesson", "body")`; the API shows it as `["input", "title"]`.
+    Messages name fields by their API names (`api_name`), as the path does.
     """
 
     def __init__(self, code: ErrorCode, message: str, field: tuple[str, ...] | None = None):
@@ -64,13 +80,13 @@ class Invalid(DomainError):
 
 class Required(DomainError):
     def __init__(self, field: tuple[str, ...], message: str | None = None):
-        super().__init__(ErrorCode.REQUIRED, message or f"{field[-1]} is required", field)
+        super().__init__(ErrorCode.REQUIRED, message or f"{api_name(field[-1])} is required", field)
 
 
 class TooLong(DomainError):
     def __init__(self, field: tuple[str, ...], limit: int):
         super().__init__(
-            ErrorCode.TOO_LONG, f"{field[-1]} is longer than {limit} characters", field
+            ErrorCode.TOO_LONG, f"{api_name(field[-1])} is longer than {limit} characters", field
         )
 
 
@@ -85,7 +101,16 @@ class Forbidden(DomainError):
 
 
 class Conflict(DomainError):
-    def __init__(self, what: str, current_version: int, expected_version: int):
+    """`current` is the (model, id) of the record as it is now, which the API returns in
+    the payload beside the error: raise it only once the caller may read the record."""
+
+    def __init__(
+        self,
+        what: str,
+        current_version: int,
+        expected_version: int,
+        current: tuple[type[Any], int] | None = None,
+    ):
         super().__init__(
             ErrorCode.CONFLICT,
             f"{what} was changed by someone else: it is at version {current_version}, "
@@ -93,6 +118,7 @@ class Conflict(DomainError):
             ("expected_version",),
         )
         self.current_version = current_version
+        self.current = current
 
 
 class GateNotMet(DomainError):
@@ -100,7 +126,8 @@ class GateNotMet(DomainError):
     what to do, for people: "not ready to go on yet: record at least one estimated cost"."""
 
     def __init__(self, unmet: list[str], descriptions: list[str] | None = None):
-        todo = [d.rstrip(".") for d in descriptions or unmet]
+        self.descriptions = list(descriptions or unmet)
+        todo = [d.rstrip(".") for d in self.descriptions]
         todo = [d[:1].lower() + d[1:] for d in todo]
         super().__init__(
             ErrorCode.GATE_NOT_MET, "not ready to go on yet: " + "; ".join(todo), ("decision",)
@@ -120,7 +147,7 @@ class PersonalData(DomainError):
     def __init__(self, field: tuple[str, ...], kind: str, *, label: str | None = None):
         super().__init__(
             ErrorCode.PERSONAL_DATA,
-            f"{label or field[-1]} looks like it contains {kind}; Inset must not hold "
+            f"{label or api_name(field[-1])} looks like it contains {kind}; Inset must not hold "
             "personal data about children or families, so nothing was saved",
             field,
         )
@@ -133,7 +160,7 @@ class Anonymity(DomainError):
     def __init__(self, field: tuple[str, ...], named: str, where: str | None = None):
         super().__init__(
             ErrorCode.ANONYMITY,
-            f"{where or field[-1]} names {named}; an anonymised lesson may not name its "
+            f"{where or api_name(field[-1])} names {named}; an anonymised lesson may not name its "
             "project, its organisations or its people, so nothing was saved",
             field,
         )

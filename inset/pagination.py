@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from inset.errors import Invalid
+from inset.errors import Invalid, api_name
 from inset.text import is_storable_text
 
 DEFAULT_PAGE_SIZE = 20
@@ -56,7 +56,7 @@ class PageRequest:
             raise Invalid("give first or last, not both", ("first",))
         for name, value in (("first", first), ("last", last)):
             if value is not None and not 1 <= value <= MAX_PAGE_SIZE:
-                raise Invalid(f"{name} must be from 1 to {MAX_PAGE_SIZE}", (name,))
+                raise Invalid(f"{api_name(name)} must be from 1 to {MAX_PAGE_SIZE}", (name,))
         return cls(
             size=first or last or DEFAULT_PAGE_SIZE,
             after=decode_cursor(after, "after") if after else None,
@@ -97,14 +97,14 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 def decode_cursor(cursor: str, field: str) -> tuple[Any, ...]:
     if len(cursor) > MAX_CURSOR_LENGTH:
-        raise Invalid(f"{field} is not a cursor from this list", (field,))
+        raise Invalid(f"{api_name(field)} is not a cursor from this list", (field,))
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeError, RecursionError):
-        raise Invalid(f"{field} is not a cursor from this list", (field,)) from None
+        raise Invalid(f"{api_name(field)} is not a cursor from this list", (field,)) from None
     if not isinstance(values, list) or not values:
-        raise Invalid(f"{field} is not a cursor from this list", (field,))
+        raise Invalid(f"{api_name(field)} is not a cursor from this list", (field,))
     return tuple(_typed(v) for v in values)
 
 
@@ -144,9 +144,9 @@ def _beyond(keys: Sequence[SortKey], values: tuple[Any, ...], forward: bool) -> 
     """Rows strictly after (forward) or before the row whose sort values are `values`."""
     field = "after" if forward else "before"
     if len(values) != len(keys):
-        raise Invalid(f"{field} is not a cursor from this list", (field,))
+        raise Invalid(f"{api_name(field)} is not a cursor from this list", (field,))
     if not all(_fits(value, key.column) for key, value in zip(keys, values, strict=True)):
-        raise Invalid(f"{field} is not a cursor from this list", (field,))
+        raise Invalid(f"{api_name(field)} is not a cursor from this list", (field,))
     clauses = []
     for i, key in enumerate(keys):
         equal_so_far = [keys[j].column == values[j] for j in range(i)]

@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 
 from inset.access import Actor
 from inset.db import EXTERNAL_ID_LENGTH
-from inset.errors import Conflict, Duplicate, Invalid, Required, TooLong
+from inset.errors import Conflict, Duplicate, Invalid, Required, TooLong, api_name
 
 FIELD = ("external_id",)
 
@@ -30,7 +30,7 @@ FIELD = ("external_id",)
 def check_version(row: Any, expected_version: int, what: str) -> None:
     """Raises Conflict when the row has moved on since the client read it."""
     if row.version != expected_version:
-        raise Conflict(what, row.version, expected_version)
+        raise Conflict(what, row.version, expected_version, current=(type(row), row.id))
 
 
 def external_id(value: str | None) -> str | None:
@@ -106,10 +106,12 @@ def given(changes: Mapping[str, Any], editable: tuple[str, ...], required: tuple
     """
     unknown = set(changes) - set(editable)
     if unknown:
-        raise Invalid(f"these fields cannot be corrected: {', '.join(sorted(unknown))}")
+        raise Invalid(
+            f"these fields cannot be corrected: {', '.join(sorted(map(api_name, unknown)))}"
+        )
     for name in required:
         if name in changes and changes[name] is None:
-            raise Required((name,), f"{name} cannot be cleared: leave it out to keep it")
+            raise Required((name,), f"{api_name(name)} cannot be cleared: leave it out to keep it")
 
 
 def apply(row: Any, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from inset.errors import Invalid, Required, TooLong
+from inset.errors import Invalid, Required, TooLong, api_name
 from inset.privacy.personal_data import check_free_text
 
 
@@ -47,7 +47,7 @@ def within_dates(value: date | None, field: str) -> None:
     """INVALID on `field` for a date before EARLIEST_DATE or after LATEST_DATE."""
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
         raise Invalid(
-            f"{field} must be from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y}, "
+            f"{api_name(field)} must be from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y}, "
             f"not {value.isoformat()}",
             (field,),
         )
@@ -63,14 +63,18 @@ def period(start: date | None, end: date | None, *, prefix: str = "period") -> N
     if start is None or end is None:
         return
     if end < start:
-        raise Invalid(f"{end_field} ({end}) is before {start_field} ({start})", (end_field,))
+        raise Invalid(
+            f"{api_name(end_field)} ({end}) is before {api_name(start_field)} ({start})",
+            (end_field,),
+        )
     try:  # the same day MAX_PERIOD_YEARS on ends the period
         limit = start.replace(year=start.year + MAX_PERIOD_YEARS)
     except ValueError:  # 29 February in a year without one: 1 March
         limit = date(start.year + MAX_PERIOD_YEARS, 3, 1)
     if end >= limit:
         raise Invalid(
-            f"a period may last at most {MAX_PERIOD_YEARS} years: {end_field} must be before "
+            f"a period may last at most {MAX_PERIOD_YEARS} years: {api_name(end_field)} must be "
+            "before "
             f"{limit.isoformat()}",
             (end_field,),
         )
@@ -86,11 +90,11 @@ def search_words(value: str | None, field: tuple[str, ...]) -> str | None:
         return None
     words = value.strip()
     if len(words) > SEARCH_LENGTH:
-        raise Invalid(f"{field[-1]} must be at most {SEARCH_LENGTH} characters", field)
+        raise Invalid(f"{api_name(field[-1])} must be at most {SEARCH_LENGTH} characters", field)
     return words or None
 
 
 def in_range(value: int, field: str, low: int, high: int) -> int:
     if not low <= value <= high:
-        raise Invalid(f"{field} must be from {low} to {high}", (field,))
+        raise Invalid(f"{api_name(field)} must be from {low} to {high}", (field,))
     return value

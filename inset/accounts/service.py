@@ -223,7 +223,7 @@ def _may_revoke_integration_token(session: Session, actor: Actor, token: ApiToke
 def require_writer_or_self(actor: Actor) -> None:
     """Anyone may revoke their own tokens, except with a read-only token."""
     if actor.scope is TokenScope.READ:
-        raise Forbidden("this API token may only read; use a read_write token")
+        raise Forbidden("this API token may only read; use a READ_WRITE token")
 
 
 def authenticate_token(*, session: Session, secret: str) -> Actor:

@@ -13,7 +13,8 @@ from inset.collective.learning import DigestLesson
 from inset.economics.types import Money
 from inset.graphql.descriptions import USER_ERRORS
 from inset.graphql.errors import UserError
-from inset.lessons.models import LessonKind
+from inset.lessons import tags
+from inset.lessons.models import Barrier, LessonKind
 from inset.projects.models import ProjectStatus, Stage
 from inset.projects.types import Project
 
@@ -196,7 +197,11 @@ class CollectiveLesson:
     )
     stage: Stage = strawberry.field(description="The lifecycle stage the lesson came from.")
     barriers: list[str] = strawberry.field(
-        description='Its barrier tags, e.g. "staff capacity", in the fixed list\'s order.'
+        description='Its barrier tags, e.g. "staff capacity", in the fixed list\'s order.',
+        deprecation_reason=tags.DEPRECATED,
+    )
+    barrier_tags: list[Barrier] = strawberry.field(
+        description="Its barrier tags, in the order of the fixed list."
     )
     anonymised: bool = strawberry.field(
         description="Its team chose anonymity: source names only kind and region."
@@ -220,6 +225,7 @@ class CollectiveLesson:
             kind=lesson.kind,
             stage=Stage(lesson.stage),
             barriers=lesson.barriers,
+            barrier_tags=[b for b in map(tags.tag, lesson.barriers) if b is not None],
             anonymised=lesson.anonymised,
             source=lesson.source,
             project_title=lesson.project_title,
@@ -231,6 +237,9 @@ class CollectiveLesson:
 class BarrierLessons:
     barrier: str = strawberry.field(
         description='A barrier tag, e.g. "funding", or "Other lessons" for untagged ones.'
+    )
+    barrier_tag: Barrier | None = strawberry.field(
+        description='The tag; null for "Other lessons", those without one.'
     )
     lessons: list[CollectiveLesson] = strawberry.field(
         description="Its lessons, oldest first; a lesson with two tags is under both."
@@ -288,7 +297,9 @@ class Collective:
             case_studies=[CaseStudy.of(v) for v in digest.case_studies],
             lessons_by_barrier=[
                 BarrierLessons(
-                    barrier=g.barrier, lessons=[CollectiveLesson.of(x) for x in g.lessons]
+                    barrier=g.barrier,
+                    barrier_tag=tags.tag(g.barrier),
+                    lessons=[CollectiveLesson.of(x) for x in g.lessons],
                 )
                 for g in digest.lessons_by_barrier
             ],

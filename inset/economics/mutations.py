@@ -20,7 +20,7 @@ from inset.economics.types import (
 )
 from inset.graphql.context import Info
 from inset.graphql.descriptions import Input
-from inset.graphql.errors import UserError
+from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
@@ -151,14 +151,16 @@ def _money(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cost(result: models.Cost | list[UserError]) -> CostPayload:
-    if isinstance(result, list):
-        return CostPayload(cost=None, user_errors=result, project_pk=None)
-    return CostPayload(cost=Cost.from_model(result), user_errors=[], project_pk=result.project_id)
+    row, errors = shown(result, models.Cost)
+    if row is None:
+        return CostPayload(cost=None, user_errors=errors, project_pk=None)
+    return CostPayload(cost=Cost.from_model(row), user_errors=errors, project_pk=row.project_id)
 
 
 def _benefit(result: models.Benefit | list[UserError]) -> BenefitPayload:
-    if isinstance(result, list):
-        return BenefitPayload(benefit=None, user_errors=result, project_pk=None)
+    row, errors = shown(result, models.Benefit)
+    if row is None:
+        return BenefitPayload(benefit=None, user_errors=errors, project_pk=None)
     return BenefitPayload(
-        benefit=Benefit.from_model(result), user_errors=[], project_pk=result.project_id
+        benefit=Benefit.from_model(row), user_errors=errors, project_pk=row.project_id
     )

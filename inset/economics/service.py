@@ -21,7 +21,7 @@ from inset.audit import service as audit
 from inset.db import TEXT_LENGTH, utcnow
 from inset.economics import calc
 from inset.economics.models import Benefit, BenefitKind, Cost, CostCategory
-from inset.errors import Invalid, NotFound, Required
+from inset.errors import Invalid, NotFound, Required, api_name
 from inset.projects.models import Project, Visibility
 from inset.projects.service import get_project_for_write, touch
 from inset.validation import in_range, no_personal_data, period, required_text, text
@@ -94,9 +94,11 @@ def _pence(amount: Decimal) -> int:
 def _basis_points(share: Decimal, field: str) -> int:
     """A share from 0 to 1 as basis points: 0.25 -> 2500."""
     if not share.is_finite() or not 0 <= share <= 1:
-        raise Invalid(f"{field} must be a share from 0 to 1, such as 0.25", (field,))
+        raise Invalid(f"{api_name(field)} must be a share from 0 to 1, such as 0.25", (field,))
     if share != share.quantize(_BASIS_POINT):
-        raise Invalid(f"{field} has at most 4 decimal places (0.0001 is one basis point)", (field,))
+        raise Invalid(
+            f"{api_name(field)} has at most 4 decimal places (0.0001 is one basis point)", (field,)
+        )
     return int(share.quantize(_BASIS_POINT).scaleb(4))
 
 

@@ -12,7 +12,7 @@ from inset.evidence.types import (
 )
 from inset.graphql.context import Info
 from inset.graphql.descriptions import Input
-from inset.graphql.errors import UserError
+from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
@@ -65,8 +65,9 @@ class EvidenceMutation:
 
 
 def _payload(result: models.Evidence | list[UserError]) -> EvidencePayload:
-    if isinstance(result, list):
-        return EvidencePayload(evidence=None, project_pk=None, user_errors=result)
+    row, errors = shown(result, models.Evidence)
+    if row is None:
+        return EvidencePayload(evidence=None, project_pk=None, user_errors=errors)
     return EvidencePayload(
-        evidence=Evidence.from_model(result), project_pk=result.project_id, user_errors=[]
+        evidence=Evidence.from_model(row), project_pk=row.project_id, user_errors=errors
     )

@@ -3,13 +3,17 @@ from __future__ import annotations
 import strawberry
 from sqlmodel import Session
 
+from inset.errors import GateNotMet
 from inset.gates import models, service
-from inset.gates.types import DecideGateInput, DecideGatePayload, GateDecision
+from inset.gates.types import DecideGateInput, DecideGatePayload, GateCriterion, GateDecision
 from inset.graphql.context import Info
 from inset.graphql.descriptions import Input
+from inset.graphql.errors import shown
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
+from inset.lessons import tags
 from inset.lessons.service import InlineLesson
+from inset.projects.models import Project
 
 
 @strawberry.type
@@ -44,7 +48,9 @@ class GateMutation:
                     kind=lesson.kind,
                     title=lesson.title,
                     body=lesson.body,
-                    barriers=lesson.barriers,
+                    barriers=tags.tag_texts(
+                        lesson.barriers, lesson.barrier_tags, ("lesson", "barrier_tags")
+                    ),
                     anonymised=lesson.anonymised,
                 ),
                 optimism_bias=info.context.settings.optimism_bias,
@@ -56,7 +62,22 @@ class GateMutation:
         # afresh from it, so both come back as they are now.
         result = run_mutation(info, work, name="decideGate", data=input, replay=models.GateDecision)
         if isinstance(result, list):
-            return DecideGatePayload(decision=None, project_pk=None, user_errors=result)
+            # With CONFLICT the project as it is now; with GATE_NOT_MET what is missing.
+            current, _ = shown(result, Project)
+            unmet = [
+                GateCriterion(code=code, description=description, met=False, mandatory=True)
+                for error in result
+                if isinstance(error.source, GateNotMet)
+                for code, description in zip(
+                    error.source.unmet, error.source.descriptions, strict=True
+                )
+            ]
+            return DecideGatePayload(
+                decision=None,
+                project_pk=current.id if current else None,
+                user_errors=result,
+                unmet_criteria=unmet or None,
+            )
         return DecideGatePayload(
             decision=GateDecision.from_model(result), project_pk=result.project_id, user_errors=[]
         )

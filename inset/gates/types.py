@@ -16,8 +16,9 @@ from inset.graphql.context import Info
 from inset.graphql.descriptions import USER_ERRORS, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
+from inset.lessons import tags
 from inset.lessons.loaders import lessons_by_decision
-from inset.lessons.models import LessonKind
+from inset.lessons.models import Barrier, LessonKind
 from inset.lessons.types import Lesson
 from inset.projects.loaders import project_by_id
 from inset.projects.models import ProjectStatus, Stage
@@ -172,8 +173,11 @@ class InlineLessonInput:
         "1 to 20,000 characters."
     )
     barriers: list[str] | None = strawberry.field(
-        default=None, description="Tags from the fixed list, as in recordLesson."
+        default=None,
+        description="Tags from the fixed list, as in recordLesson.",
+        deprecation_reason=tags.DEPRECATED,
     )
+    barrier_tags: list[Barrier] | None = strawberry.field(default=None, description=tags.TAGS_HELP)
     anonymised: bool = strawberry.field(
         default=False,
         description="As in recordLesson: the title and body may then not name the project, "
@@ -224,6 +228,11 @@ class DecideGatePayload:
     )
     project_pk: strawberry.Private[int | None]
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    unmet_criteria: list[GateCriterion] | None = strawberry.field(
+        default=None,
+        description="With GATE_NOT_MET: the gate's mandatory criteria that the project does "
+        "not meet (each `met: false`), as `Project.readiness` lists them. Null otherwise.",
+    )
 
     @strawberry.field(description="The project after the decision.")
     async def project(self, info: Info) -> Project | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from inset.graphql.codes import RequestErrorCode
 from inset.ratelimit.service import Charge
 
-THROTTLED = "THROTTLED"
+THROTTLED = RequestErrorCode.THROTTLED
 
 
 def rate_limit_headers(charge: Charge) -> dict[str, str]:

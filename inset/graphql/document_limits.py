@@ -19,15 +19,17 @@ from graphql import (
 )
 from graphql.language import Lexer, Source, Token, TokenKind
 
-TOO_MANY_SELECTIONS = "TOO_MANY_SELECTIONS"
-TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+from inset.graphql.codes import RequestErrorCode
+
+TOO_MANY_SELECTIONS = RequestErrorCode.TOO_MANY_SELECTIONS
+TOO_MANY_ALIASES = RequestErrorCode.TOO_MANY_ALIASES
 
 # Fields of one name in one selection set: graphql-core compares each pair of them (and
 # their sub-selections) to see whether they merge, so a few hundred cost a second.
 MAX_SAME_FIELD = 5
 
 
-def refusal(code: str, message: str, nodes: Node | None = None) -> GraphQLError:
+def refusal(code: RequestErrorCode, message: str, nodes: Node | None = None) -> GraphQLError:
     return GraphQLError(message, nodes, extensions={"code": code})
 
 

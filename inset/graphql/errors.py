@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import re
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
-from inset.errors import ErrorCode
+from inset.errors import DomainError, ErrorCode, api_name
+from inset.graphql.codes import RequestErrorCode
 from inset.graphql.descriptions import described_enum
 from inset.ids import to_global_id
+
+M = TypeVar("M")
 
 # Registered once, here, under its API name; fields use the domain enum.
 described_enum(
@@ -28,10 +31,12 @@ described_enum(
         ErrorCode.FORBIDDEN: "The viewer may see the object but not make this change (for "
         "example a MEMBER where a LEAD is needed, or a token of scope READ).",
         ErrorCode.CONFLICT: "`expectedVersion` is not the object's current `version`: "
-        "someone else changed it since it was read. Read it again, reapply the change and "
-        "retry; the current version is in `message`.",
+        "someone else changed it since it was read. The payload's object is returned as it "
+        "is now, with its current `version` (also named in `message`): reapply the change "
+        "to it and retry with that version.",
         ErrorCode.GATE_NOT_MET: "A GO decision was refused because criteria of the gate are "
-        "unmet; `message` names each and what to record to meet it.",
+        "unmet; decideGate's `unmetCriteria` lists them (code and description) and "
+        "`message` names each and what to record to meet it.",
         ErrorCode.INVALID_TRANSITION: "The decision is not allowed from the project's "
         "current stage or status (for example GO at SCALE, or deciding on a stopped project).",
         ErrorCode.PERSONAL_DATA: "A text looks like it holds personal data about children "
@@ -66,18 +71,10 @@ class UserError:
         description="With DUPLICATE for an externalId already used: the global id of the "
         "record that holds it, so a sync job can update that record instead. Null otherwise.",
     )
-
-
-_SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-
-
-def _camel(name: str) -> str:
-    """The API name of a service's field name; other path parts (global ids, list
-    positions) are kept as they are."""
-    if not _SNAKE_CASE.fullmatch(name):
-        return name
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+    # The domain error behind it, for payloads that return its data (unmet criteria).
+    source: strawberry.Private[DomainError | None] = None
+    # With CONFLICT: the record as it is now, read after the rollback, for the payload.
+    current: strawberry.Private[Any] = None
 
 
 def user_error(
@@ -85,11 +82,31 @@ def user_error(
     message: str,
     field: tuple[str, ...] | None,
     existing: tuple[str, int] | None = None,
+    *,
+    source: DomainError | None = None,
+    current: Any = None,
 ) -> UserError:
-    path = ["input", *(_camel(part) for part in field)] if field else None
+    path = ["input", *(api_name(part) for part in field)] if field else None
     existing_id = strawberry.ID(to_global_id(*existing)) if existing else None
-    return UserError(field=path, code=code, message=message, existing_id=existing_id)
+    return UserError(
+        field=path,
+        code=code,
+        message=message,
+        existing_id=existing_id,
+        source=source,
+        current=current,
+    )
 
 
-def graphql_error(message: str, code: str) -> GraphQLError:
+def shown(result: M | list[UserError], model: type[M]) -> tuple[M | None, list[UserError]]:
+    """What a mutation's payload shows: the row it returned and no errors; or its user
+    errors and, with CONFLICT, the record (of type `model`) as it is now, so the caller
+    can redo the change against its current version without reading it again."""
+    if not isinstance(result, list):
+        return result, []
+    current = next((e.current for e in result if isinstance(e.current, model)), None)
+    return current, result
+
+
+def graphql_error(message: str, code: RequestErrorCode) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})

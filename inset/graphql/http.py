@@ -36,8 +36,9 @@ from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from inset.config import Settings
-from inset.errors import AccessDenied, DomainError, Unauthenticated
-from inset.graphql.cost import THROTTLED, cost_extension, rate_limit_headers, throttled_message
+from inset.errors import AccessDenied, DomainError, Unauthenticated, api_name
+from inset.graphql.codes import RequestErrorCode as Code
+from inset.graphql.cost import cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
 from inset.graphql.limits import measure, parse_query
 from inset.graphql.unavailable import is_unavailable
@@ -79,7 +80,7 @@ ContextT = TypeVar("ContextT", bound=_Closable)
 class _HTTPError(Exception):
     """A request refused before it is a GraphQL request: it never reaches the schema."""
 
-    def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
+    def __init__(self, status: int, code: Code, message: str, **headers: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
 
@@ -150,15 +151,17 @@ class GraphQLEndpoint(Generic[ContextT]):
         media = _negotiate(accept)
         try:
             if request.method not in ("GET", "POST"):
-                raise _HTTPError(405, "METHOD_NOT_ALLOWED", "Use GET or POST.", Allow="GET, POST")
+                raise _HTTPError(
+                    405, Code.METHOD_NOT_ALLOWED, "Use GET or POST.", Allow="GET, POST"
+                )
             browsing = request.method == "GET" and "query" not in request.query_params
             if browsing and self._graphiql_html is not None and _accepts(accept, "text/html"):
                 return HTMLResponse(self._graphiql_html)
             if media is None:
-                raise _HTTPError(406, "NOT_ACCEPTABLE", f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
+                raise _HTTPError(406, Code.NOT_ACCEPTABLE, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
             if request.method == "GET":
                 if len(request.query_params.multi_items()) > len(request.query_params):
-                    raise _HTTPError(400, "BAD_REQUEST", "Each parameter may appear only once.")
+                    raise _HTTPError(400, Code.BAD_REQUEST, "Each parameter may appear only once.")
                 params = _params(request.query_params, from_url=True)
             else:
                 params = _params(await _json_body(request), from_url=False)
@@ -178,10 +181,10 @@ class GraphQLEndpoint(Generic[ContextT]):
             outcome = _thread_loop().run_until_complete(self._run(params, request, request_id))
             return _encode(outcome, media, request_id, request)
         except Unauthenticated as error:
-            payload = _error_payload(str(error), "UNAUTHENTICATED")
+            payload = _error_payload(str(error), Code.UNAUTHENTICATED)
             outcome = _Outcome(payload, 401, {"WWW-Authenticate": "Bearer"})
         except AccessDenied as error:
-            outcome = _Outcome(_error_payload(str(error), "FORBIDDEN"), 403)
+            outcome = _Outcome(_error_payload(str(error), Code.FORBIDDEN), 403)
         except Exception as error:
             if is_unavailable(error):
                 return _encode(_unavailable(error, request_id), media, request_id, request)
@@ -196,16 +199,18 @@ class GraphQLEndpoint(Generic[ContextT]):
         prepared = (self._parse_and_validate if long else self._prepare)(params.query)
         if prepared.document is None:
             return _Outcome(
-                {"errors": [_format(e, "GRAPHQL_PARSE_FAILED") for e in prepared.errors]}
+                {"errors": [_format(e, Code.GRAPHQL_PARSE_FAILED) for e in prepared.errors]}
             )
         operation = get_operation_ast(prepared.document, params.operation_name)
         get = request.method == "GET"
         if get and operation is not None and operation.operation is not Operation.QUERY:
             message = f"A {operation.operation.value} must be sent with POST."
-            return _Outcome(_error_payload(message, "METHOD_NOT_ALLOWED"), 405, {"Allow": "POST"})
+            return _Outcome(
+                _error_payload(message, Code.METHOD_NOT_ALLOWED), 405, {"Allow": "POST"}
+            )
         if prepared.errors:
             return _Outcome(
-                {"errors": [_format(e, "GRAPHQL_VALIDATION_FAILED") for e in prepared.errors]}
+                {"errors": [_format(e, Code.GRAPHQL_VALIDATION_FAILED) for e in prepared.errors]}
             )
         if operation is None or operation.operation is Operation.SUBSCRIPTION:
             if operation is not None:
@@ -214,7 +219,7 @@ class GraphQLEndpoint(Generic[ContextT]):
                 message = f"No operation named '{params.operation_name}' in the document."
             else:
                 message = "The document holds several operations: name the one to run."
-            return _Outcome(_error_payload(message, "OPERATION_RESOLUTION_FAILURE"))
+            return _Outcome(_error_payload(message, Code.OPERATION_RESOLUTION_FAILURE))
         request.state.operation = operation  # for the request log and metrics
         measured = measure(
             prepared.document,
@@ -242,7 +247,7 @@ class GraphQLEndpoint(Generic[ContextT]):
             headers = rate_limit_headers(charge)
             if not charge.paid:
                 context.close()
-                refusal = _error_payload(throttled_message(charge), THROTTLED)
+                refusal = _error_payload(throttled_message(charge), Code.THROTTLED)
                 refusal["extensions"] = {"cost": cost_extension(charge, measured.cost, None)}
                 headers["Retry-After"] = str(charge.retry_after)
                 return _Outcome(refusal, 429, headers)
@@ -300,7 +305,7 @@ class GraphQLEndpoint(Generic[ContextT]):
             errors = validate_document(self._schema._schema, document, tuple(specified_rules))
         except RecursionError:
             message = "The query is nested too deeply to validate."
-            errors = [GraphQLError(message, extensions={"code": "QUERY_TOO_DEEP"})]
+            errors = [GraphQLError(message, extensions={"code": Code.QUERY_TOO_DEEP})]
         if self._schema.config.disable_field_suggestions:
             for each in errors:
                 self._schema.remove_field_suggestion(each)
@@ -368,8 +373,8 @@ async def _json_body(request: Request) -> Any:
     media_type, *parameters = request.headers.get("content-type", "").lower().split(";")
     charsets = [p.strip().removeprefix("charset=").strip('"') for p in parameters if "=" in p]
     if media_type.strip() != JSON or any(c != "utf-8" for c in charsets):
-        raise _HTTPError(415, "UNSUPPORTED_MEDIA_TYPE", f"Send the body as {JSON} in UTF-8.")
-    too_large = _HTTPError(413, "PAYLOAD_TOO_LARGE", f"The body is over {MAX_BODY_BYTES} bytes.")
+        raise _HTTPError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"Send the body as {JSON} in UTF-8.")
+    too_large = _HTTPError(413, Code.PAYLOAD_TOO_LARGE, f"The body is over {MAX_BODY_BYTES} bytes.")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise too_large
@@ -381,19 +386,19 @@ async def _json_body(request: Request) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError):  # ValueError covers UnicodeDecodeError too
-        raise _HTTPError(400, "BAD_REQUEST", "The body is not valid JSON.") from None
+        raise _HTTPError(400, Code.BAD_REQUEST, "The body is not valid JSON.") from None
 
 
 def _params(data: Any, *, from_url: bool) -> _Params:
     """The GraphQL-over-HTTP request in a JSON body or a URL; null means absent."""
     if not isinstance(data, Mapping):
-        raise _HTTPError(400, "BAD_REQUEST", "The body must be a JSON object, not a batch.")
+        raise _HTTPError(400, Code.BAD_REQUEST, "The body must be a JSON object, not a batch.")
     _storable(dict(data))  # URL parameters come as a read-only mapping
     query, name = data.get("query"), data.get("operationName")
     if not isinstance(query, str):
-        raise _HTTPError(400, "BAD_REQUEST", "`query` must be a string holding the document.")
+        raise _HTTPError(400, Code.BAD_REQUEST, "`query` must be a string holding the document.")
     if not isinstance(name, str | None):
-        raise _HTTPError(400, "BAD_REQUEST", "`operationName` must be a string.")
+        raise _HTTPError(400, Code.BAD_REQUEST, "`operationName` must be a string.")
     maps: list[dict[str, Any] | None] = []
     for key in ("variables", "extensions"):
         value = data.get(key)
@@ -401,9 +406,9 @@ def _params(data: Any, *, from_url: bool) -> _Params:
             try:
                 value = json.loads(value) if value else None  # "" is absent
             except (ValueError, RecursionError):
-                raise _HTTPError(400, "BAD_REQUEST", f"`{key}` is not valid JSON.") from None
+                raise _HTTPError(400, Code.BAD_REQUEST, f"`{key}` is not valid JSON.") from None
         if not isinstance(value, dict | None):
-            raise _HTTPError(400, "BAD_REQUEST", f"`{key}` must be an object.")
+            raise _HTTPError(400, Code.BAD_REQUEST, f"`{key}` must be an object.")
         if from_url:
             _storable({key: value})
         maps.append(value or None)
@@ -416,7 +421,7 @@ def _storable(data: Any) -> None:
     if found is not None:
         where, what = found
         raise _HTTPError(
-            400, "BAD_USER_INPUT", f"`{where}` holds {what}, which Inset cannot store."
+            400, Code.BAD_USER_INPUT, f"`{where}` holds {what}, which Inset cannot store."
         )
 
 
@@ -437,7 +442,7 @@ def _escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:
     return GraphQLError(
         "A string in the query holds the NUL character (U+0000), which Inset cannot store.",
         found[0],
-        extensions={"code": "BAD_USER_INPUT"},
+        extensions={"code": Code.BAD_USER_INPUT},
     )
 
 
@@ -449,7 +454,7 @@ def _unavailable(error: BaseException, request_id: str) -> _Outcome:
         extra={"request_id": request_id},
     )
     message = "The database is not available just now. Try again in a few seconds."
-    payload = _error_payload(message, "DATABASE_UNAVAILABLE")
+    payload = _error_payload(message, Code.DATABASE_UNAVAILABLE)
     return _Outcome(payload, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
@@ -500,11 +505,11 @@ def _specificity(media_range: str, offered: str) -> int:
     return 2 if media_range == offered.split("/")[0] + "/*" else int(media_range == "*/*")
 
 
-def _error_payload(message: str, code: str) -> dict[str, Any]:
+def _error_payload(message: str, code: Code) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
-def _format(error: GraphQLError, code: str) -> dict[str, Any]:
+def _format(error: GraphQLError, code: Code) -> dict[str, Any]:
     """A request error, given `code` unless it names its own."""
     formatted = dict(error.formatted)
     if "code" not in (error.extensions or {}):
@@ -516,17 +521,21 @@ def _mask(error: GraphQLError, request_id: str) -> dict[str, Any]:
     """An execution error as the client sees it: internal ones masked and logged."""
     original = error.original_error
     if isinstance(original, Unauthenticated | AccessDenied):
-        code = "UNAUTHENTICATED" if isinstance(original, Unauthenticated) else "FORBIDDEN"
+        code = Code.UNAUTHENTICATED if isinstance(original, Unauthenticated) else Code.FORBIDDEN
         return {**error.formatted, "message": str(original), "extensions": {"code": code}}
     if isinstance(original, DomainError):
         # A bad argument to a query (a page size, a cursor): the client's to fix.
         extensions: dict[str, Any] = {"code": str(original.code)}
         if original.field:
-            extensions["field"] = list(original.field)
+            extensions["field"] = [api_name(part) for part in original.field]
         return {**error.formatted, "message": original.message, "extensions": extensions}
     if original is None or isinstance(original, GraphQLError):
-        # Without a path it is a request error, from coercing the variables.
-        return _format(error, "BAD_USER_INPUT") if error.path is None else dict(error.formatted)
+        # Without a path it is a request error, from coercing the variables; with one,
+        # a field's own coded error, or graphql-core's (a null where none is allowed),
+        # which is a fault of the server's.
+        return _format(
+            error, Code.BAD_USER_INPUT if error.path is None else Code.INTERNAL_SERVER_ERROR
+        )
     logger.error(
         "internal error at %s in request %s",
         ".".join(map(str, error.path or ())) or "(request)",
@@ -538,7 +547,7 @@ def _mask(error: GraphQLError, request_id: str) -> dict[str, Any]:
 
 
 def _internal_error(request_id: str) -> dict[str, Any]:
-    extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    extensions = {"code": Code.INTERNAL_SERVER_ERROR, "requestId": request_id}
     return {"message": "Internal server error", "extensions": extensions}
 
 
@@ -564,7 +573,7 @@ def _outcome_label(payload: Mapping[str, Any], status: int | None) -> str:
 
 
 def _is_internal(formatted: Mapping[str, Any]) -> bool:
-    return bool(formatted.get("extensions", {}).get("code") == "INTERNAL_SERVER_ERROR")
+    return bool(formatted.get("extensions", {}).get("code") == Code.INTERNAL_SERVER_ERROR)
 
 
 def _encode(outcome: _Outcome, media: str, request_id: str, request: Request) -> Response:

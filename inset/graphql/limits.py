@@ -45,16 +45,17 @@ from graphql import (
 from graphql.utilities import value_from_ast_untyped
 
 from inset.config import Settings
+from inset.graphql.codes import RequestErrorCode
 from inset.graphql.document_limits import (
     more_selections_than,
     too_many_aliases,
     too_many_selections,
 )
 
-TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
-QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
-PAGE_SIZE = "PAGE_SIZE"
-QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+TOO_MANY_TOKENS = RequestErrorCode.TOO_MANY_TOKENS
+QUERY_TOO_DEEP = RequestErrorCode.QUERY_TOO_DEEP
+PAGE_SIZE = RequestErrorCode.PAGE_SIZE
+QUERY_TOO_LARGE = RequestErrorCode.QUERY_TOO_LARGE
 
 # What an aggregate costs, in the nodes of the estimate below: it reads every project
 # (or lesson) the viewer may read, not a page. A portfolio's figures are each an
@@ -207,7 +208,7 @@ class _RefusedError(Exception):
         self.error = error
 
 
-def _refusal(code: str, message: str, nodes: Node | None = None) -> GraphQLError:
+def _refusal(code: RequestErrorCode, message: str, nodes: Node | None = None) -> GraphQLError:
     return GraphQLError(message, nodes, extensions={"code": code})
 
 

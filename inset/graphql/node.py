@@ -161,9 +161,10 @@ class NodeQuery:
         ],
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
+            from inset.graphql.codes import RequestErrorCode
             from inset.graphql.errors import graphql_error
 
-            raise graphql_error(f"nodes takes at most {MAX_NODES} ids", "PAGE_SIZE")
+            raise graphql_error(f"nodes takes at most {MAX_NODES} ids", RequestErrorCode.PAGE_SIZE)
         return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
 
     @strawberry.field(

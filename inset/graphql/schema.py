@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from inset.graphql.codes import RequestErrorCode
 from inset.graphql.direct import DirectExecutionContext, resolve_directly
 from inset.graphql.node import NodeQuery
 from inset.graphql.scalars import SCALAR_MAP
@@ -101,6 +102,7 @@ def build_schema(*, direct_resolvers: bool = True) -> strawberry.Schema:
     schema = strawberry.Schema(
         query=query,
         mutation=mutation,
+        types=[RequestErrorCode],  # no field returns it: the codes of errors outside payloads
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         execution_context_class=DirectExecutionContext if direct_resolvers else None,
     )

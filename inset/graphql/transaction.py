@@ -14,7 +14,7 @@ from sqlmodel import Session
 from strawberry.types.unset import UnsetType
 
 from inset.db import WRITE
-from inset.errors import DomainError
+from inset.errors import Conflict, DomainError
 from inset.graphql.context import Info
 from inset.graphql.errors import UserError, user_error
 from inset.idempotency import service as idempotency
@@ -73,11 +73,27 @@ def run_mutation(
         raise AssertionError("unreachable")  # pragma: no cover
     except DomainError as error:
         return [
-            user_error(e.code, e.message, e.field, getattr(e, "existing", None))
+            user_error(
+                e.code,
+                e.message,
+                e.field,
+                getattr(e, "existing", None),
+                source=e,
+                current=_current(context.session, e),
+            )
             for e in error.each()
         ]
     finally:
         context.reset_loaders()
+
+
+def _current(session: Session, error: DomainError) -> Any:
+    """With CONFLICT, the record as it is now: read after the rollback, in a transaction
+    of its own, as the fields after the mutation read."""
+    if not isinstance(error, Conflict) or error.current is None:
+        return None
+    model, pk = error.current
+    return session.get(model, pk, populate_existing=True)
 
 
 def _transact(

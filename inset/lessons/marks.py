@@ -37,7 +37,7 @@ def _require_account(actor: Actor) -> int:
     if actor.account_id is None:
         raise Forbidden("sign in to mark a lesson useful")
     if actor.scope is TokenScope.READ:
-        raise Forbidden("this API token may only read; use a read_write token")
+        raise Forbidden("this API token may only read; use a READ_WRITE token")
     return actor.account_id
 
 

@@ -5,11 +5,11 @@ from sqlmodel import Session
 
 from inset.graphql.context import Info
 from inset.graphql.descriptions import Input
-from inset.graphql.errors import UserError
+from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
-from inset.lessons import corrections, marks, models, service
+from inset.lessons import corrections, marks, models, service, tags
 from inset.lessons.types import (
     Lesson,
     LessonMarkInput,
@@ -39,7 +39,7 @@ class LessonMutation:
                 kind=input.kind,
                 title=input.title,
                 body=input.body,
-                barriers=input.barriers,
+                barriers=tags.tag_texts(input.barriers, input.barrier_tags, ("barrier_tags",)),
                 shared_with=input.visibility,
                 anonymised=input.anonymised,
                 stage=input.stage,
@@ -61,7 +61,7 @@ class LessonMutation:
                 actor=info.context.actor,
                 lesson_id=decode_id(input.id, "Lesson", "id"),
                 expected_version=input.expected_version,
-                changes=sent(input, {"visibility": "shared_with"}),
+                changes=_changes(input),
             )
 
         return _payload(run_mutation(info, work, name="updateLesson"))
@@ -83,6 +83,19 @@ class LessonMutation:
         return _marked(info, input, marks.unmark_useful, "unmarkLessonUseful")
 
 
+def _changes(input: UpdateLessonInput) -> dict[str, object]:
+    """The fields sent, by service names: `barrierTags` as the tags' text, in `barriers`."""
+    changes = sent(input, {"visibility": "shared_with"})
+    texts = tags.tag_texts(
+        changes.pop("barriers", strawberry.UNSET),
+        changes.pop("barrier_tags", strawberry.UNSET),
+        ("barrier_tags",),
+    )
+    if texts is not strawberry.UNSET:
+        changes["barriers"] = texts
+    return changes
+
+
 def _marked(
     info: Info, input: LessonMarkInput, change: marks.MarkChange, name: str
 ) -> LessonMarkPayload:
@@ -100,8 +113,9 @@ def _marked(
 
 
 def _payload(result: models.Lesson | list[UserError]) -> LessonPayload:
-    if isinstance(result, list):
-        return LessonPayload(lesson=None, project_pk=None, user_errors=result)
+    row, errors = shown(result, models.Lesson)
+    if row is None:
+        return LessonPayload(lesson=None, project_pk=None, user_errors=errors)
     return LessonPayload(
-        lesson=Lesson.from_model(result), project_pk=result.project_id, user_errors=[]
+        lesson=Lesson.from_model(row), project_pk=row.project_id, user_errors=errors
     )

@@ -8,7 +8,7 @@ from inset.graphql.context import Info
 from inset.graphql.descriptions import After, First
 from inset.graphql.ids import ids_of
 from inset.graphql.relay import Connection, connection
-from inset.lessons import service
+from inset.lessons import service, tags
 from inset.lessons.loaders import lesson_count_by_project, lesson_pages_by_project
 from inset.lessons.search import MAX_LENGTH
 from inset.lessons.types import Lesson, LessonFilter
@@ -63,7 +63,7 @@ class LessonQuery:
             actor=info.context.actor,
             search=search,
             theme_ids=ids_of(f.themes, "Theme"),
-            barriers=f.barriers,
+            barriers=tags.tag_texts(f.barriers, f.barrier_tags, ("filter", "barrier_tags")),
             stages=f.stages,
             kinds=f.kinds,
             organisation_kinds=f.organisation_kinds,

@@ -13,7 +13,7 @@ from inset.graphql.context import Context, Info
 from inset.graphql.descriptions import USER_ERRORS, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
-from inset.lessons import models
+from inset.lessons import models, tags
 from inset.lessons.loaders import (
     barriers_by_lesson,
     lesson_project_by_id,
@@ -22,7 +22,7 @@ from inset.lessons.loaders import (
     related_by_lesson,
     useful_count_by_lesson,
 )
-from inset.lessons.models import LessonKind
+from inset.lessons.models import Barrier, LessonKind
 from inset.lessons.related import MAX_RELATED, check_first
 from inset.lessons.search import CUT, MARK_END, MARK_START
 from inset.lessons.service import effective_visibility, lesson_snippets
@@ -162,10 +162,18 @@ class Lesson(Node):
             return None
         return await info.context.loaders.load(snippet_by_lesson, (self.search, self.pk))
 
-    @strawberry.field(description='Tags from the fixed list, e.g. "staff capacity".')
+    @strawberry.field(
+        description='Tags from the fixed list, e.g. "staff capacity".',
+        deprecation_reason=tags.DEPRECATED,
+    )
     async def barriers(self, info: Info) -> list[str]:
-        tags = await info.context.loaders.load(barriers_by_lesson, self.pk)
-        return [t.value for t in tags]
+        found = await info.context.loaders.load(barriers_by_lesson, self.pk)
+        return [t.value for t in found]
+
+    @strawberry.field(description="Its barrier tags, in the order of the fixed list.")
+    async def barrier_tags(self, info: Info) -> list[Barrier]:
+        found = await info.context.loaders.load(barriers_by_lesson, self.pk)
+        return list(found)
 
     @strawberry.field(description="Who may read it: the wider of its project's and its own.")
     async def visibility(self, info: Info) -> Visibility:
@@ -246,7 +254,14 @@ class LessonFilter:
         "is not a theme's matches nothing.",
     )
     barriers: list[str] | None = strawberry.field(
-        default=None, description='Barrier tags from the fixed list, e.g. "staff capacity".'
+        default=None,
+        description='Barrier tags from the fixed list, e.g. "staff capacity".',
+        deprecation_reason=tags.DEPRECATED,
+    )
+    barrier_tags: list[Barrier] | None = strawberry.field(
+        default=None,
+        description="Lessons with any of these tags. Give this or the deprecated barriers, "
+        "not both (INVALID).",
     )
     stages: list[Stage] | None = strawberry.field(
         default=None, description="Lessons that came from any of these stages."
@@ -281,7 +296,9 @@ class RecordLessonInput:
         default=None,
         description="Tags from the fixed list: staff capacity, culture, funding, technology, "
         "information governance, risk aversion, skills, partnership, demand, policy.",
+        deprecation_reason=tags.DEPRECATED,
     )
+    barrier_tags: list[Barrier] | None = strawberry.field(default=None, description=tags.TAGS_HELP)
     visibility: Visibility | None = strawberry.field(
         default=None,
         description="Share the lesson more widely than its project. A value no wider than "
@@ -324,7 +341,13 @@ class UpdateLessonInput:
         default=strawberry.UNSET, description="1 to 20,000 characters; cannot be null."
     )
     barriers: list[str] | None = strawberry.field(
-        default=strawberry.UNSET, description="Tags from the fixed list, as in recordLesson."
+        default=strawberry.UNSET,
+        description="Tags from the fixed list, as in recordLesson.",
+        deprecation_reason=tags.DEPRECATED,
+    )
+    barrier_tags: list[Barrier] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Replaces the tags (null: none). " + tags.TAGS_HELP,
     )
     visibility: Visibility | None = strawberry.field(
         default=strawberry.UNSET,

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from inset.graphql.context import Info
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
+from inset.lessons import tags
 from inset.notifications import models, service
 from inset.notifications.types import (
     Follow,
@@ -27,7 +28,7 @@ from inset.pagination import count
 def _target(input: FollowInput) -> dict[str, object]:
     return {
         "theme_id": decode_id(input.theme_id, "Theme", "theme_id") if input.theme_id else None,
-        "barrier": input.barrier,
+        "barrier": _barrier(input),
         "project_id": (
             decode_id(input.project_id, "Project", "project_id") if input.project_id else None
         ),
@@ -37,6 +38,15 @@ def _target(input: FollowInput) -> dict[str, object]:
             else None
         ),
     }
+
+
+def _barrier(input: FollowInput) -> str | None:
+    texts = tags.tag_texts(
+        None if input.barrier is None else [input.barrier],
+        None if input.barrier_tag is None else [input.barrier_tag],
+        ("barrier_tag",),
+    )
+    return texts[0] if texts else None
 
 
 def _unread(info: Info) -> int:

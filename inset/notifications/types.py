@@ -10,7 +10,9 @@ from inset.graphql.context import Info
 from inset.graphql.descriptions import USER_ERRORS, described_enum
 from inset.graphql.errors import UserError
 from inset.graphql.relay import Node
+from inset.lessons import tags
 from inset.lessons.loaders import lesson_by_id
+from inset.lessons.models import Barrier
 from inset.nominations.loaders import nomination_by_id
 from inset.notifications import models
 from inset.notifications.models import DigestFrequency, NotificationKind
@@ -73,7 +75,11 @@ class Follow(Node):
     organisation_pk: strawberry.Private[int | None]
     barrier: str | None = strawberry.field(
         description='The barrier tag followed, as lessons show it, e.g. "staff capacity"; '
-        "null when the follow is of something else."
+        "null when the follow is of something else.",
+        deprecation_reason=tags.DEPRECATED_ONE,
+    )
+    barrier_tag: Barrier | None = strawberry.field(
+        description="The barrier tag followed; null when the follow is of something else."
     )
     created_at: datetime = strawberry.field(description="When you started following (UTC).")
 
@@ -85,6 +91,7 @@ class Follow(Node):
             project_pk=row.project_id,
             organisation_pk=row.organisation_id,
             barrier=row.barrier.value if row.barrier else None,
+            barrier_tag=row.barrier,
             created_at=row.created_at,
         )
 
@@ -212,6 +219,10 @@ class FollowInput:
         description='A barrier tag, e.g. "staff capacity" (case and surrounding spaces do '
         "not matter): one of staff capacity, culture, funding, technology, information "
         "governance, risk aversion, skills, partnership, demand, policy; else INVALID.",
+        deprecation_reason=tags.DEPRECATED_ONE,
+    )
+    barrier_tag: Barrier | None = strawberry.field(
+        default=None, description="A barrier tag: give this or barrier, not both (INVALID)."
     )
     project_id: strawberry.ID | None = strawberry.field(
         default=None,

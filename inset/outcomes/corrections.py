@@ -95,7 +95,7 @@ def update_outcome(
     baseline_on = values["baseline_on"]
     if baseline_on is not None and first is not None and first < baseline_on:
         raise Invalid(
-            f"baseline_on cannot be after the first observation ({first.isoformat()})",
+            f"baselineOn cannot be after the first observation ({first.isoformat()})",
             ("baseline_on",),
         )
     values.update(_keyed(session, actor, Outcome, outcome, project, changes))

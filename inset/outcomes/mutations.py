@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from inset.graphql.context import Info
 from inset.graphql.descriptions import Input
-from inset.graphql.errors import UserError
+from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.inputs import sent
 from inset.graphql.transaction import run_mutation
@@ -21,15 +21,23 @@ from inset.outcomes.types import (
 
 
 def _payload(result: models.Outcome | models.Observation | list[UserError]) -> OutcomePayload:
+    errors: list[UserError] = []
+    row: models.Outcome | models.Observation | None
     if isinstance(result, list):
-        return OutcomePayload(outcome_pk=None, user_errors=result)
-    if isinstance(result, models.Observation):
+        # With CONFLICT, the record as it is now.
+        errors, row = result, shown(result, models.Observation)[0]
+        row = row or shown(result, models.Outcome)[0]
+        if row is None:
+            return OutcomePayload(outcome_pk=None, user_errors=errors)
+    else:
+        row = result
+    if isinstance(row, models.Observation):
         return OutcomePayload(
-            outcome_pk=result.outcome_id,
-            user_errors=[],
-            observation=Observation.from_model(result),
+            outcome_pk=row.outcome_id,
+            user_errors=errors,
+            observation=Observation.from_model(row),
         )
-    return OutcomePayload(outcome_pk=result.id, user_errors=[])
+    return OutcomePayload(outcome_pk=row.id, user_errors=errors)
 
 
 @strawberry.type

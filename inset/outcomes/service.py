@@ -25,7 +25,7 @@ from inset import records
 from inset.access import Actor, live_project, require_writer
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
-from inset.errors import Invalid, NotFound, Required
+from inset.errors import Invalid, NotFound, Required, api_name
 from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import Project, Visibility
 from inset.projects.service import get_project_for_write, touch
@@ -52,12 +52,12 @@ def figure(value: Decimal, field: str) -> Decimal:
     place ("0.12345") is INVALID rather than silently rounded.
     """
     if not value.is_finite():
-        raise Invalid(f"{field} must be a finite number", (field,))
+        raise Invalid(f"{api_name(field)} must be a finite number", (field,))
     stored = value.quantize(PLACES) if abs(value) < LIMIT else None
     if stored is None or abs(stored) >= LIMIT:
-        raise Invalid(f"{field} must be less than {LIMIT:,} in size", (field,))
+        raise Invalid(f"{api_name(field)} must be less than {LIMIT:,} in size", (field,))
     if stored != value:
-        raise Invalid(f"{field} may have at most 4 decimal places", (field,))
+        raise Invalid(f"{api_name(field)} may have at most 4 decimal places", (field,))
     return stored
 
 
@@ -73,7 +73,7 @@ def plain(value: Decimal) -> Decimal:
 def _not_future(value: date | None, field: str) -> None:
     within_dates(value, field)
     if value is not None and value > utcnow().date():
-        raise Invalid(f"{field} cannot be in the future", (field,))
+        raise Invalid(f"{api_name(field)} cannot be in the future", (field,))
 
 
 def _public(project: Project) -> bool:
@@ -97,7 +97,7 @@ def clean_outcome(
     stored_baseline = figure(baseline, "baseline") if baseline is not None else None
     stored_target = figure(target, "target") if target is not None else None
     if baseline_on is not None and baseline is None:
-        raise Required(("baseline",), "baseline is required when baseline_on is given")
+        raise Required(("baseline",), "baseline is required when baselineOn is given")
     _not_future(baseline_on, "baseline_on")
     return {
         "name": name,
@@ -124,7 +124,7 @@ def clean_observation(
     _not_future(observed_on, "observed_on")
     if outcome.baseline_on is not None and observed_on < outcome.baseline_on:
         raise Invalid(
-            f"observed_on cannot be before the baseline date ({outcome.baseline_on.isoformat()})",
+            f"observedOn cannot be before the baseline date ({outcome.baseline_on.isoformat()})",
             ("observed_on",),
         )
     cleaned = text(note, "note", limit=NOTE_LENGTH, required=False)

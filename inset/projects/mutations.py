@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from inset.graphql.context import Info
 from inset.graphql.descriptions import Input
+from inset.graphql.errors import UserError, shown
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
 from inset.projects import models, replication, service
@@ -20,10 +21,11 @@ from inset.projects.types import (
 )
 
 
-def _payload(result: models.Project | list[Any]) -> ProjectPayload:
-    if isinstance(result, list):
-        return ProjectPayload(project=None, user_errors=result)
-    return ProjectPayload(project=Project.from_model(result), user_errors=[])
+def _payload(result: models.Project | list[UserError]) -> ProjectPayload:
+    row, errors = shown(result, models.Project)
+    if row is None:
+        return ProjectPayload(project=None, user_errors=errors)
+    return ProjectPayload(project=Project.from_model(row), user_errors=errors)
 
 
 def _decoded(ids: list[strawberry.ID] | None, type_name: str, field: str) -> list[int] | None:

@@ -9,6 +9,7 @@ import strawberry
 
 from inset.access import Actor
 from inset.db import pk, utcnow
+from inset.graphql.codes import RequestErrorCode
 from inset.graphql.context import Info
 from inset.graphql.descriptions import After, Before, First, Last
 from inset.graphql.errors import graphql_error
@@ -79,7 +80,8 @@ def select_projects(
 def _external_ids(keys: list[str] | None) -> list[str] | None:
     if keys is not None and len(keys) > MAX_EXTERNAL_IDS:
         raise graphql_error(
-            f"filter.externalIds takes at most {MAX_EXTERNAL_IDS} keys", "BAD_USER_INPUT"
+            f"filter.externalIds takes at most {MAX_EXTERNAL_IDS} keys",
+            RequestErrorCode.BAD_USER_INPUT,
         )
     return [k.strip() for k in keys] if keys else None
 

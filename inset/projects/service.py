@@ -14,7 +14,7 @@ from inset.access import Actor, may_read_project, may_write_project, require_wri
 from inset.accounts.models import Account, Role
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
-from inset.errors import Conflict, DomainErrors, Forbidden, Invalid, NotFound
+from inset.errors import Conflict, DomainErrors, Forbidden, Invalid, NotFound, api_name
 from inset.evidence.levels import derive_evidence_level
 from inset.evidence.models import Evidence
 from inset.organisations.models import Organisation
@@ -95,7 +95,9 @@ def get_project_for_write(
 
 def check_version(project: Project, expected_version: int) -> None:
     if project.version != expected_version:
-        raise Conflict("the project", project.version, expected_version)
+        raise Conflict(
+            "the project", project.version, expected_version, current=(Project, project.id or 0)
+        )
 
 
 def touch(*, session: Session, project: Project) -> None:
@@ -340,7 +342,9 @@ def update_project(
     """
     unknown = set(changes) - {*EDITABLE, "theme_ids", "partner_organisation_ids"}
     if unknown:
-        raise Invalid(f"these fields cannot be changed here: {', '.join(sorted(unknown))}")
+        raise Invalid(
+            f"these fields cannot be changed here: {', '.join(sorted(map(api_name, unknown)))}"
+        )
     project = get_project_for_write(session=session, actor=actor, project_id=project_id)
     check_version(project, expected_version)
     values = _clean_text({k: v for k, v in changes.items() if k in FREE_TEXT})

@@ -242,7 +242,7 @@ def submit_review(
     if actor.account_id is None:
         raise Forbidden("sign in to submit a review")
     if actor.scope is TokenScope.READ:
-        raise Forbidden("this API token may only read; use a read_write token")
+        raise Forbidden("this API token may only read; use a READ_WRITE token")
     review = session.get(GateReview, review_id)
     if review is None or review.reviewer_id != actor.account_id:
         # Someone else's review does not exist for this actor, as a record they may not read.

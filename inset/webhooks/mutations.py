@@ -6,6 +6,7 @@ import strawberry
 from sqlmodel import Session
 
 from inset.graphql.context import Info
+from inset.graphql.errors import shown
 from inset.graphql.ids import decode_id
 from inset.graphql.transaction import run_mutation
 from inset.webhooks import models, service
@@ -20,12 +21,13 @@ from inset.webhooks.types import (
 
 
 def _payload(result: models.WebhookEndpoint | list[Any], *, secret: bool) -> WebhookEndpointPayload:
-    if isinstance(result, list):
-        return WebhookEndpointPayload(endpoint=None, secret=None, user_errors=result)
+    row, errors = shown(result, models.WebhookEndpoint)
+    if row is None:
+        return WebhookEndpointPayload(endpoint=None, secret=None, user_errors=errors)
     return WebhookEndpointPayload(
-        endpoint=WebhookEndpoint.from_model(result),
-        secret=result.secret if secret else None,
-        user_errors=[],
+        endpoint=WebhookEndpoint.from_model(row),
+        secret=row.secret if secret and not errors else None,
+        user_errors=errors,
     )
 
 

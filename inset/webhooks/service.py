@@ -118,7 +118,12 @@ def update_endpoint(
     endpoint clears its reason; its queued deliveries resume where they stopped."""
     endpoint = get_endpoint_for_write(session=session, actor=actor, endpoint_id=endpoint_id)
     if endpoint.version != expected_version:
-        raise Conflict("the webhook endpoint", endpoint.version, expected_version)
+        raise Conflict(
+            "the webhook endpoint",
+            endpoint.version,
+            expected_version,
+            current=(WebhookEndpoint, endpoint.id or 0),
+        )
     before = {name: getattr(endpoint, name) for name in SHOWN}
     if "url" in changes:
         endpoint.url = check_url(changes["url"] or "")

@@ -202,3 +202,30 @@ async def test_a_year_out_of_range_is_refused_with_a_clear_error(api: Api) -> No
 
     [error] = body["errors"]
     assert "2000 to 2100" in error["message"]
+
+
+TAGS = """
+query Collective($year: Int!) {
+  collective(year: $year) {
+    lessonsByBarrier { barrier barrierTag lessons { barriers barrierTags } }
+  }
+}
+"""
+
+
+async def test_the_digests_barrier_headings_and_lessons_carry_the_typed_tags(
+    api: Api, sector: Sector
+) -> None:
+    groups = (await api.data(TAGS, {"year": sector.year}))["collective"]["lessonsByBarrier"]
+
+    assert groups
+    for group in groups:
+        if group["barrier"] == "Other lessons":
+            assert group["barrierTag"] is None
+        else:
+            assert group["barrierTag"] == group["barrier"].upper().replace(" ", "_")
+        for lesson in group["lessons"]:
+            assert lesson["barrierTags"] == [
+                t.upper().replace(" ", "_") for t in lesson["barriers"]
+            ]
+    assert "FUNDING" in [g["barrierTag"] for g in groups]

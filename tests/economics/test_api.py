@@ -501,22 +501,22 @@ async def test_economics_of_a_page_of_projects_costs_the_same_statements_for_10_
         (
             {"periodStart": "1989-12-31"},
             "periodStart",
-            "period_start must be from 1 January 1990 to 31 December 2100, not 1989-12-31",
+            "periodStart must be from 1 January 1990 to 31 December 2100, not 1989-12-31",
         ),
         (
             {"periodStart": "2025-04-01", "periodEnd": "9999-12-31"},
             "periodEnd",
-            "period_end must be from 1 January 1990 to 31 December 2100, not 9999-12-31",
+            "periodEnd must be from 1 January 1990 to 31 December 2100, not 9999-12-31",
         ),
         (
             {"periodStart": "2025-04-01", "periodEnd": "2055-04-01"},
             "periodEnd",
-            "a period may last at most 30 years: period_end must be before 2055-04-01",
+            "a period may last at most 30 years: periodEnd must be before 2055-04-01",
         ),
         (
             {"periodStart": "2024-02-29", "periodEnd": "2054-03-01"},
             "periodEnd",
-            "a period may last at most 30 years: period_end must be before 2054-03-01",
+            "a period may last at most 30 years: periodEnd must be before 2054-03-01",
         ),
     ],
 )

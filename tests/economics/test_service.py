@@ -305,7 +305,7 @@ def test_a_read_only_token_cannot_record_a_benefit(
     reader = world.actor(world.account(org, Role.LEAD), scope=TokenScope.READ)
     error = refused(engine, lambda: record_benefit(engine, reader, project))
     assert error.code is ErrorCode.FORBIDDEN
-    assert "read_write" in error.message
+    assert "READ_WRITE" in error.message
 
 
 def test_another_organisations_private_project_does_not_exist_for_a_lead(

@@ -107,6 +107,51 @@ async def test_a_go_with_unmet_criteria_is_a_user_error_naming_them(api, world, 
     assert current(engine, project).version == 1
 
 
+UNMET = """
+mutation Decide($input: DecideGateInput!) {
+  decideGate(input: $input) {
+    unmetCriteria { code description met mandatory }
+    userErrors { code message }
+  }
+}
+"""
+
+
+async def test_gate_not_met_lists_the_unmet_criteria_as_data(api, world, records):
+    lead = world.lead()
+    token, project = world.token(lead), world.project(lead)
+    readiness = await api.data(READINESS, {"id": gid(project)}, token=token)
+    missing = [
+        c for c in readiness["node"]["readiness"]["criteria"] if c["mandatory"] and not c["met"]
+    ]
+    assert missing  # a new project at IDEA meets none of the gate's mandatory criteria
+
+    data = await api.data(UNMET, {"input": decide_input(project, "GO")}, token=token)
+
+    payload = data["decideGate"]
+    assert [e["code"] for e in payload["userErrors"]] == ["GATE_NOT_MET"]
+    assert payload["unmetCriteria"] == missing
+    for criterion in missing:  # the message tells people the same, in words
+        assert (
+            criterion["description"].rstrip(".").lower()
+            in payload["userErrors"][0]["message"].lower()
+        )
+
+
+async def test_unmet_criteria_are_null_without_gate_not_met(api, world, records):
+    lead = world.lead()
+    token, project = world.token(lead), world.project(lead)
+
+    held = await api.data(UNMET, {"input": decide_input(project, "HOLD")}, token=token)
+    stale = await api.data(
+        UNMET, {"input": {**decide_input(project, "GO"), "expectedVersion": 1}}, token=token
+    )
+
+    assert held["decideGate"] == {"unmetCriteria": None, "userErrors": []}
+    assert [e["code"] for e in stale["decideGate"]["userErrors"]] == ["CONFLICT"]
+    assert stale["decideGate"]["unmetCriteria"] is None
+
+
 async def test_a_go_returns_the_moved_project_and_its_decision(api, world, engine, records):
     lead = world.lead()
     project = records.ready_for_pilot(world, lead)

@@ -359,15 +359,13 @@ async def test_dates_before_1990_are_refused_naming_the_field(
         {
             "field": ["input", "baselineOn"],
             "code": "INVALID",
-            "message": "baseline_on must be from 1 January 1990 to 31 December 2100, "
-            "not 1989-12-31",
+            "message": "baselineOn must be from 1 January 1990 to 31 December 2100, not 1989-12-31",
         }
     ]
     assert early_reading["userErrors"] == [
         {
             "field": ["input", "observedOn"],
             "code": "INVALID",
-            "message": "observed_on must be from 1 January 1990 to 31 December 2100, "
-            "not 0001-01-01",
+            "message": "observedOn must be from 1 January 1990 to 31 December 2100, not 0001-01-01",
         }
     ]

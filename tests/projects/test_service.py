@@ -235,5 +235,5 @@ def test_a_start_date_after_2100_is_refused_naming_the_field(world):
 
     assert refused.value.field == ("started_on",)
     assert refused.value.message == (
-        "started_on must be from 1 January 1990 to 31 December 2100, not 2101-01-01"
+        "startedOn must be from 1 January 1990 to 31 December 2100, not 2101-01-01"
     )

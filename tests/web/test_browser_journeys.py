@@ -253,6 +253,11 @@ REWORD = """async () => {
             { code: 'PERSONAL_DATA', message: 'title looks like it contains an NHS number' },
             required,
         ),
+        f.reword(
+            'theoryOfChange',
+            { code: 'TOO_LONG', message: 'theoryOfChange is longer than 20,000 characters' },
+            required,
+        ),
     ];
 }"""
 
@@ -268,5 +273,6 @@ def test_the_servers_messages_read_as_the_govuk_design_system_words_them(browser
         "Enter a title",
         "Summary must be 20,000 characters or fewer",
         "title looks like it contains an NHS number",  # already says what is wrong and why
+        "Theory of change must be 20,000 characters or fewer",
     ]
     context.close()

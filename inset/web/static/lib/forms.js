@@ -62,7 +62,8 @@ export function reword(name, error, required) {
   if (error.code === 'REQUIRED' && required?.[name]) return required[name];
   const long = /^(.+?) is longer than ([\d,]+) characters$/.exec(error.message ?? '');
   if (error.code === 'TOO_LONG' && long) {
-    const what = long[1].replace(/_/g, ' ');
+    // The API names fields in camelCase: "theoryOfChange" reads "theory of change".
+    const what = long[1].replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
     return `${what.charAt(0).toUpperCase()}${what.slice(1)} must be ${long[2]} characters or fewer`;
   }
   return error.message;
