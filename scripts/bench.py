@@ -18,7 +18,9 @@ return the same data, then prints one JSON line per figure:
   builds the whole JSON response in the database, its text returned as the body by a bare
   Starlette route in the same server), with the same visibility rule as the viewer:
   page_100 (a page of 100 projects with lead organisation, partners, themes, evidence
-  level), page_100_economics (the same with economics), page_20, project_by_id (`node`,
+  level), page_100_economics (the same with economics, against a floor that joins the
+  figures stored on write), page_100_economics_from_lines (the same, against a floor that
+  works the figures out from the lines in the statement), page_20, project_by_id (`node`,
   ten public projects in turn), organisations (10, each with 10 of its projects) as an
   anonymous reader; search (`lessons(search:)`, STAFF) and search_public (anonymous).
   "value" and "floor" are requests per second of 16 concurrent clients; "latency_ms" the

@@ -230,6 +230,11 @@ class Run:
                 ["/floor/page_economics?first=100"],
                 share=0.4,
             ),
+            Read(
+                "page_100_economics_from_lines",
+                [_page(100, economics=True)],
+                ["/floor/page_economics?first=100&from=lines"],
+            ),
             Read("page_20", [_page(20)], ["/floor/page?first=20"]),
             Read(
                 "project_by_id",
@@ -302,12 +307,13 @@ class Run:
                 if not projects["pageInfo"]["hasNextPage"]:
                     break
                 after = projects["pageInfo"]["endCursor"]
-        floor = Get(server, f"/floor/page_economics?first={len(nodes)}")
-        same(
-            f"economics of the first {len(nodes):,} projects",
-            {"data": {"projects": {"nodes": nodes}}},
-            lambda client: _only_economics(floor(client)),
-        )
+        for source in ("stored", "lines"):
+            floor = Get(server, f"/floor/page_economics?first={len(nodes)}&from={source}")
+            same(
+                f"economics of the first {len(nodes):,} projects ({source})",
+                {"data": {"projects": {"nodes": nodes}}},
+                _economics_of(floor),
+            )
 
     def _read(self, server: Server, read: Read, token: str, statements: int) -> None:
         """Checks each request against its floor, then times both sides: one client,
@@ -444,10 +450,15 @@ def _search(words: str) -> dict[str, Any]:
     return {"query": SEARCH_QUERY, "variables": {"search": words}}
 
 
-def _only_economics(body: Any) -> Any:
-    nodes = body["data"]["projects"]["nodes"]
-    kept = [{"id": n["id"], "economics": n["economics"]} for n in nodes]
-    return {"data": {"projects": {"nodes": kept}}}
+def _economics_of(floor: Get) -> Callable[[httpx.Client], Any]:
+    """The floor's page, each project's id and economics only."""
+
+    def send(client: httpx.Client) -> Any:
+        nodes = floor(client)["data"]["projects"]["nodes"]
+        kept = [{"id": n["id"], "economics": n["economics"]} for n in nodes]
+        return {"data": {"projects": {"nodes": kept}}}
+
+    return send
 
 
 def _bookkeeping(statement: str) -> bool:

@@ -6,7 +6,8 @@ Reads INSET_DATABASE_URL like `inset serve`, listens on 127.0.0.1 only. The floo
 only here, each a bare Starlette route in the same process:
 
 - strict floors (scripts/bench_strict.py), the body being the text of ONE statement's
-  JSON document, untouched: GET /floor/page?first=N, /floor/page_economics?first=N,
+  JSON document, untouched: GET /floor/page?first=N, /floor/page_economics?first=N (the
+  figures stored on write; &from=lines: worked out from the lines in the statement),
   /floor/project?id=PK, /floor/organisations?first=N&projects=M, /floor/search?q=WORDS
   (&staff=1 for STAFF's rule);
 - /floor/portfolio: the portfolio's aggregates by several hand-written statements
@@ -51,7 +52,9 @@ def app() -> Starlette:
         return strict("page", first=int(request.query_params.get("first", 100)))
 
     def page_economics(request: Request) -> Response:
-        return strict("page_economics", first=int(request.query_params.get("first", 100)))
+        lines = request.query_params.get("from") == "lines"
+        name = "page_economics_from_lines" if lines else "page_economics"
+        return strict(name, first=int(request.query_params.get("first", 100)))
 
     def project(request: Request) -> Response:
         return strict("project", id=int(request.query_params["id"]))

@@ -9,9 +9,12 @@ reader's (live PUBLIC projects) for the pages, the project by id and the organis
 projects; for the library search, the anonymous reader's or STAFF's (every live lesson of a
 live project), as the request being compared.
 
-Economics (`page_economics`) are worked out in the statement as `inset.economics.calc`
-does: pence and basis points in integers, so total cost, adjusted benefit, net benefit,
-the benefit-cost ratio and fiscal ROI are exact on both databases. Present value and
+Economics: `page_economics` reads the figures stored on write (`project_economics`, on
+the basis of the server's optimism bias), as a read that joins them would;
+`page_economics_from_lines` works them out in the statement as `inset.economics.calc`
+does, from the live lines, as the API's reference path does in Python: pence and basis
+points in integers, so total cost, adjusted benefit, net benefit, the benefit-cost ratio
+and fiscal ROI are exact on both databases. Present value and
 payback divide by 1.035 ** t and by a line's months: on PostgreSQL in NUMERIC with 40
 decimal places (present value exact to the penny unless it falls within 10 ** -25 of a
 half penny; payback counts a month's sum 10 ** -25 of a penny short of the cost as
@@ -29,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,6 +102,16 @@ class Dialect:
         return (
             f"(CASE WHEN {pence} < 0 THEN '-' ELSE '' END || (abs({pence}) / 100) || '.' "
             f"|| substr('0' || (abs({pence}) % 100), -2))"
+        )
+
+    def pounds(self, stored: str) -> str:
+        """A stored amount of pounds (NUMERIC on PostgreSQL, the Decimal's text on SQLite),
+        whole pence, with two decimal places as text."""
+        if self.pg:
+            return f"CAST(CAST({stored} AS numeric(18, 2)) AS text)"
+        return (
+            f"(CASE WHEN instr({stored}, '.') = 0 THEN {stored} || '.00' "
+            f"ELSE substr({stored} || '00', 1, instr({stored}, '.') + 2) END)"
         )
 
     def ratio(self, numerator: str, denominator: str) -> str:
@@ -245,10 +259,12 @@ def _project_node(d: Dialect, p: str, o: str) -> dict[str, str]:
     }
 
 
-def page_sql(d: Dialect, *, economics: bool, bias: Sequence[int]) -> str:
+def page_sql(d: Dialect, *, economics: str | None, bias: Sequence[int]) -> str:
     """`projects(first: :first, orderBy: UPDATED_AT DESC)` with totalCount, lead
     organisation, partners, themes, evidence level and, with `economics`, the economics
-    figures; `bias`: the optimism bias of grades 1..6 in basis points."""
+    figures: worked out from the lines ("lines") or read from the figures stored on write
+    ("stored", `project_economics`, on the basis of the same bias); `bias`: the optimism
+    bias of grades 1..6 in basis points."""
     node = _project_node(d, "p", "o")
     ctes = [
         "page AS MATERIALIZED (SELECT p.id, p.title, p.stage, p.status, p.evidence_level, "
@@ -256,7 +272,7 @@ def page_sql(d: Dialect, *, economics: bool, bias: Sequence[int]) -> str:
         f"WHERE {READABLE} ORDER BY p.updated_at DESC, p.id DESC LIMIT :first)"
     ]
     joins = ""
-    if economics:
+    if economics == "lines":
         ctes += _economics_ctes(d, bias)
         joins = "LEFT JOIN figures e ON e.id = p.id "
         node["economics"] = d.obj(
@@ -268,6 +284,22 @@ def page_sql(d: Dialect, *, economics: bool, bias: Sequence[int]) -> str:
             paybackMonths="e.payback",
             presentValueBenefit=d.obj(amount=d.money("e.pv")),
         )
+    elif economics == "stored":
+        from inset.economics.stored import basis_of
+
+        basis = basis_of([Decimal(b).scaleb(-4) for b in bias]).replace("'", "''")
+        joins = f"LEFT JOIN project_economics e ON e.project_id = p.id AND e.basis = '{basis}' "
+        node["economics"] = d.obj(
+            totalCost=d.obj(amount=d.pounds("e.total_cost")),
+            adjustedBenefit=d.obj(amount=d.pounds("e.adjusted_benefit")),
+            netBenefit=d.obj(amount=d.pounds("e.net_benefit")),
+            benefitCostRatio="e.benefit_cost_ratio",
+            fiscalRoi="e.fiscal_roi",
+            paybackMonths="e.payback_months",
+            presentValueBenefit=d.obj(amount=d.pounds("e.present_value_benefit")),
+        )
+    elif economics is not None:
+        raise ValueError(f"economics from {economics!r}: lines or stored")
     rows = (
         f"SELECT p.id, p.updated_at, {d.obj(**node)} AS node FROM page p "
         f"JOIN organisation o ON o.id = p.lead_organisation_id {joins}"
@@ -472,8 +504,9 @@ class Floors:
         d = Dialect(self.engine.dialect.name)
         self.dialect = d
         self.sql = {
-            "page": page_sql(d, economics=False, bias=bias),
-            "page_economics": page_sql(d, economics=True, bias=bias),
+            "page": page_sql(d, economics=None, bias=bias),
+            "page_economics": page_sql(d, economics="stored", bias=bias),
+            "page_economics_from_lines": page_sql(d, economics="lines", bias=bias),
             "project": project_sql(d),
             "organisations": organisations_sql(d),
             "search": search_sql(d, staff=False),
