@@ -67,6 +67,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             print(f"loaded the demo portfolio: {summary}")
     else:
         _require_head(settings)
+    _use_basis(settings)
     worker = None
     if not args.no_worker:
         from inset.webhooks.worker import start_in_process
@@ -136,7 +137,21 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from inset.migrate import upgrade
 
     print(upgrade(settings.database_url))
+    _use_basis(settings)
     return 0
+
+
+def _use_basis(settings: Settings) -> None:
+    """Stored economics on the settings' optimism bias before anything reads them."""
+    from inset.economics.stored import use_basis
+
+    engine = _engine(settings)
+    try:
+        recomputed = use_basis(engine, settings.optimism_bias)
+    finally:
+        engine.dispose()
+    if recomputed:
+        print(f"recomputed the stored economics of {recomputed:,} projects", flush=True)
 
 
 def cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:

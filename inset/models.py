@@ -3,7 +3,7 @@
 from inset.accounts.models import Account, ApiToken, Integration, SignInAttempt, WebSession
 from inset.audit.models import AuditEvent
 from inset.collective.models import CaseStudy
-from inset.economics.models import Benefit, Cost
+from inset.economics.models import Benefit, Cost, EconomicsBasis, ProjectEconomics
 from inset.events.models import Event
 from inset.evidence.models import Evidence
 from inset.gates.models import GateDecision
@@ -26,6 +26,7 @@ __all__ = [
     "Benefit",
     "CaseStudy",
     "Cost",
+    "EconomicsBasis",
     "EmailDigest",
     "Event",
     "Evidence",
@@ -43,6 +44,7 @@ __all__ = [
     "Organisation",
     "Outcome",
     "Project",
+    "ProjectEconomics",
     "ProjectPartner",
     "ProjectTheme",
     "RateLimitBucket",

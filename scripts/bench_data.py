@@ -11,7 +11,8 @@ Where it lives:
 - SQLite: `<data dir>/sqlite-<N>-seed<S>.db`, with its key and generation time beside it
   in `...db.json`.
 - PostgreSQL: the benchmark's own databases on the server given, `inset_bench` (the
-  portfolio measured) and `inset_bench_small` (the small one the page is compared with).
+  portfolio measured) and `inset_bench_small` (the small one the page is compared with),
+  or another name given with --postgres-name (so two runs on one server keep apart).
   Their key and generation time are the database's COMMENT. No other database is touched.
 
 With `reuse`, a database whose key (projects, seed, lessons wanted) matches is kept as it
@@ -31,7 +32,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_NAMES = {"big": "inset_bench", "small": "inset_bench_small"}
+# The benchmark's databases: NAME (the portfolio measured) and NAME_small.
+POSTGRES_NAME = "inset_bench"
 STAFF_EMAIL = "bench-staff@inset.invalid"
 
 
@@ -66,10 +68,9 @@ def prepare_sqlite(
 
 
 def prepare_postgresql(
-    server: str, role: str, *, projects: int, seed: int, lessons: int | None, reuse: bool
+    server: str, name: str, *, projects: int, seed: int, lessons: int | None, reuse: bool
 ) -> Portfolio:
-    """`role` is "big" or "small": which of the benchmark's two databases to use."""
-    name = POSTGRES_NAMES[role]
+    """`name`: one of the benchmark's two databases (`postgres_names`)."""
     url = _postgres_url(server, name)
     key = _key(projects, seed, lessons)
     with _admin(server) as conn:
@@ -94,10 +95,17 @@ def prepare_postgresql(
     return Portfolio(url, projects, _lessons(url), seconds, False)
 
 
-def drop_postgresql(server: str) -> None:
+def postgres_names(name: str) -> dict[str, str]:
+    """The portfolio measured and the small one the page is compared with."""
+    if not name.isidentifier() or not name.islower():
+        raise SystemExit(f"{name!r}: a database name of lower-case letters, digits and _")
+    return {"big": name, "small": f"{name}_small"}
+
+
+def drop_postgresql(server: str, name: str) -> None:
     with _admin(server) as conn:
-        for name in POSTGRES_NAMES.values():
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        for database in postgres_names(name).values():
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def staff_token(url: str) -> str:

@@ -4,27 +4,66 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import sqlalchemy as sa
 from bench_data import Portfolio, staff_token
-from bench_load import Get, Post, Server, Timing, alternate, concurrent, data, rotating, same
+from bench_load import Get, Post, Rotation, Server, alternate, concurrent, data, same
 
-PAGE_QUERY = """
-query Page($first: Int!) {
-  projects(first: $first, orderBy: {field: UPDATED_AT, direction: DESC}) {
-    totalCount
-    nodes {
+from inset.ids import to_global_id
+
+_PROJECT_FIELDS = """
       id title stage status evidenceLevel
       leadOrganisation { id name kind region }
       partners { id name kind }
       themes { id name }
+"""
+_ECONOMICS_FIELDS = """
       economics {
         totalCost { amount } adjustedBenefit { amount } netBenefit { amount }
         benefitCostRatio fiscalRoi paybackMonths presentValueBenefit { amount }
       }
+"""
+_PAGE = """
+query Page($first: Int!) {
+  projects(first: $first, orderBy: {field: UPDATED_AT, direction: DESC}) {
+    totalCount
+    nodes { FIELDS }
+  }
+}
+"""
+PAGE_QUERY = _PAGE.replace("FIELDS", _PROJECT_FIELDS)
+PAGE_ECONOMICS_QUERY = _PAGE.replace("FIELDS", _PROJECT_FIELDS + _ECONOMICS_FIELDS)
+# Page after page, to check the economics floor over more projects than one page holds.
+ECONOMICS_PAGES_QUERY = """
+query Pages($after: String) {
+  projects(first: 100, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id ECONOMICS }
+  }
+}
+""".replace("ECONOMICS", _ECONOMICS_FIELDS)
+# How many pages of 100 that check reads.
+ECONOMICS_PAGES = 10
+
+PROJECT_QUERY = f"""
+query Project($id: ID!) {{
+  node(id: $id) {{ ... on Project {{ {_PROJECT_FIELDS} }} }}
+}}
+"""
+
+ORGANISATIONS_QUERY = """
+query Organisations($first: Int!, $projects: Int!) {
+  organisations(first: $first) {
+    totalCount
+    nodes {
+      id name kind region
+      projects(first: $projects) { totalCount nodes { id title stage status } }
     }
   }
 }
@@ -80,6 +119,19 @@ def emit(figure: str, database: str, value: Any, **more: Any) -> None:
     print(json.dumps(line), flush=True)
 
 
+@dataclass
+class Read:
+    """A read measured against its strict floor: GraphQL requests and the floor's paths
+    for the same data, taken in turn (both sides the same one at a time)."""
+
+    figure: str
+    payloads: list[dict[str, Any]]
+    paths: list[str]
+    staff: bool = False
+    share: float | None = None  # the throughput at 16 clients wanted, of the floor's
+    within_ms: float | None = None  # the median latency wanted, over the floor's
+
+
 class Run:
     def __init__(
         self,
@@ -93,8 +145,10 @@ class Run:
         self.big, self.small = big, small
         self.loops = loops
         self.port = port
+        # The server's resident set at its largest after the API's turns, before the floors'.
+        self.resident = 0.0
 
-    def all(self, *, workers: bool) -> None:
+    def all(self) -> None:
         db = self.database
         seconds = self.big.generate_seconds
         fast = None  # the target is for SQLite
@@ -111,89 +165,214 @@ class Run:
             lessons=self.big.lessons,
             reused=self.big.reused,
         )
-        counts = self._statements()
+        token = staff_token(self.big.url)
+        reads = self._reads()
+        counts = self._statements(reads, token)
         emit(
             "page_statements",
             db,
-            counts[100],
+            counts["page_100"],
             unit="statements",
             target="the same for 10 and 100 projects",
-            meets=counts[10] == counts[100],
-            detail={"10": counts[10], "100": counts[100]},
+            meets=counts["page_10"] == counts["page_100"],
+            detail={"10": counts["page_10"], "100": counts["page_100"]},
         )
-        token = staff_token(self.big.url)
         server = Server(self.big.url, self.port())
         small = Server(self.small.url, self.port())
         try:
-            self._page(server, small)
+            self._economics_pages(server)
+            for read in reads:
+                self._read(server, read, token, counts[read.figure])
+            self._scale(server, small)
             self._portfolio(server, token)
-            self._search(server, token)
             resident = server.resident_mb()
-            emit("memory_mb", db, resident, unit="MB", target="< 250 MB", meets=resident < 250)
+            emit(
+                "memory_mb",
+                db,
+                self.resident,
+                unit="MB",
+                target="< 150 MB",
+                meets=self.resident < 150,
+                detail={"after the floors too": resident},
+            )
         finally:
             server.stop()
             small.stop()
-        if workers:
-            self._workers()
+        self._workers()
 
-    def _statements(self) -> dict[int, int]:
-        """Statements per request, counted in-process on the app's engine."""
+    def _reads(self) -> list[Read]:
+        """The reads of issue 13, each with its floor; by id, ten public projects spread
+        over the portfolio."""
+        from inset.db import create_db_engine
+
+        engine = create_db_engine(self.big.url)
+        try:
+            with engine.connect() as conn:
+                public = (
+                    conn.execute(
+                        sa.text(
+                            "SELECT id FROM project WHERE visibility = 'PUBLIC' "
+                            "AND archived_at IS NULL ORDER BY id"
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+        finally:
+            engine.dispose()
+        ids = [public[i * len(public) // 10] for i in range(10)]
+        orgs = {"first": 10, "projects": 10}
+        return [
+            Read("page_100", [_page(100)], ["/floor/page?first=100"], share=0.5),
+            Read(
+                "page_100_economics",
+                [_page(100, economics=True)],
+                ["/floor/page_economics?first=100"],
+                share=0.4,
+            ),
+            Read(
+                "page_100_economics_from_lines",
+                [_page(100, economics=True)],
+                ["/floor/page_economics?first=100&from=lines"],
+            ),
+            Read("page_20", [_page(20)], ["/floor/page?first=20"]),
+            Read(
+                "project_by_id",
+                [_project(pk) for pk in ids],
+                [f"/floor/project?id={pk}" for pk in ids],
+                share=0.5,
+                within_ms=1.5,
+            ),
+            Read(
+                "organisations",
+                [{"query": ORGANISATIONS_QUERY, "variables": orgs}],
+                [f"/floor/organisations?{urlencode(orgs)}"],
+            ),
+            Read(
+                "search",
+                [_search(w) for w in SEARCHES],
+                [f"/floor/search?{urlencode({'q': w, 'staff': 1})}" for w in SEARCHES],
+                staff=True,
+            ),
+            Read(
+                "search_public",
+                [_search(w) for w in SEARCHES],
+                [f"/floor/search?{urlencode({'q': w})}" for w in SEARCHES],
+            ),
+        ]
+
+    def _statements(self, reads: list[Read], token: str) -> dict[str, int]:
+        """SQL statements per request, counted in-process on the app's engine, for each
+        read its first request: BEGIN, COMMIT and ROLLBACK left out, and so is the rate
+        limit's charge (on PostgreSQL a transaction of its own before the query's)."""
         from inset.app import create_app
         from inset.config import Settings
         from inset.db import create_db_engine
 
+        # The request log's lines would mix with the figures on stdout.
+        logging.getLogger("inset.requests").addHandler(logging.NullHandler())
         engine = create_db_engine(self.big.url)
         seen: list[str] = []
         sa.event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
         app = create_app(Settings(database_url=self.big.url, secret_key="bench"), engine)
-        counts: dict[int, int] = {}
+        asked = [(read.figure, read.payloads[0], read.staff) for read in reads]
+        asked.append(("page_10", _page(10), False))
+        counts: dict[str, int] = {}
 
         async def run() -> None:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                for size in (10, 100):
+                for figure, payload, staff in asked:
+                    headers = {"Authorization": f"Bearer {token}"} if staff else {}
                     seen.clear()
-                    body = (await client.post("/graphql", json=_page(size))).json()
-                    if "errors" in body or len(body["data"]["projects"]["nodes"]) != size:
-                        raise SystemExit(f"the page query failed: {str(body)[:500]}")
-                    counts[size] = len(
-                        [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
-                    )
+                    body = (await client.post("/graphql", json=payload, headers=headers)).json()
+                    if "errors" in body or not body.get("data"):
+                        raise SystemExit(f"{figure} failed: {str(body)[:500]}")
+                    counts[figure] = len([s for s in seen if not _bookkeeping(s)])
 
         asyncio.run(run())
         engine.dispose()
         return counts
 
-    def _page(self, server: Server, small: Server) -> None:
-        db = self.database
-        graphql = Post(server, _page(100))
-        floor = Get(server, "/floor/page?first=100")
-        same("page", data(graphql), floor)
+    def _economics_pages(self, server: Server) -> None:
+        """The economics floor's arithmetic against the API's over the first pages of the
+        portfolio, not only the page that is timed."""
+        nodes: list[Any] = []
+        after = None
+        with httpx.Client(timeout=120) as client:
+            for _ in range(ECONOMICS_PAGES):
+                payload = {"query": ECONOMICS_PAGES_QUERY, "variables": {"after": after}}
+                projects = Post(server, payload)(client)["data"]["projects"]
+                nodes += projects["nodes"]
+                if not projects["pageInfo"]["hasNextPage"]:
+                    break
+                after = projects["pageInfo"]["endCursor"]
+        for source in ("stored", "lines"):
+            floor = Get(server, f"/floor/page_economics?first={len(nodes)}&from={source}")
+            same(
+                f"economics of the first {len(nodes):,} projects ({source})",
+                {"data": {"projects": {"nodes": nodes}}},
+                _economics_of(floor),
+            )
+
+    def _read(self, server: Server, read: Read, token: str, statements: int) -> None:
+        """Checks each request against its floor, then times both sides: one client,
+        one request at a time (median, p99, requests per second), then 16 clients."""
+        who = token if read.staff else None
+        graphql = Rotation([Post(server, p, who) for p in read.payloads])
+        floor = Rotation([Get(server, path) for path in read.paths])
+        for g, f in zip(graphql.requests, floor.requests, strict=True):
+            same(f"{read.figure} {f.url.split('/floor/')[1]}", data(g), f)
         timing = alternate({"graphql": graphql, "floor": floor}, **self._sequential())
-        g, f = timing["graphql"], timing["floor"]
+        g1, f1 = timing["graphql"], timing["floor"]
+        many = self.loops["concurrent_seconds"]
+        g16 = concurrent(graphql.send, clients=16, seconds=many)
+        self.resident = max(self.resident, server.resident_mb())  # before the floor's turn
+        f16 = concurrent(floor.send, clients=16, seconds=many)
+        meets = None
+        target = None
+        if read.share is not None:
+            target = f">= {read.share:g} of the floor at 16 clients"
+            meets = g16 >= read.share * f16
+            if read.within_ms is not None:
+                target += f"; median latency <= the floor's + {read.within_ms:g} ms"
+                meets = meets and g1.median_ms <= f1.median_ms + read.within_ms
         emit(
-            "page_latency_ms",
-            db,
-            g.median_ms,
-            floor=f.median_ms,
-            ratio=_ratio(g.median_ms, f.median_ms),
-            unit="ms",
+            read.figure,
+            self.database,
+            g16,
+            floor=f16,
+            ratio=_ratio(g16, f16),
+            unit="requests/s, 16 clients",
+            target=target,
+            meets=self._at_scale(meets) if meets is not None else None,
+            latency_ms={
+                "median": g1.median_ms,
+                "p99": g1.p99_ms,
+                "floor_median": f1.median_ms,
+                "floor_p99": f1.p99_ms,
+                "ratio": _ratio(g1.median_ms, f1.median_ms),
+            },
+            one_client={
+                "value": g1.per_second,
+                "floor": f1.per_second,
+                "ratio": _ratio(g1.per_second, f1.per_second),
+                "unit": "requests/s",
+            },
+            statements=statements,
+            viewer="STAFF" if read.staff else "anonymous",
+            requests=len(g1.seconds),
         )
-        emit(
-            "page_throughput",
-            db,
-            g.per_second,
-            floor=f.per_second,
-            ratio=_ratio(g.per_second, f.per_second),
-            unit="requests/s",
-            target=">= 0.25 of the floor",
-            meets=g.per_second >= 0.25 * f.per_second,
+
+    def _scale(self, server: Server, small: Server) -> None:
+        graphql = Post(server, _page(100, economics=True))
+        scale = alternate(
+            {"big": graphql, "small": Post(small, _page(100, economics=True))}, **self._sequential()
         )
-        scale = alternate({"big": graphql, "small": Post(small, _page(100))}, **self._sequential())
         b, s = scale["big"], scale["small"]
         emit(
             "page_scale",
-            db,
+            self.database,
             b.median_ms,
             floor=s.median_ms,
             ratio=_ratio(b.median_ms, s.median_ms),
@@ -208,37 +387,29 @@ class Run:
         floor = Get(server, "/floor/portfolio")
         same("portfolio", data(graphql), floor)
         timing = alternate({"graphql": graphql, "floor": floor}, **self._sequential(few=True))
-        self._median("portfolio", timing, "<= 1.5 x the floor", 1.5)
-
-    def _search(self, server: Server, token: str) -> None:
-        for words in SEARCHES:
-            same(
-                f"search {words!r}",
-                data(Post(server, _search(words), token)),
-                Get(server, f"/floor/search?q={words}"),
-            )
-        for figure, who in (("search", token), ("search_public", None)):
-
-            def asked(words: str, who: str | None = who) -> Post:
-                return Post(server, _search(words), who)
-
-            graphql = rotating(asked, SEARCHES)
-            floor = rotating(lambda words: Get(server, f"/floor/search?q={words}"), SEARCHES)
-            timing = alternate({"graphql": graphql, "floor": floor}, **self._sequential())
-            self._median(figure, timing, "<= 1.5 x the raw full-text query", 1.5)
+        g, f = timing["graphql"], timing["floor"]
+        ratio = _ratio(g.median_ms, f.median_ms)
+        emit(
+            "portfolio",
+            self.database,
+            g.median_ms,
+            floor=f.median_ms,
+            ratio=ratio,
+            unit="ms",
+            target="<= 1.5 x the floor (several hand-written statements)",
+            meets=self._at_scale(ratio is not None and ratio <= 1.5),
+            requests=len(g.seconds),
+        )
 
     def _workers(self) -> None:
+        """The page of 100 at 16 clients on `uvicorn --workers 2` over `--workers 1`."""
         rates = {}
         for count in (1, 2):
             server = Server(self.big.url, self.port(), workers=count)
             try:
-
-                async def send(client: httpx.AsyncClient, base: str = server.base) -> None:
-                    r = await client.post(f"{base}/graphql", json=_page(100))
-                    r.raise_for_status()
-
+                page = Post(server, _page(100))
                 rates[count] = concurrent(
-                    send, clients=16, seconds=self.loops["concurrent_seconds"]
+                    page.send, clients=16, seconds=self.loops["concurrent_seconds"]
                 )
             finally:
                 server.stop()
@@ -248,23 +419,8 @@ class Run:
             rates[2],
             floor=rates[1],
             ratio=_ratio(rates[2], rates[1]),
-            unit="requests/s, 16 clients",
+            unit="requests/s, 16 clients, page_100",
             detail={"1 worker": rates[1], "2 workers": rates[2]},
-        )
-
-    def _median(self, figure: str, timing: dict[str, Timing], target: str, limit: float) -> None:
-        g, f = timing["graphql"], timing["floor"]
-        ratio = _ratio(g.median_ms, f.median_ms)
-        emit(
-            figure,
-            self.database,
-            g.median_ms,
-            floor=f.median_ms,
-            ratio=ratio,
-            unit="ms",
-            target=target,
-            meets=self._at_scale(ratio is not None and ratio <= limit),
-            requests=len(g.seconds),
         )
 
     def _at_scale(self, meets: bool) -> bool | None:
@@ -281,12 +437,34 @@ class Run:
         }
 
 
-def _page(first: int) -> dict[str, Any]:
-    return {"query": PAGE_QUERY, "variables": {"first": first}}
+def _page(first: int, *, economics: bool = False) -> dict[str, Any]:
+    query = PAGE_ECONOMICS_QUERY if economics else PAGE_QUERY
+    return {"query": query, "variables": {"first": first}}
+
+
+def _project(pk: int) -> dict[str, Any]:
+    return {"query": PROJECT_QUERY, "variables": {"id": to_global_id("Project", pk)}}
 
 
 def _search(words: str) -> dict[str, Any]:
     return {"query": SEARCH_QUERY, "variables": {"search": words}}
+
+
+def _economics_of(floor: Get) -> Callable[[httpx.Client], Any]:
+    """The floor's page, each project's id and economics only."""
+
+    def send(client: httpx.Client) -> Any:
+        nodes = floor(client)["data"]["projects"]["nodes"]
+        kept = [{"id": n["id"], "economics": n["economics"]} for n in nodes]
+        return {"data": {"projects": {"nodes": kept}}}
+
+    return send
+
+
+def _bookkeeping(statement: str) -> bool:
+    return statement.lstrip().startswith(("BEGIN", "COMMIT", "ROLLBACK")) or (
+        "rate_limit_bucket" in statement or "synchronous_commit" in statement
+    )
 
 
 def _ratio(value: float, floor: float) -> float | None:

@@ -1,136 +1,31 @@
-"""Floors: what the benchmark's GraphQL queries return, by hand-written SQL and plain JSON.
+"""The portfolio's floor: `bench.PORTFOLIO_QUERY` for STAFF (every live project), by
+several hand-written SQL statements (scripts/bench_floor_sql.py) assembled into plain JSON.
 
-Each floor is the same data as its query (the benchmark checks they are equal before it
-times anything), fetched the way one would write it by hand for this one screen: raw SQL,
-as few statements as the figures allow, no ORM, no GraphQL. They run in the benchmark's
-server only (scripts/bench_server.py), next to the real app, on the same engine.
-
-- `page`: `bench.PAGE_QUERY` for the anonymous viewer (PUBLIC projects, newest change
-  first) with one statement per relation and the same economics arithmetic (`calc`).
-- `portfolio`: `bench.PORTFOLIO_QUERY` for STAFF (every live project).
-- `search`: the raw full-text query of `lessons(search:)`, FTS5 MATCH or tsvector @@ with
-  the same rank, best 20 first: no access rule (so it is below what the API must do).
+It is the same data as the query (the benchmark checks they are equal before it times
+anything), fetched the way one would write it by hand for this one screen: raw SQL, no ORM,
+no GraphQL. It runs in the benchmark's server only (scripts/bench_server.py), next to the
+real app, on the same engine. The reads' floors are stricter: one statement each, see
+scripts/bench_strict.py.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from bench_floor_sql import PORTFOLIO_SQL, SEARCH_SQL
+from bench_floor_sql import PORTFOLIO_SQL
 
-from inset.economics.calc import BenefitLine, CostLine, compute_economics
 from inset.evidence.levels import LEVEL_NAMES
 from inset.ids import to_global_id
 from inset.lessons.models import Barrier
-from inset.lessons.search import fts5_query
-
-PAGE = sa.text(
-    """
-    SELECT p.id, p.title, p.stage, p.status, p.evidence_level, p.started_on,
-           o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.region AS org_region
-    FROM project p JOIN organisation o ON o.id = p.lead_organisation_id
-    WHERE p.visibility = 'PUBLIC' AND p.archived_at IS NULL
-    ORDER BY p.updated_at DESC, p.id DESC LIMIT :first
-    """
-)
-TOTAL = sa.text("SELECT count(*) FROM project WHERE visibility = 'PUBLIC' AND archived_at IS NULL")
-PARTNERS = sa.text(
-    "SELECT pp.project_id, o.id, o.name, o.kind FROM project_partner pp "
-    "JOIN organisation o ON o.id = pp.organisation_id WHERE pp.project_id IN :ids "
-    "ORDER BY pp.project_id, o.id"
-).bindparams(sa.bindparam("ids", expanding=True))
-THEMES = sa.text(
-    "SELECT pt.project_id, t.id, t.name FROM project_theme pt JOIN theme t ON t.id = pt.theme_id "
-    "WHERE pt.project_id IN :ids ORDER BY pt.project_id, t.id"
-).bindparams(sa.bindparam("ids", expanding=True))
-COSTS = sa.text(
-    "SELECT project_id, amount_pence, confidence FROM cost "
-    "WHERE archived_at IS NULL AND project_id IN :ids"
-).bindparams(sa.bindparam("ids", expanding=True))
-BENEFITS = sa.text(
-    "SELECT project_id, amount_pence, kind, deadweight_bp, attribution_bp, confidence, "
-    "period_start, period_end FROM benefit WHERE archived_at IS NULL AND project_id IN :ids "
-    "ORDER BY recorded_at, id"
-).bindparams(sa.bindparam("ids", expanding=True))
 
 STAGES = ("IDEA", "PILOT", "EVALUATION", "SCALE")
 _PENNY = Decimal("0.01")
 _THOUSANDTH = Decimal("0.001")
-
-
-def day(value: Any) -> Any:
-    """A date (or None): SQLite hands raw SQL dates back as text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def money(pounds: Decimal) -> dict[str, str]:
-    return {"amount": str(pounds.quantize(_PENNY))}
-
-
-def page(engine: sa.Engine, first: int) -> dict[str, Any]:
-    with engine.connect() as conn:
-        rows = conn.execute(PAGE, {"first": first}).mappings().all()
-        total = conn.execute(TOTAL).scalar_one()
-        ids = [r["id"] for r in rows] or [0]
-        partners, themes = defaultdict(list), defaultdict(list)
-        costs, benefits = defaultdict(list), defaultdict(list)
-        for pid, oid, name, kind in conn.execute(PARTNERS, {"ids": ids}):
-            partners[pid].append(
-                {"id": to_global_id("Organisation", oid), "name": name, "kind": kind}
-            )
-        for pid, tid, name in conn.execute(THEMES, {"ids": ids}):
-            themes[pid].append({"id": to_global_id("Theme", tid), "name": name})
-        for pid, pence, grade in conn.execute(COSTS, {"ids": ids}):
-            costs[pid].append(CostLine(amount=Decimal(pence).scaleb(-2), confidence=grade))
-        for pid, pence, kind, dw, at, grade, start, end in conn.execute(BENEFITS, {"ids": ids}):
-            benefits[pid].append(
-                BenefitLine(
-                    amount=None if pence is None else Decimal(pence).scaleb(-2),
-                    kind=kind,
-                    deadweight=Decimal(dw).scaleb(-4),
-                    attribution=Decimal(at).scaleb(-4),
-                    confidence=grade,
-                    period_start=day(start),
-                    period_end=day(end),
-                )
-            )
-    nodes = []
-    for r in rows:
-        e = compute_economics(
-            costs=costs[r["id"]], benefits=benefits[r["id"]], project_start=day(r["started_on"])
-        )
-        nodes.append(
-            {
-                "id": to_global_id("Project", r["id"]),
-                "title": r["title"],
-                "stage": r["stage"],
-                "status": r["status"],
-                "evidenceLevel": r["evidence_level"],
-                "leadOrganisation": {
-                    "id": to_global_id("Organisation", r["org_id"]),
-                    "name": r["org_name"],
-                    "kind": r["org_kind"],
-                    "region": r["org_region"],
-                },
-                "partners": partners[r["id"]],
-                "themes": themes[r["id"]],
-                "economics": {
-                    "totalCost": money(e.total_cost),
-                    "adjustedBenefit": money(e.adjusted_benefit),
-                    "netBenefit": money(e.net_benefit),
-                    "benefitCostRatio": e.benefit_cost_ratio,
-                    "fiscalRoi": e.fiscal_roi,
-                    "paybackMonths": e.payback_months,
-                    "presentValueBenefit": money(e.present_value_benefit),
-                },
-            }
-        )
-    return {"data": {"projects": {"totalCount": total, "nodes": nodes}}}
 
 
 def portfolio(engine: sa.Engine, bias_points: list[int], now: datetime) -> dict[str, Any]:
@@ -215,23 +110,6 @@ def portfolio(engine: sa.Engine, bias_points: list[int], now: datetime) -> dict[
                     }
                     for tag, n in barriers
                 ],
-            }
-        }
-    }
-
-
-def search(engine: sa.Engine, words: str) -> dict[str, Any]:
-    dialect = engine.dialect.name
-    query = fts5_query(words) if dialect == "sqlite" else words
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text(SEARCH_SQL[dialect]), {"q": query}).all()
-    return {
-        "data": {
-            "lessons": {
-                "nodes": [
-                    {"id": to_global_id("Lesson", i), "title": t, "kind": k, "stage": s}
-                    for i, t, k, s, _ in rows
-                ]
             }
         }
     }

@@ -1,4 +1,4 @@
-"""The floors' hand-written SQL (scripts/bench_floor.py), for SQLite and PostgreSQL.
+"""The portfolio floor's hand-written SQL (scripts/bench_floor.py), for SQLite and PostgreSQL.
 
 Enums are stored by name; money in pence and shares in basis points, so every money figure
 is integer arithmetic: a line rounded half up to the penny, then summed. :b1 .. :b6 are the
@@ -166,18 +166,3 @@ def _for(dialect: str) -> dict[str, str]:
 
 
 PORTFOLIO_SQL = {dialect: _for(dialect) for dialect in _DAYS}
-
-SEARCH_SQL = {
-    "sqlite": """
-        SELECT l.id, l.title, l.kind, l.stage, h.rank FROM (
-            SELECT rowid AS id, -bm25(lesson_search, 5.0, 1.0) AS rank FROM lesson_search
-            WHERE lesson_search MATCH :q ORDER BY rank DESC, rowid DESC LIMIT 20
-        ) h JOIN lesson l ON l.id = h.id ORDER BY h.rank DESC, h.id DESC
-    """,
-    "postgresql": """
-        SELECT id, title, kind, stage,
-            ts_rank_cd('{0.1, 0.2, 0.2, 1.0}', search_vector, q) AS rank
-        FROM lesson, websearch_to_tsquery('english', :q) AS q
-        WHERE search_vector @@ q ORDER BY rank DESC, id DESC LIMIT 20
-    """,
-}

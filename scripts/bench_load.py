@@ -16,8 +16,9 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,13 @@ class Timing:
     @property
     def median_ms(self) -> float:
         return round(statistics.median(self.seconds) * 1000, 2)
+
+    @property
+    def p99_ms(self) -> float:
+        """The 99th percentile (nearest rank): the slowest request of a hundred."""
+        ordered = sorted(self.seconds)
+        rank = max(0, -(-99 * len(ordered) // 100) - 1)
+        return round(ordered[rank] * 1000, 2)
 
     @property
     def per_second(self) -> float:
@@ -68,7 +76,7 @@ def alternate(
 
 def concurrent(send: Callable[[httpx.AsyncClient], Any], *, clients: int, seconds: float) -> float:
     """Requests per second that `clients` clients, each one request at a time, complete in
-    `seconds` (after as long again to warm up)."""
+    `seconds` (after half as long, at most 2 seconds, to warm up)."""
 
     async def run() -> float:
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -79,14 +87,14 @@ def concurrent(send: Callable[[httpx.AsyncClient], Any], *, clients: int, second
                     await send(client)
                     done.append(1)
 
-            async def rate() -> float:
+            async def rate(seconds: float) -> float:
                 done: list[int] = []
                 start = time.perf_counter()
                 await asyncio.gather(*(loop(start + seconds, done) for _ in range(clients)))
                 return len(done) / (time.perf_counter() - start)
 
-            await rate()  # connections opened, every worker warm
-            return round(await rate(), 2)
+            await rate(min(seconds / 2, 2.0))  # connections opened, every worker warm
+            return round(await rate(seconds), 2)
 
     return asyncio.run(run())
 
@@ -100,24 +108,42 @@ class Server:
             **os.environ,
             "INSET_DATABASE_URL": url,
             "INSET_SECRET_KEY": "benchmark",
+            # Never throttled, however many clients; each request still pays its charge.
+            "INSET_RATE_LIMIT_BUCKET": str(10**12),
+            "INSET_RATE_LIMIT_REFILL": str(10**12),
             "PYTHONPATH": f"{ROOT / 'scripts'}:{ROOT}",
         }
+        # The server's own complaints, kept to say why it did not start.
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed by stop()
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "bench_server.py"), str(port), str(workers)],
             env=env,
             stdout=subprocess.DEVNULL,  # the request log, a line a request
+            stderr=self.log,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # two workers on a busy machine: slow
+        last = "no answer"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"the benchmark server stopped: exit {self.process.returncode}")
+                raise SystemExit(
+                    f"the benchmark server stopped: exit {self.process.returncode}\n{self._log()}"
+                )
             try:
-                if httpx.get(f"{self.base}/floor/ready", timeout=5).status_code == 200:
+                r = httpx.get(f"{self.base}/floor/ready", timeout=5)
+                if r.status_code == 200:
                     return
-            except httpx.HTTPError:
-                time.sleep(0.3)
+                last = f"{r.status_code} {r.text[:300]}"
+            except httpx.HTTPError as error:
+                last = repr(error)
+            time.sleep(0.3)
         self.stop()
-        raise SystemExit("the benchmark server did not start within a minute")
+        raise SystemExit(
+            f"the benchmark server did not start within three minutes: {last}\n{self._log()}"
+        )
+
+    def _log(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-3000:]
 
     def resident_mb(self) -> float:
         """The server process's resident set (VmRSS), in MB."""
@@ -132,6 +158,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
 
 class Post:
@@ -148,6 +175,11 @@ class Post:
             raise SystemExit(f"graphql failed: {r.text[:500]}")
         return body
 
+    async def send(self, client: httpx.AsyncClient) -> None:
+        r = await client.post(self.url, json=self.payload, headers=self.headers)
+        if r.status_code != 200 or b'"errors":' in r.content:
+            raise SystemExit(f"graphql failed: {r.text[:500]}")
+
 
 class Get:
     """A floor's request, checked; calling it returns the body."""
@@ -161,13 +193,24 @@ class Get:
             raise SystemExit(f"floor failed: {r.text[:500]}")
         return r.json()
 
+    async def send(self, client: httpx.AsyncClient) -> None:
+        r = await client.get(self.url)
+        if r.status_code != 200:
+            raise SystemExit(f"floor failed: {r.text[:500]}")
 
-def rotating(
-    make: Callable[[str], Callable[[httpx.Client], Any]], words: list[str]
-) -> Callable[[httpx.Client], Any]:
-    """A request for each of `words` in turn, one at each call."""
-    sends = itertools.cycle([make(w) for w in words])
-    return lambda client: next(sends)(client)
+
+class Rotation:
+    """Requests taken in turn, one at each call (or send)."""
+
+    def __init__(self, requests: Sequence[Post | Get]) -> None:
+        self.requests = requests
+        self._next: Iterator[Post | Get] = itertools.cycle(requests)
+
+    def __call__(self, client: httpx.Client) -> Any:
+        return next(self._next)(client)
+
+    async def send(self, client: httpx.AsyncClient) -> None:
+        await next(self._next).send(client)
 
 
 def data(send: Callable[[httpx.Client], Any]) -> Any:

@@ -24,6 +24,7 @@ from inset.outcomes.models import Observation, Outcome
 from inset.projects.models import STAGES, Project, ProjectStatus, Visibility
 from inset.seed import SeedError, is_empty, load_seeds
 from inset.themes.models import Theme
+from tests.economics.stored_figures import assert_current
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -263,3 +264,7 @@ def test_the_story_moves_forward_whole_years_once_its_newest_step_is_a_year_old(
     assert years_to_shift(old) == 2
     assert shifted(date(2024, 2, 29), 1) == date(2025, 2, 28)
     assert shifted(date(2021, 7, 1), 2) == date(2023, 7, 1)
+
+
+def test_every_seeded_project_has_its_stored_economics(engine, loaded):
+    assert_current(engine)

@@ -1,7 +1,8 @@
 """Corrections to cost and benefit lines: every rule of recording applies to the result.
 
 The figures (adjusted amounts, totals, ratios, payback, present value) are worked out from
-the live lines whenever they are read, so a corrected line counts at once.
+the live lines whenever they are read, so a corrected line counts at once; the stored
+copy (inset.economics.stored) is rewritten in the correction's transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from inset.access import Actor, require_writer
 from inset.audit import service as audit
 from inset.economics.models import Benefit, Cost
 from inset.economics.service import OWNER, clean_benefit, clean_cost, pounds, share
+from inset.economics.stored import refresh_project_economics
 from inset.errors import NotFound
 from inset.projects.models import Project
 from inset.projects.service import get_project_for_write, touch
@@ -93,6 +95,7 @@ def _correct(
     diff.pop("external_owner_id", None)
     session.add(row)
     touch(session=session, project=project)
+    refresh_project_economics(session=session, project_id=row.project_id)
     audit.record(
         session=session,
         actor=actor,

@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from inset.db import EXTERNAL_ID_LENGTH, TEXT_LENGTH, UTCDateTime, enum_type, utcnow
+from inset.db import (
+    EXTERNAL_ID_LENGTH,
+    TEXT_LENGTH,
+    ExactDecimal,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
 from inset.projects.models import Stage
+
+BASIS_LENGTH = 100
 
 
 class CostCategory(enum.StrEnum):
@@ -84,3 +94,41 @@ class Benefit(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=EXTERNAL_ID_LENGTH)
     external_owner_id: int | None = Field(default=None, foreign_key="organisation.id")
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ProjectEconomics(SQLModel, table=True):
+    """A project's figures as `economics_for` works them out, kept current on every write.
+
+    One row a project, written in the same transaction as any change to what the figures
+    read (the project's live lines and start date), so that a read can take them with a
+    join instead of working them out (see inset.economics.stored). Money is pounds, exact;
+    the ratios are the floats the API shows. `basis` names the optimism bias table and
+    method version the row was worked out with (inset.economics.stored.basis_of).
+    """
+
+    __tablename__ = "project_economics"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    gross_cost: Decimal = Field(sa_type=ExactDecimal)
+    total_cost: Decimal = Field(sa_type=ExactDecimal)
+    gross_benefit: Decimal = Field(sa_type=ExactDecimal)
+    adjusted_benefit: Decimal = Field(sa_type=ExactDecimal)
+    net_benefit: Decimal = Field(sa_type=ExactDecimal)
+    benefit_cost_ratio: float | None = Field(default=None, sa_type=sa.Float)
+    fiscal_roi: float | None = Field(default=None, sa_type=sa.Float)
+    payback_months: int | None = None
+    present_value_benefit: Decimal = Field(sa_type=ExactDecimal)
+    basis: str = Field(max_length=BASIS_LENGTH)
+
+
+class EconomicsBasis(SQLModel, table=True):
+    """The one row naming the basis every stored figure is worked out on.
+
+    The optimism bias is a setting; the stored figures follow the setting of the last
+    `inset serve` or `inset db upgrade`, which recompute every row when it changed.
+    """
+
+    __tablename__ = "economics_basis"
+
+    id: int = Field(default=1, primary_key=True)
+    basis: str = Field(max_length=BASIS_LENGTH)

@@ -233,6 +233,7 @@ def record_cost(
     session.add(cost)
     session.flush()
     touch(session=session, project=project)
+    _refresh(session, project_id)
     audit.record(
         session=session,
         actor=actor,
@@ -297,6 +298,7 @@ def record_benefit(
     session.add(benefit)
     session.flush()
     touch(session=session, project=project)
+    _refresh(session, project_id)
     audit.record(
         session=session,
         actor=actor,
@@ -306,6 +308,13 @@ def record_benefit(
         changes=audit.created(benefit, BENEFIT_FIELDS),
     )
     return benefit
+
+
+def _refresh(session: Session, project_id: int) -> None:
+    """The project's stored figures, rewritten in the change's transaction."""
+    from inset.economics.stored import refresh_project_economics  # it builds on this module
+
+    refresh_project_economics(session=session, project_id=project_id)
 
 
 def _archive(*, session: Session, actor: Actor, row: R | None, what: str, reason: str) -> R:
@@ -324,6 +333,7 @@ def _archive(*, session: Session, actor: Actor, row: R | None, what: str, reason
     row.archived_at = utcnow()
     session.add(row)
     touch(session=session, project=project)
+    _refresh(session, row.project_id)
     audit.record(
         session=session,
         actor=actor,

@@ -28,6 +28,7 @@ from sqlmodel import Session, SQLModel
 
 import inset.models  # noqa: F401 - every table in the metadata
 from inset.db import transaction, utcnow
+from inset.economics.stored import current_bias, refresh_projects
 from inset.generator import vocabulary as words
 from inset.generator.lifecycle import ProjectBuilder
 from inset.generator.records import TABLES, Ids, Org, Reference, Rows, weighted
@@ -126,6 +127,7 @@ def generate_portfolio(
         ref = _reference(conn, random.Random(seed), projects, themes, now, counts)  # noqa: S311
         first = {t: _next_id(conn, t) for t in _WITH_IDS}
         ids = Ids(first)
+        bias = current_bias(conn)
         for start in range(0, projects, BATCH):
             rows = Rows()
             for index in range(start, min(start + BATCH, projects)):
@@ -134,6 +136,8 @@ def generate_portfolio(
                 rng = random.Random(seed << 40 | index)  # noqa: S311
                 ProjectBuilder(rng, ref, ids, rows).build()
             _insert(conn, rows, counts)
+            # Their figures, kept as every service keeps them (inset.economics.stored).
+            refresh_projects(conn, [row["id"] for row in rows.tables["project"]], bias)
             if progress is not None:
                 progress(min(BATCH, projects - start))
         _restart_sequences(conn, counts)
@@ -153,7 +157,8 @@ def _analyze(engine: Engine, counts: dict[str, int]) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.connect() as conn:
-        conn.execute(sa.text(f"ANALYZE {', '.join(t for t in counts if counts[t])}"))
+        tables = [*(t for t in counts if counts[t]), "project_economics"]
+        conn.execute(sa.text(f"ANALYZE {', '.join(tables)}"))
         conn.commit()
 
 

@@ -17,7 +17,9 @@ digit kept) and enums (their names). The rows are read in one read-only transact
 consistent snapshot while the server keeps writing (SQLite's WAL lets a reader and the
 writer run together; PostgreSQL reads at REPEATABLE READ). What the migrations derive
 from the rows (the lesson search index) is not in the file: it is rebuilt as the rows
-go in.
+go in. The stored economics are in the file, but worked out again from the restored
+lines once the rows are in (inset.economics.stored), rather than trusted, on the optimism
+bias of the database restored into: its `economics_basis` is a setting, not in the file.
 
 A restore goes into an empty database only, in one transaction: it migrates a new
 database to the backup's revision, loads the rows, moves PostgreSQL's id sequences past
@@ -46,11 +48,15 @@ from sqlmodel import SQLModel
 
 import inset.models  # noqa: F401  (every table on SQLModel.metadata)
 from inset.db import WRITE, ExactDecimal, UTCDateTime
+from inset.economics.stored import refresh_all
 from inset.migrate import alembic_config, head_revision
 
 FORMAT = "inset-backup"
 VERSION = 1
 BATCH = 1000
+# Tables of the installation, not of its data: the optimism bias the stored economics
+# use follows the settings of the server it is restored to, whatever the server it came from.
+SETTINGS = frozenset({"economics_basis"})
 
 
 class BackupError(Exception):
@@ -145,7 +151,7 @@ def _write(conn: Connection, file: IO[str], revision: str) -> Summary:
             "created_at": datetime.now(UTC).isoformat(),
         }
     )
-    tables = SQLModel.metadata.sorted_tables
+    tables = [t for t in SQLModel.metadata.sorted_tables if t.name not in SETTINGS]
     rows = 0
     for table in tables:
         columns = list(table.columns)
@@ -201,7 +207,7 @@ def _refuse_unless_empty(conn: Connection, revision: str) -> bool:
                 "the database has tables but no Inset migrations: restore into an empty one"
             )
         return True
-    for name in sorted(names & set(SQLModel.metadata.tables)):
+    for name in sorted(names & set(SQLModel.metadata.tables) - SETTINGS):
         count = conn.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar()
         if count:
             raise BackupError(
@@ -239,6 +245,7 @@ def _restore(engine: Engine, source: Path) -> Summary:
                 loaded = _load(conn, lines)
                 _continue_sequences(conn, loaded.tables)
                 _migrate(conn, "head")
+                refresh_all(conn)
     return Summary(len(loaded.tables), loaded.rows, header.revision)
 
 

@@ -225,6 +225,13 @@ def _set_links(
         session.add_all(ProjectTheme(project_id=project_id, theme_id=t) for t in themes)
 
 
+def _refresh_economics(session: Session, project: Project) -> None:
+    """The project's stored figures, rewritten in the change's transaction."""
+    from inset.economics.stored import refresh_project_economics  # economics builds on projects
+
+    refresh_project_economics(session=session, project_id=project.id or 0)
+
+
 def create_project(
     *,
     session: Session,
@@ -296,6 +303,7 @@ def create_project(
     _set_links(session, project.id or 0, partners, themes)
     session.flush()
     refresh_evidence_level(session=session, project=project)
+    _refresh_economics(session, project)
     audit.record(
         session=session,
         actor=actor,
@@ -398,6 +406,8 @@ def update_project(
         diff["partner_organisation_ids"] = (old_partners, sorted(partners))
     if themes is not None and themes != old_themes:
         diff["theme_ids"] = (old_themes, themes)
+    if "started_on" in diff:  # the economics count years from it
+        _refresh_economics(session, project)
     if diff:
         project.version += 1
         project.updated_at = utcnow()

@@ -12,9 +12,11 @@ from conftest import is_postgres
 from sqlmodel import SQLModel
 
 from inset.db import create_db_engine
+from inset.economics.models import ProjectEconomics
 from inset.migrate import head_revision, upgrade
 from inset.operations.backup import BackupError, read_backup, write_backup
 from inset.seed import load_seeds
+from tests.economics.stored_figures import assert_current, kept
 from tests.operations.reads import SEEDS, answers, clients, sign_in
 
 CREATE_ORGANISATION = """mutation ($name: String!) {
@@ -211,3 +213,26 @@ async def test_a_backup_moves_a_sqlite_database_to_postgresql(empty_db_url, tmp_
     for seen in (*before.values(), *after.values()):
         seen[0][1]["data"].pop("searched")
     assert after == before
+
+
+def test_a_restore_works_the_stored_economics_out_again_from_the_lines(
+    demo, empty_db_url, tmp_path
+):
+    # given a backup whose stored figures of one project are wrong
+    with demo.begin() as conn:
+        conn.execute(
+            sa.update(ProjectEconomics).values(total_cost=1).where(ProjectEconomics.project_id == 1)
+        )
+    backup = tmp_path / "inset.backup"
+    write_backup(demo, backup)
+
+    # when it is restored
+    restored = create_db_engine(empty_db_url)
+    try:
+        read_backup(restored, backup)
+
+        # then the figures are the ones the lines give, as they were before
+        assert_current(restored)
+        assert kept(restored)[1].total_cost > 1
+    finally:
+        restored.dispose()
