@@ -53,6 +53,7 @@ JSON = "application/json"
 MAX_BODY_BYTES = 1_000_000
 DOCUMENT_CACHE_SIZE = 256
 COMPILED_CACHE_SIZE = 256  # statements of a few hundred SQL elements each
+MAX_SHAPES = 32  # statements built for one query before it is left to the resolvers
 CACHED_QUERY_CHARS = 20_000
 RETRY_AFTER_SECONDS = 5
 # `\u0000` or `\u{0}` in a GraphQL string literal: the NUL character, written escaped.
@@ -143,6 +144,9 @@ class GraphQLEndpoint(Generic[ContextT]):
         self._compiled_reads: dict[tuple[Any, ...], CompiledRead | None] = {}
         # The variables that compiled statements of each query take as parameters.
         self._parameters: dict[tuple[str, str | None], tuple[frozenset[str], frozenset[str]]] = {}
+        # How many statements each query has needed: one whose variables (a search, say)
+        # differ at every request would be built for each, which costs more than it saves.
+        self._shapes: dict[tuple[str, str | None], int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -317,6 +321,8 @@ class GraphQLEndpoint(Generic[ContextT]):
         dialect = session.get_bind().dialect.name
         # all that the access rules ask of the reader (inset.access)
         rights = (getattr(actor, "role", None), getattr(actor, "organisation_id", None))
+        if self._shapes.get((params.query, params.operation_name), 0) >= MAX_SHAPES:
+            return None  # built anew for nearly every request: cheaper through the resolvers
         learned = self._parameters.get((params.query, params.operation_name))
         ids, cursors = learned or (frozenset(), frozenset())
         # Which variables are shaped is part of the key: a value a client sends can never
@@ -344,6 +350,9 @@ class GraphQLEndpoint(Generic[ContextT]):
             if len(self._compiled_reads) >= COMPILED_CACHE_SIZE:
                 self._compiled_reads.clear()  # rarely: documents are few, readers' rights too
                 self._parameters.clear()
+                self._shapes.clear()
+            operation_key = (params.query, params.operation_name)
+            self._shapes[operation_key] = self._shapes.get(operation_key, 0) + 1
             if compiled is not None:
                 cursor_variables = frozenset(c.variable for c in compiled.cursors)
                 self._parameters[(params.query, params.operation_name)] = (

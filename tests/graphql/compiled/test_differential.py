@@ -519,3 +519,27 @@ async def test_a_compiled_read_is_charged_and_costed_as_before(
         limit = int(answer.headers["X-RateLimit-Limit"])
         assert int(answer.headers["X-RateLimit-Used"]) >= cost["requestedQueryCost"]
         assert cost["throttleStatus"]["maximumAvailable"] == limit
+
+
+SEARCH = "query S($q: String) { projects(filter: {search: $q}) { totalCount nodes { title } } }"
+
+
+async def test_a_query_built_anew_each_time_goes_to_the_resolvers(
+    setting: Setting,
+    clients: dict[bool, httpx.AsyncClient],
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A statement per search term would cost more to build than it saves: after a few,
+    the query is answered by the resolvers, with the same answers."""
+    from inset.graphql import http
+
+    monkeypatch.setattr(http, "MAX_SHAPES", 2)
+    compiled = []
+    for words in ("project", "title", "far away", "quoted"):
+        seen = statement_counter(engine)
+        fast = await _ask(clients[True], SEARCH, {"q": words}, None)
+        compiled.append(any(map(_builds_json, seen)))
+        reference = await _ask(clients[False], SEARCH, {"q": words}, None)
+        assert fast.json() == reference.json(), words
+    assert compiled == [True, True, False, False]
