@@ -38,6 +38,7 @@ from strawberry.types.graphql import OperationType
 
 from inset.access import Actor
 from inset.config import Settings
+from inset.economics.stored import basis_of
 from inset.errors import AccessDenied, DomainError, Unauthenticated, api_name
 from inset.graphql.codes import RequestErrorCode as Code
 from inset.graphql.compiled.plan import CompiledRead, compile_read, shape, unencodable
@@ -136,6 +137,8 @@ class GraphQLEndpoint(Generic[ContextT]):
         self._schema.extensions = (_UsePreparedDocument, *schema.extensions)
         self._context_factory = context_factory
         self._settings = settings
+        # the figures of economics a compiled read may take from the stored rows
+        self._basis = basis_of(settings.optimism_bias)
         self._graphiql_html = graphiql_html
         self._rate_limiter = rate_limiter
         # Parsing and validating cost about as much as running a small query, and
@@ -346,6 +349,7 @@ class GraphQLEndpoint(Generic[ContextT]):
                 variables=params.variables,
                 actor=Actor(role=rights[0], organisation_id=rights[1]),
                 dialect=dialect,
+                basis=self._basis,
             )
             if len(self._compiled_reads) >= COMPILED_CACHE_SIZE:
                 self._compiled_reads.clear()  # rarely: documents are few, readers' rights too

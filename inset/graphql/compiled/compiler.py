@@ -3,7 +3,7 @@
 Compiled: `node(id:)` and `nodes(ids:)` for projects, organisations and themes;
 `projects` and `organisations` connections (edges, nodes, cursors, pageInfo,
 totalCount); a project's scalar fields, `leadOrganisation`, `partners`, `themes`,
-`replicatedFrom` and `replications`; an
+`replicatedFrom`, `replications` and `economics` (from the stored figures); an
 organisation's scalar fields and its `projects`; a theme's fields. Each list is read
 through the same statement builders as the resolvers use (`select_projects`,
 `organisation_list`, `keyset`), so filters, order and access rules are theirs.
@@ -33,6 +33,8 @@ from strawberry.types.arguments import convert_arguments
 
 from inset.access import Actor, live_project
 from inset.db import UTCDateTime
+from inset.economics.models import ProjectEconomics
+from inset.economics.service import CURRENCY
 from inset.graphql.compiled.collect import Fields, Selection, Unsupported
 from inset.graphql.compiled.sql import UNENCODABLE, Json, Value, quoted
 from inset.graphql.node import MAX_NODES
@@ -66,6 +68,15 @@ PROJECT_COLUMNS = {
     "version": ("version", PLAIN),
     "externalId": ("external_id", PLAIN),
 }
+# Economics field: its column of `project_economics`, pounds exact to the penny.
+ECONOMICS_MONEY = {
+    "grossCost": "gross_cost",
+    "totalCost": "total_cost",
+    "grossBenefit": "gross_benefit",
+    "adjustedBenefit": "adjusted_benefit",
+    "netBenefit": "net_benefit",
+    "presentValueBenefit": "present_value_benefit",
+}
 ORGANISATION_COLUMNS = {"name": "name", "kind": "kind", "region": "region"}
 THEME_COLUMNS = {"name": "name", "slug": "slug"}
 
@@ -85,11 +96,17 @@ def id_parameter(variable: str) -> str:
 
 class Compiler:
     def __init__(
-        self, schema: strawberry.Schema, selection: Selection, actor: Actor, dialect: str
+        self,
+        schema: strawberry.Schema,
+        selection: Selection,
+        actor: Actor,
+        dialect: str,
+        basis: str,
     ) -> None:
         self.schema = schema
         self.selection = selection
         self.actor = actor
+        self.basis = basis  # of the figures the resolvers would work out (economics.stored)
         self.json = Json(dialect)
         self.reusable = True
         self.id_uses: Counter[str] = Counter()
@@ -459,8 +476,65 @@ class Compiler:
                 order = [copies.c.created_at, copies.c.id]
                 rows = sa.select().select_from(copies)
                 pairs.append((key, self.json.array(value, rows, order)))
+            elif name == "economics":
+                pairs.append((key, self.economics(row, nodes)))
             else:
                 raise Unsupported(f"Project.{name}")
+        return self.json.object(pairs)
+
+    def economics(self, project: Any, nodes: list[FieldNode]) -> Value:
+        """The project's stored figures (`project_economics`), written as `Economics`
+        writes the figures the resolver works out from the lines.
+
+        The resolver has no rule of its own: whoever reads the project reads its figures.
+        A row on another basis than this server's optimism bias, or none at all, or a
+        figure the database cannot write exactly as Python does, puts the unencodable
+        mark in the answer, and the resolvers answer instead (`sql.UNENCODABLE`).
+        """
+        figures = ProjectEconomics.__table__.alias()  # type: ignore[attr-defined]
+        pairs: list[tuple[str, Value]] = []
+        for key, field_nodes in self.selection.subfields("Economics", nodes).items():
+            name = field_nodes[0].name.value
+            if name in ECONOMICS_MONEY:
+                money = self.money(
+                    figures.c[ECONOMICS_MONEY[name]],
+                    self.selection.subfields("Money", field_nodes),
+                )
+                pairs.append((key, money))
+            elif name == "benefitCostRatio":
+                pairs.append((key, self.json.ratio(figures.c.benefit_cost_ratio, signed=False)))
+            elif name == "fiscalRoi":
+                pairs.append((key, self.json.ratio(figures.c.fiscal_roi, signed=True)))
+            elif name == "paybackMonths":
+                pairs.append((key, Value(figures.c.payback_months)))
+            elif name == "__typename":
+                pairs.append((key, self.json.text("Economics")))
+            else:
+                raise Unsupported(f"Economics.{name}")
+        found = (
+            sa.select()
+            .select_from(figures)
+            .where(
+                figures.c.project_id == project.c.id,
+                figures.c.basis == sa.literal(self.basis, sa.String),
+            )
+            .correlate(project)
+        )
+        value = self.json.scalar(found, self.json.object(pairs))
+        return self.json.coalesce(value, self.json.unencodable())
+
+    def money(self, amount: Any, fields: Fields) -> Value:
+        pairs: list[tuple[str, Value]] = []
+        for key, nodes in fields.items():
+            name = nodes[0].name.value
+            if name == "amount":
+                pairs.append((key, Value(self.json.pounds(amount))))
+            elif name == "currency":
+                pairs.append((key, self.json.text(CURRENCY)))
+            elif name == "__typename":
+                pairs.append((key, self.json.text("Money")))
+            else:
+                raise Unsupported(f"Money.{name}")
         return self.json.object(pairs)
 
     def organisation(self, row: Any, fields: Fields) -> Value:

@@ -96,9 +96,11 @@ def compile_read(
     variables: dict[str, Any] | None,
     actor: Actor,
     dialect: str,
+    basis: str,
 ) -> CompiledRead | None:
     """The one statement whose value is the operation's `data`, as JSON text; None when
-    any part of the operation is beyond the compiler (module docstring)."""
+    any part of the operation is beyond the compiler (module docstring). `basis` names
+    the figures of economics the resolvers would work out (`economics.stored.basis_of`)."""
     if operation.directives:
         return None
     coerced = get_variable_values(
@@ -109,7 +111,9 @@ def compile_read(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    compiler = Compiler(schema, Selection(schema._schema, fragments, coerced), actor, dialect)
+    compiler = Compiler(
+        schema, Selection(schema._schema, fragments, coerced), actor, dialect, basis
+    )
     try:
         statement = compiler.operation(operation)
     except (Unsupported, DomainError, GraphQLError):

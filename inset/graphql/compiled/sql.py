@@ -161,3 +161,58 @@ class Json:
             sa.literal_column("'*[^ -~]*'")
         )
         return sa.not_(other)
+
+    # -- the figures of economics (compiler.Compiler.economics) ------------------------
+
+    def unencodable(self) -> Value:
+        """The mark that sends the whole answer to the resolvers, as a JSON value."""
+        mark = quoted(f'"{UNENCODABLE}"')
+        return Value(sa.cast(mark, sa.JSON) if self.postgres else mark, is_json=True)
+
+    def coalesce(self, value: Value, otherwise: Value) -> Value:
+        return Value(sa.func.coalesce(value.sql, otherwise.sql), value.is_json)
+
+    def pounds(self, amount: Any) -> ColumnElement[Any]:
+        """`str(amount.quantize(Decimal("0.01")))` of a stored amount (`Money.amount`);
+        the mark for one with more than two places, which the stored figures never have."""
+        mark = quoted(UNENCODABLE)
+        if self.postgres:  # NUMERIC(18, 4), written in plain digits
+            pence = sa.func.round(amount, 2)
+            return sa.case((pence == amount, sa.cast(pence, sa.Text)), else_=mark)
+        # SQLite holds the text of the Decimal (inset.db.ExactDecimal), as `str` wrote it
+        return sa.case(
+            (amount.op("GLOB")(quoted("*[^0-9.-]*")), mark),  # an exponent
+            (amount.op("GLOB")(quoted("*.[0-9][0-9]")), amount),
+            (amount.op("GLOB")(quoted("*.[0-9]")), amount + quoted("0")),
+            (sa.not_(amount.op("GLOB")(quoted("*.*"))), amount + quoted(".00")),
+            else_=mark,
+        )
+
+    def ratio(self, number: Any, *, signed: bool) -> Value:
+        """A float of two decimal places as `json.dumps` writes it: "2.0", "-0.45", "-0.0".
+
+        Beyond 10^13 a float of two places has more than 15 digits, where the databases'
+        and Python's shortest forms part: the mark. SQLite keeps no negative zero, so a
+        zero that may have been one (`signed`) is the mark there too.
+        """
+        mark = quoted(UNENCODABLE)
+        beyond = sa.func.abs(number) >= sa.literal_column("10000000000000")
+        if not self.postgres:
+            # json_object writes a REAL as "%!.15g": Python's shortest form up to 15 digits
+            cases: list[Any] = [(number.is_(None), sa.null()), (beyond, mark)]
+            if signed:
+                cases.append((number == 0, mark))
+            return Value(sa.case(*cases, else_=number))
+        # float8 to numeric keeps 15 digits (all of them here) and drops trailing zeros
+        digits = sa.cast(sa.cast(number, sa.Numeric), sa.Text)
+        zero = sa.case(
+            (sa.func.left(sa.cast(number, sa.Text), 1) == quoted("-"), quoted("-0.0")),
+            else_=quoted("0.0"),
+        )
+        text = sa.case(
+            (beyond, quoted(f'"{UNENCODABLE}"')),
+            (number == 0, zero),
+            (sa.func.strpos(digits, quoted(".")) > 0, digits),
+            else_=digits + quoted(".0"),
+        )
+        return Value(sa.cast(text, sa.JSON), is_json=True)
