@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import World, statement_counter
+from conftest import World, is_postgres, statement_counter
 from sqlalchemy.engine import Engine
 
 from inset.access import Actor
@@ -788,3 +788,30 @@ async def test_stored_figures_on_another_basis_are_not_shown(
     ]
     assert "13549.99" in totals  # the resolvers' figure for the stale row
     assert "1.00" not in totals
+
+
+async def test_a_negative_zero_return_is_written_as_python_writes_it(
+    setting: Setting, clients: dict[bool, httpx.AsyncClient], engine: Engine
+) -> None:
+    """Fiscal savings just short of the cost give a return of -0.00, which the API writes
+    "-0.0". PostgreSQL keeps the sign and the compiled read writes it; SQLite stores no
+    negative zero, so there the resolvers answer whenever a return is zero."""
+    query = next(d for n, d, _ in CORPUS if n == "fiscal returns")
+    token = setting.tokens["staff"]
+    await _ask(clients[True], query, {}, token)  # the token's first use is written down
+    seen = statement_counter(engine)
+    fast = await _ask(clients[True], query, {}, token)
+    reads = [statement for statement in seen if _reads_records(statement)]
+    returns = {
+        node["title"]: node["economics"]["fiscalRoi"]
+        for node in _numbers_as_written(fast)["data"]["projects"]["nodes"]
+    }
+    assert ("float", "-0.0") in returns.values()  # the shared project's
+    assert ("float", "1.0") in returns.values()  # the partner's: 1,000 of savings on 500
+    reference = await _ask(clients[False], query, {}, token)
+    assert _numbers_as_written(fast) == _numbers_as_written(reference)
+    assert _builds_json(reads[0])
+    if is_postgres():
+        assert len(reads) == 1
+    else:
+        assert len(reads) > 1  # the compiled statement, then the resolvers'
