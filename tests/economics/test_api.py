@@ -4,11 +4,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
-from conftest import statement_counter
+from conftest import Api, statement_counter
 from sqlalchemy.engine import Engine
 
 from inset.access import Actor
+from inset.app import create_app
+from inset.config import Settings
 from inset.db import transaction
 from inset.economics import service
 from inset.economics.models import BenefitKind, CostCategory
@@ -446,8 +449,14 @@ async def test_an_archived_cost_leaves_the_list_and_the_figures(
 
 
 async def test_economics_of_a_page_of_projects_costs_the_same_statements_for_10_and_40(
-    api: Any, world: Any, engine: Engine, lead: Actor, token: str
+    world: Any, engine: Engine, db_url: str, lead: Actor, token: str
 ) -> None:
+    """Through the resolvers, which work the figures out from the lines (a compiled read
+    takes the stored figures in its one statement: tests/graphql/compiled)."""
+    settings = Settings(database_url=db_url, secret_key="test-secret-key", fast_reads=False)
+    transport = httpx.ASGITransport(app=create_app(settings, engine))
+    client = httpx.AsyncClient(transport=transport, base_url="http://inset.test")
+    api = Api(client)
     # given 40 projects, each with a cost and a fiscal benefit
     for _ in range(40):
         project = world.project(lead)
@@ -493,6 +502,7 @@ async def test_economics_of_a_page_of_projects_costs_the_same_statements_for_10_
     assert len(ten) == len(forty)
     assert sum(" FROM cost " in s.replace("\n", " ") for s in forty) == 1
     assert sum(" FROM benefit " in s.replace("\n", " ") for s in forty) == 1
+    await client.aclose()
 
 
 @pytest.mark.parametrize(
