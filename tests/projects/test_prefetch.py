@@ -1,14 +1,24 @@
-"""A page of projects loads its relations for the whole page (inset.projects.queries.prefetch)."""
+"""A page of projects loads its relations for the whole page (inset.projects.queries.prefetch).
+
+These are the resolvers' statements: the app here answers every query through them, as
+it does any query the compiler leaves to them (one statement for what it compiles is
+tested in tests/graphql/compiled).
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
-from conftest import statement_counter
+import httpx
+import pytest
+from conftest import Api, statement_counter
 from sqlalchemy.engine import Engine
 
 from inset.access import Actor
+from inset.app import create_app
+from inset.config import Settings
 from inset.db import transaction
 from inset.economics import service as economics
 from inset.economics.models import BenefitKind, CostCategory
@@ -25,7 +35,16 @@ EDGES = (
     "query Page($first: Int!) { projects(first: $first) { edges { node { " + RELATIONS + " } } } }"
 )
 ONE = f"query One($id: ID!) {{ node(id: $id) {{ ... on Project {{ {RELATIONS} }} }} }}"
+
 TITLES = "query Page($first: Int!) { projects(first: $first) { nodes { title } } }"
+
+
+@pytest.fixture
+async def api(engine: Engine, db_url: str) -> AsyncIterator[Api]:
+    settings = Settings(database_url=db_url, secret_key="test-secret-key", fast_reads=False)
+    transport = httpx.ASGITransport(app=create_app(settings, engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://inset.test") as client:
+        yield Api(client)
 
 
 def portfolio(world: Any, engine: Engine, lead: Actor, projects: int) -> None:
