@@ -179,7 +179,9 @@ class Json:
         if self.postgres:  # NUMERIC(18, 4), written in plain digits
             pence = sa.func.round(amount, 2)
             return sa.case((pence == amount, sa.cast(pence, sa.Text)), else_=mark)
-        # SQLite holds the text of the Decimal (inset.db.ExactDecimal), as `str` wrote it
+        # SQLite holds the text of the Decimal (inset.db.ExactDecimal), as `str` wrote it;
+        # text for SQLAlchemy too, so that `+` joins strings rather than adds numbers
+        amount = sa.type_coerce(amount, sa.String)
         return sa.case(
             (amount.op("GLOB")(quoted("*[^0-9.-]*")), mark),  # an exponent
             (amount.op("GLOB")(quoted("*.[0-9][0-9]")), amount),
