@@ -44,6 +44,7 @@ from inset.graphql.compiled.plan import CompiledRead, compile_read, shape, unenc
 from inset.graphql.cost import cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
 from inset.graphql.limits import measure, parse_query
+from inset.graphql.pinned import graphql_schema
 from inset.graphql.unavailable import is_unavailable
 from inset.ratelimit.service import Charge, RateLimiter, credential_key
 from inset.text import NUL, unstorable_path
@@ -235,7 +236,7 @@ class GraphQLEndpoint(Generic[ContextT]):
         request.state.operation = operation  # for the request log and metrics
         measured = measure(
             prepared.document,
-            schema=self._schema._schema,
+            schema=graphql_schema(self._schema),
             variables=params.variables,
             operation_name=params.operation_name,
             settings=self._settings,
@@ -405,7 +406,9 @@ class GraphQLEndpoint(Generic[ContextT]):
         if refused is not None:
             return _Prepared(None, [refused])
         try:
-            errors = validate_document(self._schema._schema, document, tuple(specified_rules))
+            errors = validate_document(
+                graphql_schema(self._schema), document, tuple(specified_rules)
+            )
         except RecursionError:
             message = "The query is nested too deeply to validate."
             errors = [GraphQLError(message, extensions={"code": Code.QUERY_TOO_DEEP})]
@@ -429,7 +432,7 @@ class _UsePreparedDocument(SchemaExtension):
         if document is not None and document is _PREPARED.get():
             # Left to check: only the rules that other extensions have added.
             extra = [rule for rule in context.validation_rules if rule not in specified_rules]
-            errors = validate(context.schema._schema, document, extra) if extra else []
+            errors = validate(graphql_schema(context.schema), document, extra) if extra else []
             context.pre_execution_errors = errors
         yield
 
