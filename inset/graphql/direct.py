@@ -22,6 +22,10 @@ the resolve info and walking the value-completion steps, the same serialisation 
 graphql-core's, and hands any field that would be an error (a null where none is allowed,
 a value its type refuses, an exception) back to graphql-core's own path, which reports it
 as before.
+
+This leans on strawberry's internals (its execution context, how it builds `Info`, its
+field definitions), so both libraries are pinned to the tested minor versions
+(inset.graphql.pinned).
 """
 
 from __future__ import annotations
