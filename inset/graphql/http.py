@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 import anyio.to_thread
+import orjson
 import strawberry
 from graphql import DocumentNode, GraphQLError, StringValueNode, get_operation_ast, validate
 from graphql import OperationType as Operation
@@ -685,6 +686,23 @@ def _is_internal(formatted: Mapping[str, Any]) -> bool:
     return bool(formatted.get("extensions", {}).get("code") == Code.INTERNAL_SERVER_ERROR)
 
 
+def _json_bytes(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, as `json.dumps(..., ensure_ascii=False)` writes it (the same
+    escapes, keys and strings; a float may be written in another, equal form), by orjson
+    for speed."""
+    try:
+        # Dates and dataclasses are refused as json.dumps refuses them, not written.
+        return orjson.dumps(payload, option=_ORJSON_REFUSALS)
+    except orjson.JSONEncodeError:
+        # A lone surrogate that slipped into a message goes out escaped, not as a crash;
+        # an integer beyond 64 bits is written whole. Anything else raises as before.
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8", "backslashreplace")
+
+
+_ORJSON_REFUSALS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
 def _encode(outcome: _Outcome, media: str, request_id: str, request: Request) -> Response:
     payload = outcome.payload
     request.state.outcome = _outcome_label(payload, outcome.status)  # for the request log
@@ -694,11 +712,10 @@ def _encode(outcome: _Outcome, media: str, request_id: str, request: Request) ->
     status = outcome.status or (
         200 if "data" in payload or media == JSON else 500 if outcome.internal else 400
     )
-    # A lone surrogate that slipped into a message goes out escaped, not as a crash.
-    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    body = _json_bytes(payload)
     if outcome.raw_data is not None:  # the database wrote `data`: in it goes, unparsed
-        text = '{"data":' + outcome.raw_data + text.removeprefix('{"data":null')
-    body = text.encode("utf-8", "backslashreplace")
+        data = outcome.raw_data.encode("utf-8", "backslashreplace")
+        body = b'{"data":' + data + body.removeprefix(b'{"data":null')
     response = Response(body, status, outcome.headers, f"{media}; charset=utf-8")
     for cookie in outcome.cookies:
         response.set_cookie(**cookie)
