@@ -273,7 +273,7 @@ class GraphQLEndpoint(Generic[ContextT]):
                 raise
             if raw is not None:
                 context.close()
-                cost = cost_extension(context.rate_limit, measured.cost, json.loads(raw))
+                cost = cost_extension(context.rate_limit, measured.cost, _parsed(raw))
                 return _Outcome(
                     {"data": None, "extensions": {"cost": cost}}, None, headers, raw_data=raw
                 )
@@ -684,6 +684,15 @@ def _outcome_label(payload: Mapping[str, Any], status: int | None) -> str:
 
 def _is_internal(formatted: Mapping[str, Any]) -> bool:
     return bool(formatted.get("extensions", {}).get("code") == Code.INTERNAL_SERVER_ERROR)
+
+
+def _parsed(text: str) -> Any:
+    """JSON text the database wrote, parsed (by orjson, a third faster than json.loads on a
+    page of 100) only to count its objects for the cost."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # a number past a double's range, which json reads
+        return json.loads(text)
 
 
 def _json_bytes(payload: Any) -> bytes:
