@@ -3,9 +3,15 @@
 strawberry keeps the graphql-core schema it builds in a private attribute, `_schema`, and
 offers no public accessor; the endpoint validates and measures documents against it, the
 compiled reads (inset.graphql.compiled) look fields up in it, and the direct resolvers
-(inset.graphql.direct) are installed on its fields. Those direct resolvers also build
-strawberry's `Info` and subclass its execution context, and the enum descriptions
-(inset.graphql.descriptions) read an enum's strawberry definition.
+(inset.graphql.direct) are installed on its fields. Beyond that:
+
+- the direct resolvers subclass strawberry's execution context, build its `Info` from its
+  private fields, mark a default resolver as strawberry does, and read its field
+  definitions' resolver details;
+- the compiled reads convert arguments with strawberry's own `convert_arguments` and
+  scalar registry, so they receive what a resolver would;
+- the endpoint validates with strawberry's `validate_document` (its extra rules included);
+- the enum descriptions (inset.graphql.descriptions) read `__strawberry_definition__`.
 
 None of that is promised to survive a release, so pyproject.toml pins both libraries to the
 minor versions below, and tests/graphql/test_pinned.py fails when the installed ones differ:
