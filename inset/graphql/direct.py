@@ -22,6 +22,10 @@ the resolve info and walking the value-completion steps, the same serialisation 
 graphql-core's, and hands any field that would be an error (a null where none is allowed,
 a value its type refuses, an exception) back to graphql-core's own path, which reports it
 as before.
+
+This leans on strawberry's internals (its execution context, how it builds `Info`, its
+field definitions), so both libraries are pinned to the tested minor versions
+(inset.graphql.pinned).
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ from graphql import (
     is_leaf_type,
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+from inset.graphql.pinned import graphql_schema
 
 Resolver = Callable[..., Any]
 # On a resolver whose field is a leaf: (value of the source, the leaf type, non-null?).
@@ -52,11 +57,11 @@ LEAF = "inset_leaf"
 def resolve_directly(schema: strawberry.Schema) -> int:
     """Swaps in direct resolvers on every object type of `schema`; returns how many."""
     swapped = 0
-    for graphql_type in schema._schema.type_map.values():
+    for graphql_type in graphql_schema(schema).type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
             continue
-        for field in graphql_type.fields.values():
-            definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        for name, field in graphql_type.fields.items():
+            definition = schema.get_field_for_type(name, graphql_type.name)
             if isinstance(definition, StrawberryField):
                 direct = _direct(definition, schema, field.type)
                 if direct is not None:

@@ -18,9 +18,10 @@ from graphql import (
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
+    VariableValues,
+    get_directive_values,
     is_abstract_type,
 )
-from graphql.execution.values import VariableValues, get_directive_values
 
 Fields = dict[str, list[FieldNode]]  # response key: the field nodes merged under it
 

@@ -23,12 +23,11 @@ from graphql import (
     GraphQLObjectType,
     OperationDefinitionNode,
     VariableNode,
+    get_argument_values,
     get_named_type,
 )
-from graphql.execution.values import get_argument_values
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 
 from inset.access import Actor, live_project
@@ -38,6 +37,7 @@ from inset.economics.service import CURRENCY
 from inset.graphql.compiled.collect import Fields, Selection, Unsupported
 from inset.graphql.compiled.sql import UNENCODABLE, Json, Value, quoted
 from inset.graphql.node import MAX_NODES
+from inset.graphql.pinned import graphql_schema
 from inset.ids import from_global_id
 from inset.organisations import service as organisations
 from inset.organisations.models import SECTOR_OF_KIND, Organisation
@@ -204,11 +204,11 @@ class Compiler:
 
     def arguments(self, type_name: str, nodes: list[FieldNode]) -> dict[str, Any]:
         """The field's arguments as its resolver receives them (strawberry's inputs)."""
-        parent = self.schema._schema.get_type(type_name)
+        parent = graphql_schema(self.schema).get_type(type_name)
         assert isinstance(parent, GraphQLObjectType)
         field = parent.fields[nodes[0].name.value]
         values = get_argument_values(field, nodes[0], self.selection.variables)
-        definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        definition = self.schema.get_field_for_type(nodes[0].name.value, type_name)
         if definition is None:
             raise Unsupported(f"{type_name}.{nodes[0].name.value} has no definition")
         return convert_arguments(
@@ -404,7 +404,7 @@ class Compiler:
         return sa.case((sa.and_(*plain), encoded), else_=quoted(UNENCODABLE))
 
     def _field(self, parent: str, nodes: list[FieldNode]) -> Any:
-        parent_type = self.schema._schema.get_type(parent)
+        parent_type = graphql_schema(self.schema).get_type(parent)
         assert isinstance(parent_type, GraphQLObjectType)
         return parent_type.fields[nodes[0].name.value]
 

@@ -23,15 +23,16 @@ from graphql import (
     OperationDefinitionNode,
     VariableNode,
     Visitor,
+    get_variable_values,
     visit,
 )
-from graphql.execution.values import get_variable_values
 
 from inset.access import Actor
 from inset.errors import DomainError
 from inset.graphql.compiled.collect import Selection, Unsupported
 from inset.graphql.compiled.compiler import Compiler, CursorParameter, id_parameter
 from inset.graphql.compiled.sql import UNENCODABLE
+from inset.graphql.pinned import graphql_schema
 from inset.ids import from_global_id
 from inset.pagination import cursor_fits, decode_cursor
 
@@ -104,7 +105,7 @@ def compile_read(
     if operation.directives:
         return None
     coerced = get_variable_values(
-        schema._schema, operation.variable_definitions or (), variables or {}
+        graphql_schema(schema), operation.variable_definitions or (), variables or {}
     )
     if isinstance(coerced, list):
         return None  # the resolvers' path reports the variables' errors
@@ -112,7 +113,7 @@ def compile_read(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     compiler = Compiler(
-        schema, Selection(schema._schema, fragments, coerced), actor, dialect, basis
+        schema, Selection(graphql_schema(schema), fragments, coerced), actor, dialect, basis
     )
     try:
         statement = compiler.operation(operation)

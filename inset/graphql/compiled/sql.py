@@ -191,7 +191,7 @@ class Json:
         )
 
     def ratio(self, number: Any, *, signed: bool) -> Value:
-        """A float of two decimal places as `json.dumps` writes it: "2.0", "-0.45", "-0.0".
+        """A float of two decimal places as the API writes it: "2.0", "-0.45", "-0.0".
 
         Beyond 10^13 a float of two places has more than 15 digits, where the databases'
         and Python's shortest forms part: the mark. SQLite keeps no negative zero, so a
