@@ -182,11 +182,16 @@ class Json:
         # SQLite holds the text of the Decimal (inset.db.ExactDecimal), as `str` wrote it;
         # text for SQLAlchemy too, so that `+` joins strings rather than adds numbers
         amount = sa.type_coerce(amount, sa.String)
+
+        def matches(pattern: str) -> ColumnElement[bool]:
+            found: ColumnElement[bool] = amount.op("GLOB", is_comparison=True)(quoted(pattern))
+            return found
+
         return sa.case(
-            (amount.op("GLOB")(quoted("*[^0-9.-]*")), mark),  # an exponent
-            (amount.op("GLOB")(quoted("*.[0-9][0-9]")), amount),
-            (amount.op("GLOB")(quoted("*.[0-9]")), amount + quoted("0")),
-            (sa.not_(amount.op("GLOB")(quoted("*.*"))), amount + quoted(".00")),
+            (matches("*[^0-9.-]*"), mark),  # an exponent
+            (matches("*.[0-9][0-9]"), amount),
+            (matches("*.[0-9]"), amount + quoted("0")),
+            (sa.not_(matches("*.*")), amount + quoted(".00")),
             else_=mark,
         )
 
