@@ -33,7 +33,7 @@ from inset.config import DEFAULT_OPTIMISM_BIAS
 from inset.db import utcnow
 from inset.economics.calc import BenefitLine, CostLine, compute_economics
 from inset.economics.models import Benefit, Cost
-from inset.economics.service import pounds, share
+from inset.economics.service import live_benefit_lines, live_cost_lines, pounds, share
 from inset.ids import to_global_id
 from inset.lessons.models import Barrier, Lesson, LessonBarrier
 from inset.lessons.service import effective_visibility, lesson_is_readable
@@ -219,27 +219,18 @@ def portfolio_rows(
             _stream(
                 conn,
                 opened,
-                sa.select(col(Cost.project_id), col(Cost.amount_pence), col(Cost.confidence))
-                .where(col(Cost.archived_at).is_(None))
-                .order_by(col(Cost.project_id), col(Cost.recorded_at), col(Cost.id)),
+                live_cost_lines().order_by(
+                    col(Cost.project_id), col(Cost.recorded_at), col(Cost.id)
+                ),
             )
         )
         benefits = _Children(
             _stream(
                 conn,
                 opened,
-                sa.select(
-                    col(Benefit.project_id),
-                    col(Benefit.amount_pence),
-                    col(Benefit.kind),
-                    col(Benefit.deadweight_bp),
-                    col(Benefit.attribution_bp),
-                    col(Benefit.confidence),
-                    col(Benefit.period_start),
-                    col(Benefit.period_end),
-                )
-                .where(col(Benefit.archived_at).is_(None))
-                .order_by(col(Benefit.project_id), col(Benefit.recorded_at), col(Benefit.id)),
+                live_benefit_lines().order_by(
+                    col(Benefit.project_id), col(Benefit.recorded_at), col(Benefit.id)
+                ),
             )
         )
         for p in projects:

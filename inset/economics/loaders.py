@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import col
 from strawberry.dataloader import DataLoader
 
@@ -83,28 +82,11 @@ def benefit_counts_by_project(context: Context) -> DataLoader[int, int]:
 
 def live_costs_by_project(context: Context) -> DataLoader[int, list[Any]]:
     """Every live cost of each project, oldest first: the lines of its economics."""
-    stmt = (
-        sa.select(col(Cost.project_id), col(Cost.amount_pence), col(Cost.confidence))
-        .where(col(Cost.archived_at).is_(None))
-        .order_by(col(Cost.recorded_at), col(Cost.id))
-    )
+    stmt = service.live_cost_lines().order_by(col(Cost.recorded_at), col(Cost.id))
     return records_by_parent(context, stmt, Cost.project_id)
 
 
 def live_benefits_by_project(context: Context) -> DataLoader[int, list[Any]]:
     """Every live benefit of each project, oldest first: the lines of its economics."""
-    stmt = (
-        sa.select(
-            col(Benefit.project_id),
-            col(Benefit.amount_pence),
-            col(Benefit.kind),
-            col(Benefit.deadweight_bp),
-            col(Benefit.attribution_bp),
-            col(Benefit.confidence),
-            col(Benefit.period_start),
-            col(Benefit.period_end),
-        )
-        .where(col(Benefit.archived_at).is_(None))
-        .order_by(col(Benefit.recorded_at), col(Benefit.id))
-    )
+    stmt = service.live_benefit_lines().order_by(col(Benefit.recorded_at), col(Benefit.id))
     return records_by_parent(context, stmt, Benefit.project_id)

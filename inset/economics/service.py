@@ -367,6 +367,30 @@ def live_benefits() -> sa.Select[Benefit]:
     return sa.select(Benefit).where(col(Benefit.archived_at).is_(None))
 
 
+def live_cost_lines() -> sa.Select[int, int, int]:
+    """Live costs as plain rows of what the figures read (`CostFigures`) and their
+    project: reading hundreds of lines for a page costs a fraction of ORM objects."""
+    return sa.select(col(Cost.project_id), col(Cost.amount_pence), col(Cost.confidence)).where(
+        col(Cost.archived_at).is_(None)
+    )
+
+
+def live_benefit_lines() -> sa.Select[
+    int, int | None, BenefitKind, int, int, int, date | None, date | None
+]:
+    """Live benefits as plain rows of what the figures read (`BenefitFigures`)."""
+    return sa.select(
+        col(Benefit.project_id),
+        col(Benefit.amount_pence),
+        col(Benefit.kind),
+        col(Benefit.deadweight_bp),
+        col(Benefit.attribution_bp),
+        col(Benefit.confidence),
+        col(Benefit.period_start),
+        col(Benefit.period_end),
+    ).where(col(Benefit.archived_at).is_(None))
+
+
 def pounds(pence: int) -> Decimal:
     """1250000 -> Decimal("12500.00"), exactly."""
     return Decimal(pence).scaleb(-2)

@@ -41,7 +41,7 @@ from inset.config import DEFAULT_OPTIMISM_BIAS
 from inset.db import transaction
 from inset.economics import calc
 from inset.economics.models import Benefit, Cost, EconomicsBasis, ProjectEconomics
-from inset.economics.service import economics_for
+from inset.economics.service import economics_for, live_benefit_lines, live_cost_lines
 from inset.errors import Invalid
 from inset.projects.models import Project
 
@@ -118,25 +118,10 @@ def refresh_projects(
         )
     }
     costs: dict[int, list[Any]] = defaultdict(list)
-    for cost in conn.execute(
-        sa.select(col(Cost.project_id), col(Cost.amount_pence), col(Cost.confidence)).where(
-            col(Cost.project_id).in_(ids), col(Cost.archived_at).is_(None)
-        )
-    ):
+    for cost in conn.execute(live_cost_lines().where(col(Cost.project_id).in_(ids))):
         costs[cost.project_id].append(cost)
     benefits: dict[int, list[Any]] = defaultdict(list)
-    for benefit in conn.execute(
-        sa.select(
-            col(Benefit.project_id),
-            col(Benefit.amount_pence),
-            col(Benefit.kind),
-            col(Benefit.deadweight_bp),
-            col(Benefit.attribution_bp),
-            col(Benefit.confidence),
-            col(Benefit.period_start),
-            col(Benefit.period_end),
-        ).where(col(Benefit.project_id).in_(ids), col(Benefit.archived_at).is_(None))
-    ):
+    for benefit in conn.execute(live_benefit_lines().where(col(Benefit.project_id).in_(ids))):
         benefits[benefit.project_id].append(benefit)
     basis = basis_of(optimism_bias)
     rows = [
