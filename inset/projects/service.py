@@ -14,7 +14,7 @@ from inset.access import Actor, may_read_project, may_write_project, require_wri
 from inset.accounts.models import Account, Role
 from inset.audit import service as audit
 from inset.db import NAME_LENGTH, TEXT_LENGTH, utcnow
-from inset.errors import Conflict, DomainErrors, Forbidden, Invalid, NotFound, api_name
+from inset.errors import DomainErrors, Forbidden, Invalid, NotFound, api_name
 from inset.evidence.levels import derive_evidence_level
 from inset.evidence.models import Evidence
 from inset.organisations.models import Organisation
@@ -94,10 +94,7 @@ def get_project_for_write(
 
 
 def check_version(project: Project, expected_version: int) -> None:
-    if project.version != expected_version:
-        raise Conflict(
-            "the project", project.version, expected_version, current=(Project, project.id or 0)
-        )
+    records.check_version(project, expected_version, "the project")
 
 
 def touch(*, session: Session, project: Project) -> None:

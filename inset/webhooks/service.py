@@ -10,11 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from inset import records
 from inset.access import Actor, require_writer
 from inset.accounts.models import Role
 from inset.audit import service as audit
 from inset.db import utcnow
-from inset.errors import Conflict, Forbidden, Invalid, NotFound
+from inset.errors import Forbidden, Invalid, NotFound
 from inset.events.mapping import EVENT_TYPES
 from inset.events.models import Event
 from inset.events.service import event_is_readable
@@ -117,13 +118,7 @@ def update_endpoint(
     """Changes any of url, event_types, description, enabled. Enabling a disabled
     endpoint clears its reason; its queued deliveries resume where they stopped."""
     endpoint = get_endpoint_for_write(session=session, actor=actor, endpoint_id=endpoint_id)
-    if endpoint.version != expected_version:
-        raise Conflict(
-            "the webhook endpoint",
-            endpoint.version,
-            expected_version,
-            current=(WebhookEndpoint, endpoint.id or 0),
-        )
+    records.check_version(endpoint, expected_version, "the webhook endpoint")
     before = {name: getattr(endpoint, name) for name in SHOWN}
     if "url" in changes:
         endpoint.url = check_url(changes["url"] or "")
