@@ -123,6 +123,9 @@ def check_limits(
 class Measure:
     error: GraphQLError | None  # the first limit broken, if any
     cost: int  # the estimate in points: its nodes, at least 1 (see `measure`)
+    # The request's variables the walk read (page sizes, searches): the same document
+    # with the same values of these measures the same.
+    variables_read: frozenset[str] = frozenset()
 
 
 def measure(
@@ -166,7 +169,7 @@ def measure(
         return Measure(refused.error, 0)
     except RecursionError:
         return Measure(_refusal(QUERY_TOO_DEEP, "The query is nested too deeply to analyse."), 0)
-    return Measure(_broken(cost, settings), max(1, cost.nodes))
+    return Measure(_broken(cost, settings), max(1, cost.nodes), frozenset(walker.read))
 
 
 def _broken(cost: _Cost, settings: Settings) -> GraphQLError | None:
@@ -241,6 +244,7 @@ class _Walker:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.read: set[str] = set()  # the names of the variables looked up
         self.settings = settings
         # Memoised, so a fragment spread many times in many fragments is walked once:
         # otherwise a small document could make this walk itself exponential.
@@ -359,10 +363,14 @@ class _Walker:
             else:
                 return None
             if isinstance(value, VariableNode):
-                value = self.variables.get(value.name.value)
+                value = self.variable(value.name.value)
         if isinstance(value, StringValueNode):
             return value.value
         return None if isinstance(value, NullValueNode) else value
+
+    def variable(self, name: str) -> Any:
+        self.read.add(name)
+        return self.variables.get(name)
 
     def page_size(self, node: FieldNode) -> int | None:
         """The largest `first`/`last` given on the field; refuses one out of range."""
@@ -372,7 +380,7 @@ class _Walker:
                 continue
             value: Any
             if isinstance(argument.value, VariableNode):
-                value = self.variables.get(argument.value.name.value)
+                value = self.variable(argument.value.name.value)
             elif isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
             else:

@@ -23,7 +23,7 @@ from inset.projects.period import Period
 from inset.projects.types import OrderDirection, Project, ProjectFilter, ProjectOrder
 
 
-def _order(order: ProjectOrder | None) -> list[SortKey]:
+def sort_keys(order: ProjectOrder | None) -> list[SortKey]:
     order = order or ProjectOrder()
     column = getattr(models.Project, str(order.field.value))
     descending = order.direction is OrderDirection.DESC
@@ -101,7 +101,7 @@ async def list_projects(
     organisation_pk: int | None = None,
 ) -> Connection[Project]:
     stmt = filtered_projects(info, filter, led_by=organisation_pk)
-    keys = _order(order)
+    keys = sort_keys(order)
     session = info.context.session
     page = fetch_page(
         session,
