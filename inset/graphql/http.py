@@ -25,11 +25,18 @@ from typing import Any, Generic, Protocol, TypeVar
 import anyio.to_thread
 import orjson
 import strawberry
-from graphql import DocumentNode, GraphQLError, StringValueNode, get_operation_ast, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    StringValueNode,
+    get_operation_ast,
+    validate,
+)
 from graphql import OperationType as Operation
 from graphql.language import Visitor, visit
 from graphql.validation import specified_rules
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -37,15 +44,15 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
-from inset.access import Actor
 from inset.config import Settings
 from inset.economics.stored import basis_of
 from inset.errors import AccessDenied, DomainError, Unauthenticated, api_name
 from inset.graphql.codes import RequestErrorCode as Code
-from inset.graphql.compiled.plan import CompiledRead, compile_read, shape, unencodable
+from inset.graphql.compiled.reads import CompiledReads, read_connection
 from inset.graphql.cost import cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document
-from inset.graphql.limits import measure, parse_query
+from inset.graphql.limits import parse_query
+from inset.graphql.measures import Measures
 from inset.graphql.pinned import graphql_schema
 from inset.graphql.unavailable import is_unavailable
 from inset.ratelimit.service import Charge, RateLimiter, credential_key
@@ -55,8 +62,6 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MAX_BODY_BYTES = 1_000_000
 DOCUMENT_CACHE_SIZE = 256
-COMPILED_CACHE_SIZE = 256  # statements of a few hundred SQL elements each
-MAX_SHAPES = 32  # statements built for one query before it is left to the resolvers
 CACHED_QUERY_CHARS = 20_000
 RETRY_AFTER_SECONDS = 5
 # `\u0000` or `\u{0}` in a GraphQL string literal: the NUL character, written escaped.
@@ -111,6 +116,18 @@ class _Outcome:
     raw_data: str | None = None  # `data` as JSON text, from a compiled read
 
 
+@dataclass
+class _Admitted(Generic[ContextT]):
+    """A request that may run: checked, measured and signed in."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    cost: int  # what it is charged (`inset.graphql.limits.measure`)
+    context: ContextT
+    headers: dict[str, str] = field(default_factory=dict)  # the rate limit's
+    charged: bool = False
+
+
 @dataclass(frozen=True)
 class _Prepared:
     document: DocumentNode | None
@@ -139,19 +156,15 @@ class GraphQLEndpoint(Generic[ContextT]):
         self._schema.extensions = (_UsePreparedDocument, *schema.extensions)
         self._context_factory = context_factory
         self._settings = settings
-        # the figures of economics a compiled read may take from the stored rows
-        self._basis = basis_of(settings.optimism_bias)
         self._graphiql_html = graphiql_html
         self._rate_limiter = rate_limiter
         # Parsing and validating cost about as much as running a small query, and
         # clients send the same few documents again and again.
         self._prepare = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
-        self._compiled_reads: dict[tuple[Any, ...], CompiledRead | None] = {}
-        # The variables that compiled statements of each query take as parameters.
-        self._parameters: dict[tuple[str, str | None], tuple[frozenset[str], frozenset[str]]] = {}
-        # How many statements each query has needed: one whose variables (a search, say)
-        # differ at every request would be built for each, which costs more than it saves.
-        self._shapes: dict[tuple[str, str | None], int] = {}
+        self._measures = Measures(schema=graphql_schema(self._schema), settings=settings)
+        self._compiled_reads = CompiledReads(
+            schema=self._schema, basis=basis_of(settings.optimism_bias)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -195,7 +208,20 @@ class GraphQLEndpoint(Generic[ContextT]):
         self, params: _Params, request: Request, request_id: str, media: str
     ) -> Response:
         try:
-            outcome = _thread_loop().run_until_complete(self._run(params, request, request_id))
+            admitted = self._admit(params, request, request_id)
+            if isinstance(admitted, _Outcome):
+                return _encode(admitted, media, request_id, request)
+            try:
+                outcome = (
+                    self._compiled(admitted, params, request)
+                    or self._charge(admitted, request)
+                    # Only what the compiler leaves to the resolvers needs an event loop.
+                    or _thread_loop().run_until_complete(
+                        self._execute(admitted, params, request, request_id)
+                    )
+                )
+            finally:
+                admitted.context.close()
             return _encode(outcome, media, request_id, request)
         except Unauthenticated as error:
             payload = _error_payload(str(error), Code.UNAUTHENTICATED)
@@ -209,7 +235,10 @@ class GraphQLEndpoint(Generic[ContextT]):
             outcome = _Outcome({"errors": [_internal_error(request_id)]}, internal=True)
         return _encode(outcome, media, request_id, request)
 
-    async def _run(self, params: _Params, request: Request, request_id: str) -> _Outcome:
+    def _admit(
+        self, params: _Params, request: Request, request_id: str
+    ) -> _Outcome | _Admitted[ContextT]:
+        """The request checked, measured, signed in and charged; or why it goes no further."""
         # Long documents, which token limits allow through string literals, would make
         # the cache hold megabytes.
         long = len(params.query) > CACHED_QUERY_CHARS
@@ -238,56 +267,91 @@ class GraphQLEndpoint(Generic[ContextT]):
                 message = "The document holds several operations: name the one to run."
             return _Outcome(_error_payload(message, Code.OPERATION_RESOLUTION_FAILURE))
         request.state.operation = operation  # for the request log and metrics
-        measured = measure(
+        measured = self._measures.measure(
+            params.query,
             prepared.document,
-            schema=graphql_schema(self._schema),
             variables=params.variables,
             operation_name=params.operation_name,
-            settings=self._settings,
         )
         if measured.error is not None:
             return _Outcome({"errors": [measured.error.formatted]})
         # Only a request known to be acceptable gets as far as authentication, the
         # first database work.
         context = self._context_factory(request, request_id)
-        headers: dict[str, str] = {}
-        if self._rate_limiter is not None:
-            try:
-                address = request.client.host if request.client else None
-                key = credential_key(context.actor, address)
-                charge = context.rate_limit = self._rate_limiter.charge(
-                    key, measured.cost, session=context.session
-                )
-            except BaseException:
-                context.close()
-                raise
-            headers = rate_limit_headers(charge)
-            if not charge.paid:
-                context.close()
-                refusal = _error_payload(throttled_message(charge), Code.THROTTLED)
-                refusal["extensions"] = {"cost": cost_extension(charge, measured.cost, None)}
-                headers["Retry-After"] = str(charge.retry_after)
-                return _Outcome(refusal, 429, headers)
-        if self._settings.fast_reads and operation.operation is Operation.QUERY:
-            try:
-                raw = self._compiled(prepared.document, operation, params, context)
-            except BaseException:
-                context.close()
-                raise
-            if raw is not None:
-                context.close()
-                cost = cost_extension(context.rate_limit, measured.cost, _parsed(raw))
-                return _Outcome(
-                    {"data": None, "extensions": {"cost": cost}}, None, headers, raw_data=raw
-                )
-        token = _PREPARED.set(prepared.document)
+        return _Admitted(prepared.document, operation, measured.cost, context)
+
+    def _charge(
+        self, admitted: _Admitted[ContextT], request: Request, connection: Connection | None = None
+    ) -> _Outcome | None:
+        """Charges the request to its bucket, once; the refusal when it cannot pay.
+        Through `connection` when given, else through the request's session."""
+        if self._rate_limiter is None or admitted.charged:
+            return None
+        admitted.charged = True
+        context = admitted.context
+        address = request.client.host if request.client else None
+        charge = context.rate_limit = self._rate_limiter.charge(
+            credential_key(context.actor, address),
+            admitted.cost,
+            session=context.session,
+            connection=connection,
+        )
+        admitted.headers.update(rate_limit_headers(charge))
+        if charge.paid:
+            return None
+        refusal = _error_payload(throttled_message(charge), Code.THROTTLED)
+        refusal["extensions"] = {"cost": cost_extension(charge, admitted.cost, None)}
+        headers = {**admitted.headers, "Retry-After": str(charge.retry_after)}
+        return _Outcome(refusal, 429, headers)
+
+    def _compiled(
+        self, admitted: _Admitted[ContextT], params: _Params, request: Request
+    ) -> _Outcome | None:
+        """The answer of one statement (inset.graphql.compiled), charged on the statement's
+        connection; None when the compiler leaves the query to the resolvers."""
+        context = admitted.context
+        if not self._settings.fast_reads or admitted.operation.operation is not Operation.QUERY:
+            return None
+        if context.session is None:
+            return None
+        engine = context.session.get_bind()
+        found = self._compiled_reads.find(
+            query=params.query,
+            operation_name=params.operation_name,
+            variables=params.variables,
+            document=admitted.document,
+            operation=admitted.operation,
+            dialect=engine.dialect,
+            actor=context.actor,
+        )
+        if found is None:
+            return None
+        context.session.close()  # what the sign-in read is done with
+        with read_connection(engine) as connection:
+            if (refused := self._charge(admitted, request, connection)) is not None:
+                return refused
+            raw = self._compiled_reads.run(found, connection)
+        if raw is None:
+            return None
+        cost = cost_extension(context.rate_limit, admitted.cost, _parsed(raw))
+        payload = {"data": None, "extensions": {"cost": cost}}
+        return _Outcome(payload, None, admitted.headers, raw_data=raw)
+
+    async def _execute(
+        self, admitted: _Admitted[ContextT], params: _Params, request: Request, request_id: str
+    ) -> _Outcome:
+        """The answer of the resolvers: strawberry runs the checked document."""
+        context = admitted.context
+        token = _PREPARED.set(admitted.document)
         try:
             result = await self._schema.execute(
                 params.query,
                 variable_values=params.variables,
                 context_value=context,
                 operation_name=params.operation_name,
-                allowed_operation_types=_GET_OPERATIONS if get else _POST_OPERATIONS,
+                allowed_operation_types=(
+                    _GET_OPERATIONS if request.method == "GET" else _POST_OPERATIONS
+                ),
                 operation_extensions=params.extensions,
             )
         finally:
@@ -309,90 +373,10 @@ class GraphQLEndpoint(Generic[ContextT]):
             payload["errors"] = errors
         payload["extensions"] = {
             **(result.extensions or {}),
-            "cost": cost_extension(context.rate_limit, measured.cost, result.data),
+            "cost": cost_extension(context.rate_limit, admitted.cost, result.data),
         }
         internal = bool(errors) and all(map(_is_internal, errors))
-        return _Outcome(payload, None, headers, internal, context.response_cookies)
-
-    def _compiled(
-        self, document: DocumentNode, operation: Any, params: _Params, context: ContextT
-    ) -> str | None:
-        """The `data` of a query as JSON text from one statement, or None when the
-        compiler leaves the query to the resolvers (inset.graphql.compiled)."""
-        session = context.session
-        if session is None:
-            return None
-        actor = context.actor
-        dialect = session.get_bind().dialect.name
-        # all that the access rules ask of the reader (inset.access)
-        rights = (getattr(actor, "role", None), getattr(actor, "organisation_id", None))
-        if self._shapes.get((params.query, params.operation_name), 0) >= MAX_SHAPES:
-            return None  # built anew for nearly every request: cheaper through the resolvers
-        learned = self._parameters.get((params.query, params.operation_name))
-        ids, cursors = learned or (frozenset(), frozenset())
-        # Which variables are shaped is part of the key: a value a client sends can never
-        # pass for a shaped one.
-        shaped = shape(params.variables, ids, cursors)
-        key = (params.query, params.operation_name, shaped, ids, cursors, dialect, *rights)
-        compiled = self._compiled_reads.get(key, _NOT_YET)
-        bound = (
-            compiled.parameters(params.variables) if isinstance(compiled, CompiledRead) else None
-        )
-        if compiled is _NOT_YET or (
-            compiled is not None and (not compiled.reusable or bound is None)
-        ):
-            # Building a statement costs more than running it: the same query, with the
-            # same variables but for ids and cursors, for readers with the same rights,
-            # reuses it.
-            compiled = compile_read(
-                schema=self._schema,
-                document=document,
-                operation=operation,
-                variables=params.variables,
-                actor=Actor(role=rights[0], organisation_id=rights[1]),
-                dialect=dialect,
-                basis=self._basis,
-            )
-            if len(self._compiled_reads) >= COMPILED_CACHE_SIZE:
-                self._compiled_reads.clear()  # rarely: documents are few, readers' rights too
-                self._parameters.clear()
-                self._shapes.clear()
-            operation_key = (params.query, params.operation_name)
-            self._shapes[operation_key] = self._shapes.get(operation_key, 0) + 1
-            if compiled is not None:
-                cursor_variables = frozenset(c.variable for c in compiled.cursors)
-                self._parameters[(params.query, params.operation_name)] = (
-                    compiled.id_variables,
-                    cursor_variables,
-                )
-                shaped = shape(params.variables, compiled.id_variables, cursor_variables)
-                key = (
-                    params.query,
-                    params.operation_name,
-                    shaped,
-                    compiled.id_variables,
-                    cursor_variables,
-                    dialect,
-                    *rights,
-                )
-                self._compiled_reads[key] = compiled
-            elif learned is None and key not in self._compiled_reads:
-                # The resolvers' query, unless only these values of its variables (a bad
-                # cursor) made it so.
-                self._compiled_reads[key] = None
-            bound = compiled.parameters(params.variables) if compiled else None
-        if compiled is None or bound is None:
-            return None
-        try:
-            text: str = session.execute(compiled.statement, bound).scalar_one()
-        except OperationalError as error:
-            # SQLite's parser stops at a fixed depth of nesting (some 100 levels), which
-            # deep documents reach: they are left to the resolvers. A failed parse leaves
-            # the transaction as it was.
-            if "parser stack overflow" in str(error):
-                return None
-            raise
-        return None if unencodable(text) else text
+        return _Outcome(payload, None, admitted.headers, internal, context.response_cookies)
 
     def _parse_and_validate(self, query: str) -> _Prepared:
         try:
@@ -534,9 +518,6 @@ def _storable(data: Any) -> None:
         raise _HTTPError(
             400, Code.BAD_USER_INPUT, f"`{where}` holds {what}, which Inset cannot store."
         )
-
-
-_NOT_YET: Any = object()  # a query not compiled yet, where None is one left to the resolvers
 
 
 def _escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from inset.access import Actor
@@ -72,17 +72,27 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._local: dict[str, tuple[float, float]] = {}  # key: (level, updated_at)
 
-    def charge(self, key: str, cost: int, *, session: Session) -> Charge:
-        """Charges `cost` to the bucket `key`; on PostgreSQL through the request's
+    def charge(
+        self,
+        key: str,
+        cost: int,
+        *,
+        session: Session | None = None,
+        connection: Connection | None = None,
+    ) -> Charge:
+        """Charges `cost` to the bucket `key`. On PostgreSQL through `connection`, when it
+        commits each statement (a compiled read's), or else through the request's
         `session`, whose transaction it commits (with whatever authentication wrote), so
         that the row is locked only for that moment and a request holds one connection."""
         if self._shared:
             params = {"key": key, "cost": cost, "limit": self.limit, "rate": self.refill}
-            # A bucket's level is worth no disk flush: a crash loses at most the last
-            # moments of charges, and the commit returns in microseconds, not milliseconds.
-            session.execute(_ASYNC_COMMIT)
-            level, charged, at = session.execute(_UPSERT, params).one()
-            session.commit()
+            if connection is not None:
+                level, charged, at = connection.execute(_UPSERT, params).one()
+            elif session is not None:
+                level, charged, at = session.execute(_UPSERT, params).one()
+                session.commit()
+            else:
+                raise TypeError("a charge on PostgreSQL needs a session or a connection")
             return Charge(charged > 0 or cost == 0, cost, self.limit, self.refill, level, at)
         with self._lock:
             now = time.time()
@@ -99,22 +109,27 @@ class RateLimiter:
 # row this request would insert, stamped with the database's clock.
 _LEAKED = "GREATEST(0, b.level - GREATEST(0, EXCLUDED.updated_at - b.updated_at) * :rate)"
 _FITS = f"{_LEAKED} + :cost <= :limit"
-# Built from the constants above only; every value is a bound parameter.
+# A bucket's level is worth no disk flush: a crash loses at most the last moments of
+# charges, and the commit returns in microseconds, not milliseconds. `set_config(...,
+# true)` is SET LOCAL inside the statement, so that it holds for the statement's own
+# transaction too (a connection that commits each statement). `WHERE true` tells the
+# parser that ON CONFLICT is not a join's ON. Built from the constants above only; every
+# value is a bound parameter.
 _SQL = f"""
     INSERT INTO rate_limit_bucket AS b (key, level, updated_at, charged)
-    VALUES (
+    SELECT
         :key,
         CASE WHEN :cost <= :limit THEN :cost ELSE 0 END,
         CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS DOUBLE PRECISION),
         CASE WHEN :cost <= :limit THEN :cost ELSE 0 END
-    )
+    FROM (SELECT set_config('synchronous_commit', 'off', true)) AS quiet
+    WHERE true
     ON CONFLICT (key) DO UPDATE SET
         level = {_LEAKED} + CASE WHEN {_FITS} THEN :cost ELSE 0 END,
         charged = CASE WHEN {_FITS} THEN :cost ELSE 0 END,
         updated_at = GREATEST(b.updated_at, EXCLUDED.updated_at)
     RETURNING level, charged, updated_at
     """  # noqa: S608
-_ASYNC_COMMIT = sa.text("SET LOCAL synchronous_commit TO OFF")
 _UPSERT = sa.text(_SQL).bindparams(
     sa.bindparam("cost", type_=sa.Float),
     sa.bindparam("limit", type_=sa.Float),

@@ -44,8 +44,8 @@ from inset.organisations.models import SECTOR_OF_KIND, Organisation
 from inset.organisations.queries import ORDER as ORGANISATION_ORDER
 from inset.pagination import PageRequest, SortKey, keyset
 from inset.projects.models import Project, ProjectPartner, ProjectTheme
-from inset.projects.queries import sort_keys as project_order
 from inset.projects.queries import select_projects
+from inset.projects.queries import sort_keys as project_order
 from inset.themes.models import Theme
 
 PLAIN, DATE, DATETIME = "plain", "date", "datetime"

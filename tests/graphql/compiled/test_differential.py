@@ -726,9 +726,9 @@ async def test_a_query_built_anew_each_time_goes_to_the_resolvers(
 ) -> None:
     """A statement per search term would cost more to build than it saves: after a few,
     the query is answered by the resolvers, with the same answers."""
-    from inset.graphql import http
+    from inset.graphql.compiled import reads
 
-    monkeypatch.setattr(http, "MAX_SHAPES", 2)
+    monkeypatch.setattr(reads, "MAX_SHAPES", 2)
     compiled = []
     for words in ("project", "title", "far away", "quoted"):
         seen = statement_counter(engine)
