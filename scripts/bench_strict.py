@@ -29,7 +29,6 @@ data measured.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -37,9 +36,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from inset.graphql.compiled.global_ids import base64_of_key
 from inset.lessons.search import fts5_query
 
-_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # The Green Book's discount bands (inset.economics.calc.DISCOUNT_SCHEDULE): the last year of
 # each band and its rate; after the last band, 1%.
 _BANDS = ((30, "1.035"), (75, "1.030"), (125, "1.025"), (200, "1.020"), (300, "1.015"))
@@ -93,7 +92,7 @@ class Dialect:
         if self.pg:
             raw = f"encode(convert_to('{type_name}:' || {column}, 'UTF8'), 'base64')"
             return f"translate(rtrim({raw}, '='), '+/', '-_')"
-        return _sqlite_base64_id(type_name, column)
+        return base64_of_key(type_name, column)
 
     def money(self, pence: str) -> str:
         """Pounds with two decimal places, as text: 1250 -> "12.50", -5 -> "-0.05"."""
@@ -175,52 +174,6 @@ class Dialect:
         if "%" in sql:
             raise ValueError("a percent sign in PostgreSQL SQL would be read as a parameter")
         return re.sub(r"(?<![:\w]):([a-z_]+)", r"%(\1)s", sql)
-
-
-def _sqlite_base64_id(type_name: str, column: str) -> str:
-    """base64url of "Type:<column>", unpadded, in SQLite's own functions: the type's
-    bytes are constants, the digits come from the text of the key (at most 10)."""
-    digits = f"CAST({column} AS TEXT)"
-    prefix = f"{type_name}:".encode()
-    longest = len(prefix) + 10
-
-    def byte(i: int) -> str | int:
-        if i < len(prefix):
-            return prefix[i]
-        if i >= longest:
-            return 0
-        return f"coalesce(unicode(substr({digits}, {i - len(prefix) + 1}, 1)), 0)"
-
-    parts: list[str] = []
-    for k in range(math.ceil(4 * longest / 3)):
-        g, j = divmod(k, 4)
-        b0, b1, b2 = byte(3 * g), byte(3 * g + 1), byte(3 * g + 2)
-        needed = [b0] if j == 0 else [b0, b1] if j == 1 else [b1, b2] if j == 2 else [b2]
-        if all(isinstance(b, int) for b in needed):
-            x0, x1, x2 = (b if isinstance(b, int) else 0 for b in (b0, b1, b2))
-            index: str | int = (
-                x0 >> 2,
-                ((x0 & 3) << 4) | (x1 >> 4),
-                ((x1 & 15) << 2) | (x2 >> 6),
-                x2 & 63,
-            )[j]
-            char = f"'{_ALPHABET[int(index)]}'"
-        else:
-            index = (
-                f"({b0} >> 2)",
-                f"((({b0} & 3) << 4) | ({b1} >> 4))",
-                f"((({b1} & 15) << 2) | ({b2} >> 6))",
-                f"({b2} & 63)",
-            )[j]
-            char = f"substr('{_ALPHABET}', {index} + 1, 1)"
-        if 3 * k < 4 * len(prefix):  # made of the type's bytes: always there
-            parts.append(char)
-        else:
-            parts.append(
-                f"(CASE WHEN {3 * k} < 4 * ({len(prefix)} + length({digits})) "
-                f"THEN {char} ELSE '' END)"
-            )
-    return "(" + " || ".join(parts) + ")"
 
 
 # What the anonymous reader reads of project `p` (inset.access.live_project).

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import ColumnElement
 
+from inset.graphql.compiled import global_ids
 from inset.graphql.compiled.collect import Unsupported
 
 # What a cursor holds instead when its text could not be encoded as Python encodes it
@@ -142,6 +143,8 @@ class Json:
         return sa.func.rtrim(url_safe, sa.literal_column("'='"))
 
     def global_id(self, type_name: str, pk: Any) -> ColumnElement[Any]:
+        if not self.postgres:
+            return global_ids.global_id(type_name, pk)
         return self.base64url(quoted(type_name + ":") + sa.cast(pk, sa.String))
 
     def json_string(self, text: Any) -> ColumnElement[Any]:
