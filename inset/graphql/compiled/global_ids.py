@@ -86,14 +86,15 @@ def _encoded(type_name: str, key: str, length: int) -> str:
                 "low6": b & 63,
             }[take]
         d = digit(i)  # the byte is 48 + d, d from 0 to 9
-        return {
+        of_digit: dict[str, int | str] = {
             "top6": f"{d} / 4 + 12",
             "low2": f"{d} % 4 * 16",
             "top4": 3,
             "low4": f"{d} * 4",
             "top2": 0,
             "low6": f"{d} + 48",
-        }[take]
+        }
+        return of_digit[take]
 
     pieces: list[str] = []
     constant = ""
