@@ -7,6 +7,9 @@ of one name where they merge) and `TOO_MANY_ALIASES` (aliases as written).
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -16,10 +19,12 @@ from graphql import (
     InlineFragmentNode,
     Node,
     SelectionSetNode,
+    StringValueNode,
 )
-from graphql.language import Lexer, Source, Token, TokenKind
+from graphql.language import Lexer, Source, Token, TokenKind, Visitor, visit
 
 from inset.graphql.codes import RequestErrorCode
+from inset.text import NUL
 
 TOO_MANY_SELECTIONS = RequestErrorCode.TOO_MANY_SELECTIONS
 TOO_MANY_ALIASES = RequestErrorCode.TOO_MANY_ALIASES
@@ -27,6 +32,8 @@ TOO_MANY_ALIASES = RequestErrorCode.TOO_MANY_ALIASES
 # Fields of one name in one selection set: graphql-core compares each pair of them (and
 # their sub-selections) to see whether they merge, so a few hundred cost a second.
 MAX_SAME_FIELD = 5
+# `\u0000` or `\u{0}` in a GraphQL string literal: the NUL character, written escaped.
+_ESCAPED_NUL = re.compile(r"\\u(?:0000|\{0+\})")
 
 
 def refusal(code: RequestErrorCode, message: str, nodes: Node | None = None) -> GraphQLError:
@@ -184,4 +191,25 @@ def too_many_aliases(aliases: int, limit: int, *, written: bool = False) -> Grap
     counted = "writes" if written else "uses"
     return refusal(
         TOO_MANY_ALIASES, f"The query {counted} {aliases} aliases; the limit is {limit}."
+    )
+
+
+def escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:
+    """A string literal of the document that holds NUL, written as an escape."""
+    if not _ESCAPED_NUL.search(query):
+        return None  # the common case: one search of the text, no walk of the document
+    found: list[StringValueNode] = []
+
+    class _Finder(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            if NUL in node.value:
+                found.append(node)
+
+    visit(document, _Finder())
+    if not found:
+        return None
+    return GraphQLError(
+        "A string in the query holds the NUL character (U+0000), which Inset cannot store.",
+        found[0],
+        extensions={"code": RequestErrorCode.BAD_USER_INPUT},
     )

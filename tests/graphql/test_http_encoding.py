@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from inset.graphql.http import _json_bytes
+from inset.graphql.responses import json_bytes
 
 
 def _stdlib(payload: object) -> bytes:
@@ -23,15 +23,15 @@ def test_text_of_every_kind_is_written_as_json_dumps_writes_it() -> None:
         "extensions": {"cost": {"requested": 2100, "actual": 353}, "n": [-(2**63), 2**63 - 1]},
         "flags": [True, False, None, 1.5, 0.1],
     }
-    assert _json_bytes(payload) == _stdlib(payload)
+    assert json_bytes(payload) == _stdlib(payload)
 
 
 def test_a_lone_surrogate_and_a_huge_integer_are_written_as_before() -> None:
     payload = {"errors": [{"message": "bad \udc80 text"}], "n": 2**70}
-    assert _json_bytes(payload) == _stdlib(payload)
-    assert b"\\udc80" in _json_bytes(payload)
+    assert json_bytes(payload) == _stdlib(payload)
+    assert b"\\udc80" in json_bytes(payload)
 
 
 def test_a_value_json_refuses_is_still_refused() -> None:
     with pytest.raises(TypeError):
-        _json_bytes({"when": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)})
+        json_bytes({"when": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)})
