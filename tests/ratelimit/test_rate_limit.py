@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import World
+from conftest import World, statement_counter
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -165,3 +165,28 @@ async def test_a_bucket_of_0_turns_the_limit_off(limited: Client, world: World) 
     assert "x-ratelimit-limit" not in response.headers
     assert response.json()["data"] == {"rateLimit": None}
     assert response.json()["extensions"]["cost"] == {"requestedQueryCost": 1, "actualQueryCost": 1}
+
+
+async def test_a_read_answered_by_one_statement_is_charged_and_refused_the_same(
+    limited: Client, world: World, engine: Engine
+) -> None:
+    """Reads the compiler answers pay on the connection of their statement: the same
+    points, the same headers, and nothing read for a request the bucket cannot pay."""
+    client = await limited(120)
+    lead = world.lead()
+    world.project(lead)
+    token = world.token(lead)
+    compiled = "{ projects(first: 50) { totalCount nodes { id title } } }"
+    paid = await post(client, compiled, token=token)  # 50 of 120
+    assert paid.status_code == 200
+    assert paid.json()["data"]["projects"]["totalCount"] == 1
+    assert paid.headers["x-ratelimit-remaining"] == "70"
+    assert paid.json()["extensions"]["cost"]["actualQueryCost"] == 1
+    await post(client, compiled, token=token)  # 100 of 120
+    seen = statement_counter(engine)
+    refused = await post(client, compiled, token=token)
+    assert refused.status_code == 429
+    assert "data" not in refused.json()
+    assert refused.json()["errors"][0]["extensions"]["code"] == "THROTTLED"
+    assert refused.headers["x-ratelimit-remaining"] == "20"
+    assert not [s for s in seen if "project" in s.lower()], seen
