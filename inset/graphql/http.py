@@ -29,6 +29,7 @@ from graphql import (
 from graphql import OperationType as Operation
 from graphql.validation import specified_rules
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -39,7 +40,13 @@ from inset.config import Settings
 from inset.economics.stored import basis_of
 from inset.errors import AccessDenied, Unauthenticated
 from inset.graphql.codes import RequestErrorCode as Code
-from inset.graphql.compiled.reads import CompiledReads, read_connection
+from inset.graphql.compiled.reads import (
+    CompiledReads,
+    Found,
+    answer,
+    read_connection,
+    refused_for_shape,
+)
 from inset.graphql.cost import cost_extension, rate_limit_headers, throttled_message
 from inset.graphql.document_limits import check_document, escaped_nul
 from inset.graphql.execution import PREPARED, UsePreparedDocument, cancel_leftovers, thread_loop
@@ -263,15 +270,46 @@ class GraphQLEndpoint(Generic[ContextT]):
         Through `connection` when given, else through the request's session."""
         if self._rate_limiter is None or admitted.charged:
             return None
-        admitted.charged = True
-        context = admitted.context
-        address = request.client.host if request.client else None
-        charge = context.rate_limit = self._rate_limiter.charge(
-            credential_key(context.actor, address),
+        charge = self._rate_limiter.charge(
+            self._bucket(admitted, request),
             admitted.cost,
-            session=context.session,
+            session=admitted.context.session,
             connection=connection,
         )
+        return self._settle(admitted, charge)
+
+    def _charged_read(
+        self, admitted: _Admitted[ContextT], request: Request, found: Found, connection: Connection
+    ) -> tuple[Outcome | None, str | None] | None:
+        """The charge and the compiled read in one statement (PostgreSQL): the refusal or
+        the read's answer; None when they go one after the other."""
+        named = found.named()
+        if self._rate_limiter is None or admitted.charged or named is None:
+            return None
+        try:
+            done = self._rate_limiter.charge_then(
+                self._bucket(admitted, request),
+                admitted.cost,
+                connection=connection,
+                sql=named[0],
+                params=named[1],
+            )
+        except DBAPIError as error:
+            if refused_for_shape(error):
+                return None  # nothing was charged: the statement failed whole
+            raise
+        if done is None:
+            return None
+        charge, value = done
+        return self._settle(admitted, charge), answer(value)
+
+    def _bucket(self, admitted: _Admitted[ContextT], request: Request) -> str:
+        address = request.client.host if request.client else None
+        return credential_key(admitted.context.actor, address)
+
+    def _settle(self, admitted: _Admitted[ContextT], charge: Charge) -> Outcome | None:
+        admitted.charged = True
+        admitted.context.rate_limit = charge
         admitted.headers.update(rate_limit_headers(charge))
         if charge.paid:
             return None
@@ -304,9 +342,14 @@ class GraphQLEndpoint(Generic[ContextT]):
             return None
         context.session.close()  # what the sign-in read is done with
         with read_connection(engine) as connection:
-            if (refused := self._charge(admitted, request, connection)) is not None:
-                return refused
-            raw = self._compiled_reads.run(found, connection)
+            together = self._charged_read(admitted, request, found, connection)
+            if together is not None:
+                refused, raw = together
+            else:
+                refused = self._charge(admitted, request, connection)
+                raw = None if refused else self._compiled_reads.run(found, connection)
+        if refused is not None:
+            return refused
         if raw is None:
             return None
         cost = cost_extension(context.rate_limit, admitted.cost, parsed(raw))

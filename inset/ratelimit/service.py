@@ -9,14 +9,16 @@ race; on SQLite (one machine, usually one process) it lives in the process.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session
 
 from inset.access import Actor
@@ -85,7 +87,7 @@ class RateLimiter:
         `session`, whose transaction it commits (with whatever authentication wrote), so
         that the row is locked only for that moment and a request holds one connection."""
         if self._shared:
-            params = {"key": key, "cost": cost, "limit": self.limit, "rate": self.refill}
+            params = self._parameters(key, cost)
             if connection is not None:
                 level, charged, at = connection.execute(_UPSERT, params).one()
             elif session is not None:
@@ -94,6 +96,32 @@ class RateLimiter:
             else:
                 raise TypeError("a charge on PostgreSQL needs a session or a connection")
             return Charge(charged > 0 or cost == 0, cost, self.limit, self.refill, level, at)
+        return self._charge_here(key, cost)
+
+    def charge_then(
+        self, key: str, cost: int, *, connection: Connection, sql: str, params: dict[str, Any]
+    ) -> tuple[Charge, Any] | None:
+        """On PostgreSQL, the charge and a read in ONE statement on a connection that commits
+        each: `sql` (the driver's text of a one-value SELECT, with named parameters) is
+        read only when the request is paid for, and its value returned with the charge.
+        None where it does not apply (SQLite's buckets live in the process; a parameter
+        of `sql` with one of the charge's names), to charge first and read after."""
+        if not self._shared or not _CHARGE_PARAMETERS.isdisjoint(params):
+            return None
+        upsert = _driver_upsert(connection.dialect)
+        combined = (
+            f"WITH inset_charge AS ({upsert}) "  # noqa: S608 - our statements, values bound
+            "SELECT level, charged, updated_at, "
+            f"CASE WHEN charged > 0 OR %(cost)s = 0 THEN ({sql}) END FROM inset_charge"
+        )
+        values = {**params, **self._parameters(key, cost)}
+        level, charged, at, value = connection.exec_driver_sql(combined, values).one()
+        return Charge(charged > 0 or cost == 0, cost, self.limit, self.refill, level, at), value
+
+    def _parameters(self, key: str, cost: int) -> dict[str, Any]:
+        return {"key": key, "cost": float(cost), "limit": float(self.limit), "rate": self.refill}
+
+    def _charge_here(self, key: str, cost: int) -> Charge:
         with self._lock:
             now = time.time()
             level, updated_at = self._local.get(key, (0.0, now))
@@ -130,8 +158,15 @@ _SQL = f"""
         updated_at = GREATEST(b.updated_at, EXCLUDED.updated_at)
     RETURNING level, charged, updated_at
     """  # noqa: S608
+_CHARGE_PARAMETERS = frozenset({"key", "cost", "limit", "rate"})
 _UPSERT = sa.text(_SQL).bindparams(
     sa.bindparam("cost", type_=sa.Float),
     sa.bindparam("limit", type_=sa.Float),
     sa.bindparam("rate", type_=sa.Float),
 )
+
+
+@functools.cache
+def _driver_upsert(dialect: Dialect) -> str:
+    """The charge's statement as the driver takes it (`%(name)s` on psycopg)."""
+    return str(_UPSERT.compile(dialect=dialect))

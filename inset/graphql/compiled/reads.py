@@ -35,6 +35,14 @@ class Found:
     driver: DriverSQL | None  # None: SQLAlchemy runs the statement as it is
     bound: dict[str, Any]  # the request's parameters
 
+    def named(self) -> tuple[str, dict[str, Any]] | None:
+        """The driver's text and named parameters, to be part of another statement; None
+        when SQLAlchemy runs it, or its parameters are by position (SQLite)."""
+        if self.driver is None:
+            return None
+        parameters = self.driver.parameters(self.bound)
+        return (self.driver.text, parameters) if isinstance(parameters, dict) else None
+
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
@@ -80,7 +88,7 @@ class CompiledReads:
 
     def run(self, found: Found, connection: Connection) -> str | None:
         """The `data` of the query as JSON text; None when the database refuses the
-        statement for its size, and the resolvers answer."""
+        statement for its shape, and the resolvers answer."""
         try:
             if found.driver is not None:
                 parameters = found.driver.parameters(found.bound)
@@ -89,10 +97,10 @@ class CompiledReads:
                 result = connection.execute(found.compiled.statement, found.bound)
             text: str = result.scalar_one()
         except DBAPIError as error:
-            if not _left_to_resolvers(error):
+            if not refused_for_shape(error):
                 raise
             return None
-        return None if unencodable(text) else text
+        return answer(text)
 
     def _statement(
         self,
@@ -175,7 +183,13 @@ def _driver_sql(compiled: CompiledRead | None, dialect: Dialect) -> DriverSQL | 
     return driver_sql(compiled.statement, dialect, parameters)
 
 
-def _left_to_resolvers(error: DBAPIError) -> bool:
+def answer(text: str | None) -> str | None:
+    """The statement's value as the response's `data`; None when only the resolvers can
+    write it (`sql.UNENCODABLE`)."""
+    return None if text is None or unencodable(text) else text
+
+
+def refused_for_shape(error: DBAPIError) -> bool:
     """Whether the database refused the statement for its shape, not for its state: the
     resolvers answer such a query. SQLite's parser stops at a fixed depth of nesting (some
     100 levels), which deep documents reach; PostgreSQL has its own limits on a statement
