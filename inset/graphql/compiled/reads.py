@@ -81,37 +81,6 @@ class CompiledReads:
     ) -> Found | None:
         """The statement that answers the query, or None when the compiler leaves the
         query to the resolvers (inset.graphql.compiled)."""
-        found = self._statement(
-            query, operation_name, variables, document, operation, dialect, actor
-        )
-        return None if found is None else Found(*found)
-
-    def run(self, found: Found, connection: Connection) -> str | None:
-        """The `data` of the query as JSON text; None when the database refuses the
-        statement for its shape, and the resolvers answer."""
-        try:
-            if found.driver is not None:
-                parameters = found.driver.parameters(found.bound)
-                result = connection.exec_driver_sql(found.driver.text, parameters)
-            else:
-                result = connection.execute(found.compiled.statement, found.bound)
-            text: str = result.scalar_one()
-        except DBAPIError as error:
-            if not refused_for_shape(error):
-                raise
-            return None
-        return answer(text)
-
-    def _statement(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, Any] | None,
-        document: DocumentNode,
-        operation: OperationDefinitionNode,
-        dialect: Dialect,
-        actor: Actor,
-    ) -> tuple[CompiledRead, DriverSQL | None, dict[str, Any]] | None:
         # all that the access rules ask of the reader (inset.access)
         rights = (actor.role, actor.organisation_id)
         operation_key = (query, operation_name)
@@ -142,7 +111,23 @@ class CompiledReads:
             bound = compiled.parameters(variables) if compiled else None
         if compiled is None or bound is None:
             return None
-        return compiled, driver, bound
+        return Found(compiled, driver, bound)
+
+    def run(self, found: Found, connection: Connection) -> str | None:
+        """The `data` of the query as JSON text; None when the database refuses the
+        statement for its shape, and the resolvers answer."""
+        try:
+            if found.driver is not None:
+                parameters = found.driver.parameters(found.bound)
+                result = connection.exec_driver_sql(found.driver.text, parameters)
+            else:
+                result = connection.execute(found.compiled.statement, found.bound)
+            text: str = result.scalar_one()
+        except DBAPIError as error:
+            if not refused_for_shape(error):
+                raise
+            return None
+        return answer(text)
 
     def _keep(
         self,
