@@ -264,7 +264,8 @@ class Run:
     def _statements(self, reads: list[Read], token: str) -> dict[str, int]:
         """SQL statements per request, counted in-process on the app's engine, for each
         read its first request: BEGIN, COMMIT and ROLLBACK left out, and so is the rate
-        limit's charge (on PostgreSQL a transaction of its own before the query's)."""
+        limit's charge where it is a statement of its own (on PostgreSQL before a query
+        the resolvers answer; a compiled read's statement carries it)."""
         from inset.app import create_app
         from inset.config import Settings
         from inset.db import create_db_engine
@@ -462,9 +463,12 @@ def _economics_of(floor: Get) -> Callable[[httpx.Client], Any]:
 
 
 def _bookkeeping(statement: str) -> bool:
-    return statement.lstrip().startswith(("BEGIN", "COMMIT", "ROLLBACK")) or (
-        "rate_limit_bucket" in statement or "synchronous_commit" in statement
-    )
+    """A transaction's edges, or the rate limit's charge alone. On PostgreSQL a compiled
+    read carries its charge in its own statement (`WITH inset_charge ...`): that counts."""
+    if statement.lstrip().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+        return True
+    charge = "rate_limit_bucket" in statement or "synchronous_commit" in statement
+    return charge and "inset_charge" not in statement
 
 
 def _ratio(value: float, floor: float) -> float | None:
