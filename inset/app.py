@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
+import anyio.to_thread
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.applications import Starlette
@@ -15,7 +17,7 @@ from starlette.routing import Route
 from inset.accounts import sessions
 from inset.collective.routes import collective_routes
 from inset.config import Settings
-from inset.db import create_db_engine
+from inset.db import create_db_engine, request_threads
 from inset.graphql.context import Context
 from inset.graphql.http import GraphQLEndpoint
 from inset.graphql.schema import build_schema
@@ -52,6 +54,26 @@ def context_factory(engine: Engine, settings: Settings) -> Callable[[Request, st
     return make
 
 
+def _bounded_threads(
+    engine: Engine,
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """The app's lifespan: at start, it bounds the worker threads that requests run in (the
+    GraphQL endpoint's executions, Starlette's sync routes) to `request_threads(engine)`.
+
+    anyio would run up to 40 at once; on SQLite all but a few would only wait for a
+    connection, each thread keeping an event loop and a malloc arena of its own."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        threads = request_threads(engine)
+        if threads is not None:
+            # The default limiter belongs to the event loop: set here, in the serving one.
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = engine or create_db_engine(settings.database_url)
@@ -79,6 +101,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         ],
         middleware=[Middleware(RequestLog, engine=engine)],
         exception_handlers={404: not_found},
+        lifespan=_bounded_threads(engine),
     )
     app.state.engine = engine
     app.state.settings = settings

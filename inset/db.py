@@ -106,7 +106,9 @@ def create_db_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "isolation_level": None}
+            url,
+            connect_args={"check_same_thread": False, "isolation_level": None},
+            **sqlite.pool_options(url),
         )
         sqlite.configure(engine)
         return engine
@@ -119,6 +121,16 @@ def create_db_engine(url: str) -> Engine:
         pool_pre_ping=True,
         connect_args={"options": "-c jit=off"},
     )
+
+
+def request_threads(engine: Engine) -> int | None:
+    """How many requests a process serving from `engine` should run at once, each in a
+    worker thread: as many as a SQLite file's pool keeps connections, so that none waits
+    for one; None (anyio's default, 40) for PostgreSQL."""
+    pool = engine.pool
+    if engine.dialect.name == "sqlite" and isinstance(pool, sa.QueuePool):
+        return pool.size()
+    return None
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from inset.db import WRITE, create_db_engine
+from inset.db import WRITE, create_db_engine, request_threads
 from inset.sqlite import WriterQueue
 
 
@@ -86,3 +86,26 @@ def test_a_failed_write_hands_the_turn_on(tmp_path: Path) -> None:
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         conn.exec_driver_sql("CREATE TABLE ok (n INTEGER)")
     engine.dispose()
+
+
+def test_a_database_file_is_served_by_a_pool_of_four_connections(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    assert isinstance(engine.pool, sa.QueuePool)
+    assert engine.pool.size() == request_threads(engine) == 4
+    engine.dispose()
+
+
+def test_a_database_in_memory_keeps_its_one_connection_a_thread() -> None:
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        engine = create_db_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+        with engine.connect() as conn:  # the same database: the table is there
+            assert conn.scalar(sa.text("SELECT count(*) FROM t")) == 0
+        assert request_threads(engine) is None
+        engine.dispose()
+
+
+def test_postgresql_keeps_the_default_number_of_threads() -> None:
+    engine = create_db_engine("postgresql://nobody@127.0.0.1:1/none")  # never connected
+    assert request_threads(engine) is None
