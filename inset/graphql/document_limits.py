@@ -1,8 +1,9 @@
 """Limits on a document's size, checked while it is read and right after it is parsed:
 before validation, whose cost grows with the square of fields that merge.
 
-Codes: `TOO_MANY_SELECTIONS` (fields, fragment spreads and inline fragments, or fields
-of one name where they merge) and `TOO_MANY_ALIASES` (aliases as written).
+Codes: `TOO_MANY_TOKENS` (`parse_query` stops reading there), `TOO_MANY_SELECTIONS`
+(fields, fragment spreads and inline fragments, or fields of one name where they merge)
+and `TOO_MANY_ALIASES` (aliases as written).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from graphql import (
     Node,
     SelectionSetNode,
     StringValueNode,
+    parse,
 )
 from graphql.language import Lexer, Source, Token, TokenKind, Visitor, visit
 
@@ -28,6 +30,8 @@ from inset.text import NUL
 
 TOO_MANY_SELECTIONS = RequestErrorCode.TOO_MANY_SELECTIONS
 TOO_MANY_ALIASES = RequestErrorCode.TOO_MANY_ALIASES
+TOO_MANY_TOKENS = RequestErrorCode.TOO_MANY_TOKENS
+QUERY_TOO_DEEP = RequestErrorCode.QUERY_TOO_DEEP
 
 # Fields of one name in one selection set: graphql-core compares each pair of them (and
 # their sub-selections) to see whether they merge, so a few hundred cost a second.
@@ -213,3 +217,27 @@ def escaped_nul(query: str, document: DocumentNode) -> GraphQLError | None:
         found[0],
         extensions={"code": RequestErrorCode.BAD_USER_INPUT},
     )
+
+
+def parse_query(query: str, *, max_tokens: int, max_selections: int | None = None) -> DocumentNode:
+    """Parse a document, giving up as soon as it passes `max_tokens` tokens or comments,
+    or (given `max_selections`) as soon as more selections than that have gone by.
+
+    Raises a `GraphQLError`: a syntax error as graphql-core words it, `TOO_MANY_TOKENS`
+    (the parser stops there, so a megabyte of `{a a a ...}` costs no more than the limit),
+    `TOO_MANY_SELECTIONS`, or `QUERY_TOO_DEEP` when the nesting exhausts the parser's
+    recursion.
+    """
+    if max_selections is not None and more_selections_than(query, max_selections, max_tokens):
+        raise too_many_selections(max_selections)
+    try:
+        return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
+    except GraphQLError as error:
+        # graphql-core reports its own limits only through the message.
+        if "Document contains more than" in error.message:
+            message = f"The query has more than {max_tokens} tokens, the limit."
+            raise GraphQLError(message, extensions={"code": TOO_MANY_TOKENS}) from None
+        if "Document is nested too deeply" in error.message:
+            message = "The query is nested too deeply to parse."
+            raise GraphQLError(message, extensions={"code": QUERY_TOO_DEEP}) from None
+        raise

@@ -22,18 +22,15 @@ import anyio.to_thread
 import strawberry
 from graphql import (
     DocumentNode,
-    GraphQLError,
     OperationDefinitionNode,
     get_operation_ast,
 )
 from graphql import OperationType as Operation
-from graphql.validation import specified_rules
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from inset.config import Settings
@@ -48,11 +45,10 @@ from inset.graphql.compiled.reads import (
     refused_for_shape,
 )
 from inset.graphql.cost import cost_extension, rate_limit_headers, throttled_message
-from inset.graphql.document_limits import check_document, escaped_nul
 from inset.graphql.execution import PREPARED, UsePreparedDocument, cancel_leftovers, thread_loop
-from inset.graphql.limits import parse_query
 from inset.graphql.measures import Measures
 from inset.graphql.pinned import graphql_schema
+from inset.graphql.prepared import prepare
 from inset.graphql.responses import (
     Outcome,
     encode,
@@ -113,12 +109,6 @@ class _Admitted(Generic[ContextT]):
     charged: bool = False
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    document: DocumentNode | None
-    errors: list[GraphQLError]  # parse or validation errors; read-only once cached
-
-
 class GraphQLEndpoint(Generic[ContextT]):
     """An ASGI app serving one strawberry schema at one path.
 
@@ -145,6 +135,9 @@ class GraphQLEndpoint(Generic[ContextT]):
         self._rate_limiter = rate_limiter
         # Parsing and validating cost about as much as running a small query, and
         # clients send the same few documents again and again.
+        self._parse_and_validate = functools.partial(
+            prepare, schema=self._schema, settings=settings
+        )
         self._prepare = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
         self._measures = Measures(schema=graphql_schema(self._schema), settings=settings)
         self._compiled_reads = CompiledReads(
@@ -396,31 +389,3 @@ class GraphQLEndpoint(Generic[ContextT]):
         }
         internal = bool(errors) and all(map(is_internal, errors))
         return Outcome(payload, None, admitted.headers, internal, context.response_cookies)
-
-    def _parse_and_validate(self, query: str) -> _Prepared:
-        try:
-            document = parse_query(
-                query,
-                max_tokens=self._settings.max_tokens,
-                max_selections=self._settings.max_selections,
-            )
-        except GraphQLError as error:
-            return _Prepared(None, [error])
-        refused = check_document(
-            document,
-            max_selections=self._settings.max_selections,
-            max_aliases=self._settings.max_aliases,
-        ) or escaped_nul(query, document)
-        if refused is not None:
-            return _Prepared(None, [refused])
-        try:
-            errors = validate_document(
-                graphql_schema(self._schema), document, tuple(specified_rules)
-            )
-        except RecursionError:
-            message = "The query is nested too deeply to validate."
-            errors = [GraphQLError(message, extensions={"code": Code.QUERY_TOO_DEEP})]
-        if self._schema.config.disable_field_suggestions:
-            for each in errors:
-                self._schema.remove_field_suggestion(each)
-        return _Prepared(document, errors)

@@ -2,8 +2,8 @@
 
 Each refusal is a `GraphQLError` whose `extensions.code` names the limit:
 `TOO_MANY_TOKENS`, `TOO_MANY_SELECTIONS`, `QUERY_TOO_DEEP`, `TOO_MANY_ALIASES`,
-`PAGE_SIZE` or `QUERY_TOO_LARGE`. The token limit applies while parsing (`parse_query`);
-the document's size while it is read and right after it is parsed, before validation
+`PAGE_SIZE` or `QUERY_TOO_LARGE`. The token limit applies while parsing, and the
+document's size while it is read and right after it is parsed, before validation
 (`inset.graphql.document_limits`); the others need the validated document and,
 for page sizes, the request's variables (`check_limits`).
 """
@@ -40,19 +40,13 @@ from graphql import (
     get_nullable_type,
     get_operation_ast,
     is_list_type,
-    parse,
 )
 from graphql.utilities import value_from_ast_untyped
 
 from inset.config import Settings
 from inset.graphql.codes import RequestErrorCode
-from inset.graphql.document_limits import (
-    more_selections_than,
-    too_many_aliases,
-    too_many_selections,
-)
+from inset.graphql.document_limits import too_many_aliases
 
-TOO_MANY_TOKENS = RequestErrorCode.TOO_MANY_TOKENS
 QUERY_TOO_DEEP = RequestErrorCode.QUERY_TOO_DEEP
 PAGE_SIZE = RequestErrorCode.PAGE_SIZE
 QUERY_TOO_LARGE = RequestErrorCode.QUERY_TOO_LARGE
@@ -75,30 +69,6 @@ DEFAULT_PAGE_SIZE = 20
 # The guessed length of a list field that takes no page size.
 PLAIN_LIST_SIZE = 10
 PAGE_ARGUMENTS = ("first", "last")
-
-
-def parse_query(query: str, *, max_tokens: int, max_selections: int | None = None) -> DocumentNode:
-    """Parse a document, giving up as soon as it passes `max_tokens` tokens or comments,
-    or (given `max_selections`) as soon as more selections than that have gone by.
-
-    Raises a `GraphQLError`: a syntax error as graphql-core words it, `TOO_MANY_TOKENS`
-    (the parser stops there, so a megabyte of `{a a a ...}` costs no more than the limit),
-    `TOO_MANY_SELECTIONS`, or `QUERY_TOO_DEEP` when the nesting exhausts the parser's
-    recursion.
-    """
-    if max_selections is not None and more_selections_than(query, max_selections, max_tokens):
-        raise too_many_selections(max_selections)
-    try:
-        return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
-    except GraphQLError as error:
-        # graphql-core reports its own limits only through the message.
-        if "Document contains more than" in error.message:
-            raise _refusal(
-                TOO_MANY_TOKENS, f"The query has more than {max_tokens} tokens, the limit."
-            ) from None
-        if "Document is nested too deeply" in error.message:
-            raise _refusal(QUERY_TOO_DEEP, "The query is nested too deeply to parse.") from None
-        raise
 
 
 def check_limits(

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from graphql import GraphQLError, get_introspection_query, parse
 
-import inset.graphql.http
-from inset.graphql.document_limits import MAX_SAME_FIELD, check_document
-from inset.graphql.limits import parse_query
+import inset.graphql.prepared
+from inset.graphql.document_limits import MAX_SAME_FIELD, check_document, parse_query
 
 # The figures the web client's portfolio page asks for.
 FIGURES = """
@@ -127,13 +126,13 @@ async def test_a_large_uncached_document_is_refused_over_http_without_being_vali
     api, monkeypatch
 ):
     validated: list[Any] = []
-    real = inset.graphql.http.validate_document
+    real = inset.graphql.prepared.validate_document
 
     def counting(*args: Any) -> Any:
         validated.append(args)
         return real(*args)
 
-    monkeypatch.setattr(inset.graphql.http, "validate_document", counting)
+    monkeypatch.setattr(inset.graphql.prepared, "validate_document", counting)
 
     response = await api.post(REPEATED)
 

@@ -26,8 +26,8 @@ from strawberry.types import Info
 from inset.access import ANONYMOUS, Actor
 from inset.config import Settings
 from inset.errors import AccessDenied, Unauthenticated
+from inset.graphql.document_limits import parse_query
 from inset.graphql.http import GraphQLEndpoint
-from inset.graphql.limits import parse_query
 from inset.ratelimit.service import Charge
 
 GRAPHQL_RESPONSE = "application/graphql-response+json; charset=utf-8"
@@ -636,7 +636,7 @@ async def test_a_document_is_parsed_once_and_strawberry_reuses_it(
     def no_second_parse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("strawberry parsed the document again")
 
-    monkeypatch.setattr("inset.graphql.http.parse_query", counting_parse)
+    monkeypatch.setattr("inset.graphql.prepared.parse_query", counting_parse)
     monkeypatch.setattr("strawberry.schema.schema.parse", no_second_parse)
     for _ in range(3):
         response = await post(client, "{ hello items(first: 1) { totalCount } }")

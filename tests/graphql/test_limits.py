@@ -16,8 +16,9 @@ from starlette.routing import Route
 
 from inset.access import ANONYMOUS
 from inset.config import Settings
+from inset.graphql.document_limits import parse_query
 from inset.graphql.http import GraphQLEndpoint
-from inset.graphql.limits import check_limits, parse_query
+from inset.graphql.limits import check_limits
 
 SETTINGS = Settings(max_depth=6, max_aliases=3, max_tokens=200, max_nodes=1000, max_page_size=50)
 
